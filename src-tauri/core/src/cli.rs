@@ -1,0 +1,231 @@
+//! The command line of the `liaison` binary, parsed before any window exists (works without a display).
+
+use crate::i18n::{self, Lang};
+use crate::storage::Project;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// What the binary should do after parsing its arguments.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Invocation {
+    /// Start the desktop app.
+    Gui(GuiOptions),
+    /// A command ran (or the arguments were wrong): exit with this code.
+    Exit(u8),
+}
+
+/// Options of the desktop app.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct GuiOptions {
+    /// A project file to open, created when it does not exist yet.
+    pub file: Option<PathBuf>,
+    /// Print the time to the first painted page and the memory then, and quit (benchmarks).
+    pub measure_startup: bool,
+}
+
+/// Parses `args` (without the program name) and runs any command-line command.
+pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let lang = Lang::from_env();
+    let args: Vec<String> = match args.into_iter().map(|a| a.into_string()).collect() {
+        Ok(v) => v,
+        Err(_) => return usage(lang, err, "cli.error.encoding", &[]),
+    };
+    let Some(first) = args.first() else {
+        return Invocation::Gui(GuiOptions::default());
+    };
+    match first.as_str() {
+        "--version" | "-V" | "version" => {
+            let _ = writeln!(out, "liaison {}", env!("CARGO_PKG_VERSION"));
+            Invocation::Exit(0)
+        }
+        "help" | "--help" | "-h" => {
+            let _ = writeln!(out, "{}", i18n::text(lang, "cli.usage"));
+            Invocation::Exit(0)
+        }
+        "demo" => demo(lang, &args[1..], out, err),
+        "check" => check(lang, &args[1..], out, err),
+        _ => gui(lang, &args, err),
+    }
+}
+
+fn gui(lang: Lang, args: &[String], err: &mut dyn Write) -> Invocation {
+    let mut opts = GuiOptions::default();
+    for a in args {
+        if a == "--measure-startup" {
+            opts.measure_startup = true;
+        } else if a.starts_with('-') {
+            return usage(lang, err, "cli.error.unknown_option", &[("option", a)]);
+        } else if opts.file.is_some() {
+            return usage(lang, err, "cli.error.extra_argument", &[("argument", a)]);
+        } else if looks_like_path(a) {
+            opts.file = Some(PathBuf::from(a));
+        } else {
+            return usage(lang, err, "cli.error.unknown_command", &[("command", a)]);
+        }
+    }
+    Invocation::Gui(opts)
+}
+
+/// A bare word is a command; a file name has an extension or a path separator.
+fn looks_like_path(a: &str) -> bool {
+    a.contains('/') || a.contains('\\') || a.contains('.') || PathBuf::from(a).exists()
+}
+
+fn demo(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let mut file = None;
+    let (mut large, mut force) = (false, false);
+    for a in args {
+        match a.as_str() {
+            "--large" => large = true,
+            "--force" => force = true,
+            s if s.starts_with('-') => {
+                return usage(lang, err, "cli.error.unknown_option", &[("option", s)])
+            }
+            s if file.is_none() => file = Some(PathBuf::from(s)),
+            s => return usage(lang, err, "cli.error.extra_argument", &[("argument", s)]),
+        }
+    }
+    let Some(file) = file else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    if file.exists() && !force {
+        let _ = writeln!(
+            err,
+            "{}",
+            i18n::format(
+                lang,
+                "cli.demo.exists",
+                &[("path", &file.display().to_string())]
+            )
+        );
+        return Invocation::Exit(1);
+    }
+    let started = std::time::Instant::now();
+    let written = if large {
+        crate::demo::write_large(&file)
+    } else {
+        crate::demo::write_example(&file)
+    };
+    match written {
+        Ok(project) => {
+            drop(project);
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.demo.written",
+                    &[
+                        ("path", &file.display().to_string()),
+                        ("ms", &started.elapsed().as_millis().to_string()),
+                    ],
+                )
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{}", e.message(lang));
+            Invocation::Exit(1)
+        }
+    }
+}
+
+fn check(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let [file] = args else {
+        return match args.len() {
+            0 => usage(lang, err, "cli.error.missing_file", &[]),
+            _ => usage(
+                lang,
+                err,
+                "cli.error.extra_argument",
+                &[("argument", &args[1])],
+            ),
+        };
+    };
+    if file.starts_with('-') {
+        return usage(lang, err, "cli.error.unknown_option", &[("option", file)]);
+    }
+    let path = PathBuf::from(file);
+    match Project::check(&path) {
+        Ok(s) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.check.ok",
+                    &[
+                        ("path", &s.path.display().to_string()),
+                        ("name", &s.name),
+                        ("version", &s.schema_version.to_string()),
+                        ("milestones", &s.milestones.to_string()),
+                        ("kb", &s.bytes.div_ceil(1024).to_string()),
+                    ],
+                )
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{}", e.message(lang));
+            Invocation::Exit(1)
+        }
+    }
+}
+
+fn usage(lang: Lang, err: &mut dyn Write, key: &str, args: &[(&str, &str)]) -> Invocation {
+    let _ = writeln!(
+        err,
+        "{}\n\n{}",
+        i18n::format(lang, key, args),
+        i18n::text(lang, "cli.usage")
+    );
+    Invocation::Exit(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> (Invocation, String, String) {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let inv = run(
+            args.iter().map(OsString::from).collect(),
+            &mut out,
+            &mut err,
+        );
+        (
+            inv,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    #[test]
+    fn arguments_choose_between_the_app_and_a_command() {
+        assert_eq!(parse(&[]).0, Invocation::Gui(GuiOptions::default()));
+        let (inv, _, _) = parse(&["plan.liaison"]);
+        assert_eq!(
+            inv,
+            Invocation::Gui(GuiOptions {
+                file: Some("plan.liaison".into()),
+                measure_startup: false
+            })
+        );
+        let (inv, out, _) = parse(&["--version"]);
+        assert_eq!(inv, Invocation::Exit(0));
+        assert!(out.starts_with("liaison "));
+        for bad in [
+            &["frobnicate"][..],
+            &["--frob"],
+            &["check"],
+            &["check", "a", "b"],
+            &["demo", "--x", "f"],
+        ] {
+            let (inv, _, err) = parse(bad);
+            assert_eq!(inv, Invocation::Exit(2), "{bad:?}");
+            assert!(err.contains("liaison"), "usage is shown for {bad:?}: {err}");
+        }
+    }
+}

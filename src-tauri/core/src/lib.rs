@@ -1,0 +1,16 @@
+//! Liaison's core: project files, the domain records, their rules and the command line.
+//!
+//! Nothing here knows about Tauri or a window; the desktop shell in `src-tauri/src` is glue over it.
+
+pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod prefs;
+pub mod registration;
+pub mod storage;
+pub mod wording;
+
+pub use error::{Error, Result};
+pub use i18n::Lang;
+pub use storage::Project;

@@ -1,0 +1,125 @@
+//! The user's preferences and recent files, kept as JSON in the app's config folder.
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// How many recent files are remembered.
+pub const RECENT_MAX: usize = 10;
+
+/// What the user set in Preferences.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Prefs {
+    pub language: Lang,
+    /// The user's name as it goes into records and sign-offs.
+    pub display_name: String,
+    /// Most recent first.
+    pub recent: Vec<PathBuf>,
+}
+
+/// A recent file as the start page lists it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentFile {
+    pub path: PathBuf,
+    pub name: String,
+    pub missing: bool,
+}
+
+impl Prefs {
+    /// Reads the preferences in `dir`; a missing or unreadable file gives the defaults.
+    pub fn load(dir: &Path) -> Prefs {
+        std::fs::read_to_string(dir.join("prefs.json"))
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_else(|| Prefs {
+                language: Lang::from_env(),
+                ..Prefs::default()
+            })
+    }
+
+    /// Writes the preferences to `dir` atomically (temp file, then rename).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        let path = dir.join("prefs.json");
+        let tmp = dir.join(".prefs.json.tmp");
+        let json = serde_json::to_vec_pretty(self).expect("prefs serialize");
+        std::fs::write(&tmp, json).map_err(|e| Error::write(&path, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))
+    }
+
+    /// Puts `path` first in the recent list.
+    pub fn touch_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_MAX);
+    }
+
+    /// The recent list with each file marked missing when it is no longer there.
+    pub fn recent_files(&self) -> Vec<RecentFile> {
+        self.recent
+            .iter()
+            .map(|p| RecentFile {
+                path: p.clone(),
+                name: p
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                missing: !p.is_file(),
+            })
+            .collect()
+    }
+}
+
+/// The app's config folder: `LIAISON_CONFIG_DIR` when set, else the platform's.
+pub fn config_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("LIAISON_CONFIG_DIR") {
+        return PathBuf::from(d);
+    }
+    dirs::config_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("liaison")
+}
+
+/// Where the sample project lives: `LIAISON_DOCUMENTS_DIR`, else the user's documents folder.
+pub fn sample_project_path(lang: Lang) -> PathBuf {
+    let docs = std::env::var_os("LIAISON_DOCUMENTS_DIR")
+        .map(PathBuf::from)
+        .or_else(dirs::document_dir)
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(std::env::temp_dir);
+    let name = match lang {
+        Lang::Zh => "新品上市项目（示例）",
+        Lang::En => "New product launch (sample)",
+    };
+    docs.join("Liaison").join(format!("{name}.liaison"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefs_round_trip_and_recent_list_marks_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("a.liaison");
+        std::fs::write(&present, b"x").unwrap();
+        let gone = dir.path().join("gone.liaison");
+        let mut p = Prefs::load(dir.path());
+        p.language = Lang::En;
+        p.display_name = "王芳".into();
+        p.touch_recent(&gone);
+        p.touch_recent(&present);
+        p.touch_recent(&gone);
+        p.save(dir.path()).unwrap();
+        let back = Prefs::load(dir.path());
+        assert_eq!(back, p);
+        let recent = back.recent_files();
+        assert_eq!(recent.len(), 2);
+        assert!(recent[0].missing && recent[0].name == "gone");
+        assert!(!recent[1].missing);
+    }
+}

@@ -1,0 +1,123 @@
+//! The schema as an append-only list of migrations; `user_version` counts how many have run.
+//!
+//! Never edit or reorder an entry that has shipped: add a new one at the end.
+
+use crate::error::Result;
+use rusqlite::Connection;
+
+/// Each entry upgrades the schema by one version; entry `i` takes `user_version` from `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the project's metadata, the registration form and its milestones.
+    "CREATE TABLE project_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE registration (
+        id                        INTEGER PRIMARY KEY CHECK (id = 1),
+        name                      TEXT NOT NULL DEFAULT '',
+        background                TEXT NOT NULL DEFAULT '',
+        initiating_department     TEXT NOT NULL DEFAULT '',
+        collaborating_departments TEXT NOT NULL DEFAULT '[]',
+        owner                     TEXT NOT NULL DEFAULT '',
+        start_date                TEXT,
+        end_date                  TEXT,
+        core_goal                 TEXT NOT NULL DEFAULT '',
+        key_deliverables          TEXT NOT NULL DEFAULT '',
+        current_progress          TEXT NOT NULL DEFAULT '',
+        risk_notes                TEXT NOT NULL DEFAULT '',
+        suggested_departments     TEXT NOT NULL DEFAULT '[]',
+        updated_at                TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE milestone (
+        id       INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        due_date TEXT,
+        node     TEXT NOT NULL DEFAULT ''
+    ) STRICT;",
+    // 2: the initiating department head's review of the registration.
+    "CREATE TABLE registration_review (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        reviewer    TEXT NOT NULL DEFAULT '',
+        decision    TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (decision IN ('pending', 'approved', 'returned', 'rejected')),
+        review_date TEXT,
+        comment     TEXT NOT NULL DEFAULT '',
+        updated_at  TEXT NOT NULL
+    ) STRICT;",
+];
+
+/// The schema version this build writes and reads.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The tables a sound file of schema `version` must have (checked on open).
+pub fn expected_tables(version: i64) -> &'static [&'static str] {
+    match version {
+        1 => &["project_meta", "registration", "milestone"],
+        _ => &[
+            "project_meta",
+            "registration",
+            "milestone",
+            "registration_review",
+        ],
+    }
+}
+
+/// Brings `conn` from its `user_version` up to `target`, all in one transaction.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let tx = conn.transaction()?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(current as usize)
+    {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_in_order_and_sets_the_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for v in 1..=LATEST {
+            migrate_to(&mut conn, v).unwrap();
+            let got: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(got, v);
+            for table in expected_tables(v) {
+                let n: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                        [table],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(n, 1, "table {table} missing at version {v}");
+            }
+        }
+        // Running again is a no-op, not an error.
+        migrate_to(&mut conn, LATEST).unwrap();
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_database_as_it_was() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 1).unwrap();
+        // Make migration 2 fail midway: its table already exists.
+        conn.execute_batch("CREATE TABLE registration_review (x)")
+            .unwrap();
+        assert!(migrate_to(&mut conn, LATEST).is_err());
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+    }
+}

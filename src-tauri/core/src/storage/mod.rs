@@ -1,0 +1,335 @@
+//! Project files: one SQLite file per project, opened strictly, written durably, copied consistently.
+//!
+//! Invariant: a file that is refused is never written to. Everything that can refuse a file runs
+//! before the first statement that could write (journal mode, migrations).
+
+pub mod header;
+pub mod migrations;
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+
+/// `PRAGMA application_id` of every Liaison project file ("LIAS").
+pub const APPLICATION_ID: u32 = 0x4C49_4153;
+
+/// The file extension of project files.
+pub const EXTENSION: &str = "liaison";
+
+/// An open project file. While it lives, no other connection or process can open the same file.
+pub struct Project {
+    conn: Connection,
+    path: PathBuf,
+    migrated: Option<Migrated>,
+}
+
+/// What happened when an older file was brought up to date on open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migrated {
+    pub from: i64,
+    pub to: i64,
+    pub backup: PathBuf,
+}
+
+/// What `check` reports about a sound file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub name: String,
+    pub schema_version: i64,
+    pub milestones: i64,
+    pub bytes: u64,
+}
+
+impl Project {
+    /// Opens an existing project file, refusing anything that is not a sound Liaison file of this
+    /// version or older. An older file is first copied to a backup beside it, then migrated.
+    pub fn open(path: &Path) -> Result<Project> {
+        let header = header::sniff(path)?;
+        check_header(path, &header)?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify(path, e))?;
+        // Exclusive locking before the first read: a second opener gets "database is locked".
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(|e| classify(path, e))?;
+        let version = verify(&conn, path)?;
+        let mut migrated = None;
+        if version < migrations::LATEST {
+            let backup = backup_path(path, version);
+            copy_consistent(&conn, &backup)?;
+            migrations::migrate_to(&mut conn, migrations::LATEST)?;
+            migrated = Some(Migrated {
+                from: version,
+                to: migrations::LATEST,
+                backup,
+            });
+        }
+        configure(&conn).map_err(|e| classify(path, e))?;
+        Ok(Project {
+            conn,
+            path: path.to_path_buf(),
+            migrated,
+        })
+    }
+
+    /// Creates a new project file at `path` (replacing any file there) with an empty registration
+    /// named `name`. The file is built beside the target and renamed into place when complete.
+    pub fn create(path: &Path, name: &str) -> Result<Project> {
+        if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
+            return Err(Error::BadExtension(path.to_path_buf()));
+        }
+        let tmp = temp_beside(path);
+        let built = (|| -> Result<()> {
+            let mut conn = Connection::open(&tmp)?;
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            migrations::migrate_to(&mut conn, migrations::LATEST)?;
+            crate::registration::init(&conn, name)?;
+            conn.close().map_err(|(_, e)| e)?;
+            sync_file(&tmp)
+        })();
+        if let Err(e) = built {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::write(path, e)
+        })?;
+        sync_dir(path);
+        Project::open(path)
+    }
+
+    /// Reads a file without ever writing to it and reports whether it is a sound project.
+    pub fn check(path: &Path) -> Result<Summary> {
+        let header = header::sniff(path)?;
+        check_header(path, &header)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| classify(path, e))?;
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(|e| classify(path, e))?;
+        let version = verify(&conn, path)?;
+        let name: String = conn
+            .query_row("SELECT name FROM registration WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| Error::damaged(path, e.to_string()))?;
+        let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Ok(Summary {
+            path: path.to_path_buf(),
+            name,
+            schema_version: version,
+            milestones,
+            bytes,
+        })
+    }
+
+    /// The file this project lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Set when opening brought an older file up to date.
+    pub fn migrated(&self) -> Option<&Migrated> {
+        self.migrated.as_ref()
+    }
+
+    /// The connection, for the record modules of the core.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection for writes that need a transaction.
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Writes a consistent copy of the project to `dest` (a backup); the open file is unchanged.
+    pub fn back_up_to(&self, dest: &Path) -> Result<()> {
+        if same_file(dest, &self.path) {
+            return Err(Error::AlreadyOpen(dest.to_path_buf()));
+        }
+        copy_consistent(&self.conn, dest)
+    }
+
+    /// Copies the project to `dest` and continues there ("Save As"); the old file stays as it was.
+    pub fn save_as(self, dest: &Path) -> Result<Project> {
+        if dest.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
+            return Err(Error::BadExtension(dest.to_path_buf()));
+        }
+        if same_file(dest, &self.path) {
+            return Ok(self);
+        }
+        copy_consistent(&self.conn, dest)?;
+        drop(self);
+        Project::open(dest)
+    }
+}
+
+/// Refuses what the header alone shows to be foreign, newer or not ours.
+fn check_header(path: &Path, header: &header::Header) -> Result<()> {
+    if header.application_id != APPLICATION_ID {
+        return Err(Error::Foreign(path.to_path_buf()));
+    }
+    if header.user_version > migrations::LATEST {
+        return Err(Error::Newer {
+            path: path.to_path_buf(),
+            found: header.user_version,
+            supported: migrations::LATEST,
+        });
+    }
+    if header.user_version < 1 {
+        return Err(Error::damaged(path, "no schema"));
+    }
+    Ok(())
+}
+
+/// Checks identity, version, structure and page integrity through SQLite; returns the schema version.
+fn verify(conn: &Connection, path: &Path) -> Result<i64> {
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    if app_id as u32 != APPLICATION_ID {
+        return Err(Error::Foreign(path.to_path_buf()));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > migrations::LATEST {
+        return Err(Error::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            supported: migrations::LATEST,
+        });
+    }
+    let quick: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    if quick != "ok" {
+        return Err(Error::damaged(path, quick));
+    }
+    for table in migrations::expected_tables(version) {
+        let n: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if n != 1 {
+            return Err(Error::damaged(path, format!("missing table {table}")));
+        }
+    }
+    Ok(version)
+}
+
+/// Durable settings for an accepted file: WAL without shared memory, a full sync on every commit.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Take the write lock now, so that the file is held from the moment it is shown as open.
+    conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")?;
+    Ok(())
+}
+
+/// Turns SQLite's errors on open into the user's reasons.
+fn classify(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            Error::AlreadyOpen(path.to_path_buf())
+        }
+        Some(rusqlite::ErrorCode::NotADatabase) => Error::NotSqlite(path.to_path_buf()),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => Error::damaged(path, e.to_string()),
+        Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly) => {
+            Error::Write {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, e.to_string()),
+            }
+        }
+        _ => Error::Sqlite(e),
+    }
+}
+
+/// `VACUUM INTO` a temporary file beside `dest`, verify it, flush it, then rename it into place.
+fn copy_consistent(conn: &Connection, dest: &Path) -> Result<()> {
+    let tmp = temp_beside(dest);
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| -> Result<()> {
+        let target = tmp
+            .to_str()
+            .ok_or_else(|| Error::write(dest, std::io::Error::other("path is not UTF-8")))?;
+        conn.execute("VACUUM INTO ?1", [target])?;
+        let copy = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = copy.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
+        drop(copy);
+        if check != "ok" {
+            return Err(Error::damaged(dest, check));
+        }
+        sync_file(&tmp)?;
+        std::fs::rename(&tmp, dest).map_err(|e| Error::write(dest, e))?;
+        sync_dir(dest);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| match e {
+        Error::Sqlite(s) => Error::write(dest, std::io::Error::other(s.to_string())),
+        other => other,
+    })
+}
+
+/// `name.liaison` → `name.backup-v1-20261121-093000.liaison` beside it.
+fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("project");
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let mut candidate =
+        path.with_file_name(format!("{stem}.backup-v{version}-{stamp}.{EXTENSION}"));
+    let mut n = 2;
+    while candidate.exists() {
+        candidate =
+            path.with_file_name(format!("{stem}.backup-v{version}-{stamp}-{n}.{EXTENSION}"));
+        n += 1;
+    }
+    candidate
+}
+
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("project");
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::write(path, e))
+}
+
+/// Flushes the directory entry after a rename (a no-op where directories cannot be opened).
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent() {
+        if let Ok(d) = std::fs::File::open(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) {
+            let _ = d.sync_all();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! The desktop shell: Tauri glue between the web UI in `ui/` and the core in `src-tauri/core`.
+//!
+//! Each command is a few lines that lock the state and call the core; no rules live here.
+
+mod commands;
+mod menu;
+mod state;
+
+use liaison_core::cli::{self, GuiOptions, Invocation};
+use state::AppState;
+use std::process::ExitCode;
+use tauri::Manager;
+
+/// Runs a command-line command, or starts the app when the arguments ask for it.
+pub fn main_entry() -> ExitCode {
+    let started = std::time::Instant::now();
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    match cli::run(args, &mut std::io::stdout(), &mut std::io::stderr()) {
+        Invocation::Exit(code) => ExitCode::from(code),
+        Invocation::Gui(opts) => run(opts, started),
+    }
+}
+
+/// Starts the desktop app.
+pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
+    let state = AppState::start(opts, started);
+    let lang = state.lang();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .menu(move |app| menu::build(app, lang))
+        .on_menu_event(menu::on_event)
+        .setup(|app| {
+            let state = app.state::<AppState>();
+            state.update_title(app.handle());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::set_language,
+            commands::set_display_name,
+            commands::new_project,
+            commands::open_project_dialog,
+            commands::open_project,
+            commands::open_sample,
+            commands::save_as,
+            commands::back_up,
+            commands::close_project,
+            commands::forget_recent,
+            commands::load_registration,
+            commands::save_registration,
+            commands::save_review,
+            commands::ui_ready,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("liaison: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! What the running app holds: the open project, the preferences, and how it was started.
+
+use liaison_core::cli::GuiOptions;
+use liaison_core::prefs::{self, Prefs};
+use liaison_core::{registration, Error, Lang, Project};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+use tauri::{AppHandle, Manager, Runtime};
+
+/// The error as the UI receives it: a stable code and a message in the user's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorPayload {
+    pub fn new(e: &Error, lang: Lang) -> ErrorPayload {
+        ErrorPayload {
+            code: e.code().to_string(),
+            message: e.message(lang),
+        }
+    }
+}
+
+/// The open project as the UI sees it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectInfo {
+    pub path: PathBuf,
+    pub file_name: String,
+    pub name: String,
+    /// A message about something done on open (e.g. an upgrade and its backup).
+    pub notice: Option<String>,
+}
+
+pub struct AppState {
+    pub project: Mutex<Option<Project>>,
+    pub prefs: Mutex<Prefs>,
+    pub config_dir: PathBuf,
+    /// An error from opening the file given at start-up, shown once on the start page.
+    pub startup_error: Mutex<Option<ErrorPayload>>,
+    pub measure_startup: bool,
+    pub started: Instant,
+}
+
+impl AppState {
+    /// Loads preferences and opens the first project: the file given, else the most recent one,
+    /// else the sample project (created when missing).
+    pub fn start(opts: GuiOptions, started: Instant) -> AppState {
+        let config_dir = prefs::config_dir();
+        let prefs = Prefs::load(&config_dir);
+        let lang = prefs.language;
+        let state = AppState {
+            project: Mutex::new(None),
+            prefs: Mutex::new(prefs),
+            config_dir,
+            startup_error: Mutex::new(None),
+            measure_startup: opts.measure_startup,
+            started,
+        };
+        let opened = match opts.file {
+            Some(file) if !file.exists() => Project::create(&file, &stem(&file)),
+            Some(file) => Project::open(&file),
+            None => {
+                let recent = state
+                    .prefs()
+                    .recent
+                    .first()
+                    .cloned()
+                    .filter(|p| p.is_file());
+                match recent {
+                    Some(p) => Project::open(&p),
+                    None => open_or_create_sample(lang),
+                }
+            }
+        };
+        match opened {
+            Ok(project) => {
+                let _ = state.set_project(project);
+            }
+            Err(e) => {
+                *state.startup_error.lock().expect("lock") = Some(ErrorPayload::new(&e, lang))
+            }
+        }
+        state
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.prefs().language
+    }
+
+    pub fn prefs(&self) -> MutexGuard<'_, Prefs> {
+        self.prefs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn project(&self) -> MutexGuard<'_, Option<Project>> {
+        self.project.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn err(&self, e: Error) -> ErrorPayload {
+        ErrorPayload::new(&e, self.lang())
+    }
+
+    /// Makes `project` the open one, remembers it in the recent list, and describes it.
+    pub fn set_project(&self, project: Project) -> ProjectInfo {
+        let lang = self.lang();
+        let notice = project.migrated().map(|m| {
+            liaison_core::i18n::format(
+                lang,
+                "project.migrated",
+                &[
+                    ("from", &m.from.to_string()),
+                    ("to", &m.to.to_string()),
+                    ("backup", &m.backup.display().to_string()),
+                ],
+            )
+        });
+        {
+            let mut prefs = self.prefs();
+            prefs.touch_recent(project.path());
+            let _ = prefs.save(&self.config_dir);
+        }
+        let mut info = describe(&project);
+        info.notice = notice;
+        *self.project() = Some(project);
+        info
+    }
+
+    /// The open project's description, if one is open.
+    pub fn project_info(&self) -> Option<ProjectInfo> {
+        self.project().as_ref().map(describe)
+    }
+
+    /// Sets the window title to the project's name and file.
+    pub fn update_title<R: Runtime>(&self, app: &AppHandle<R>) {
+        let app_name = liaison_core::i18n::text(self.lang(), "app.name");
+        let title = match self.project_info() {
+            Some(p) => format!("{} — {} — {app_name}", p.name, p.path.display()),
+            None => app_name,
+        };
+        if let Some(w) = app.get_webview_window("main") {
+            let _ = w.set_title(&title);
+        }
+    }
+}
+
+fn describe(project: &Project) -> ProjectInfo {
+    let name = registration::load(project.conn())
+        .map(|s| s.registration.name)
+        .unwrap_or_default();
+    ProjectInfo {
+        path: project.path().to_path_buf(),
+        file_name: project
+            .path()
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        name,
+        notice: None,
+    }
+}
+
+/// Opens the sample project in the documents folder, writing it first if it is not there.
+pub fn open_or_create_sample(lang: Lang) -> Result<Project, Error> {
+    let path = prefs::sample_project_path(lang);
+    if path.exists() {
+        return Project::open(&path);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+    }
+    liaison_core::demo::write_example(&path)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,77 @@
+//! The command line of the real binary: demo, check, version, help and usage errors.
+
+use crate::util::*;
+use liaison_core::{Lang, Project};
+
+#[test]
+fn demo_writes_the_worked_example_and_check_accepts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("演示.liaison");
+    let out = liaison(dir.path(), &["demo", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = liaison(dir.path(), &["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let line = stdout(&out);
+    assert_eq!(line.lines().count(), 1, "one-line summary: {line}");
+    assert!(
+        line.contains("新品上市项目") && line.contains("4 个里程碑"),
+        "{line}"
+    );
+
+    // A second demo onto the same file is refused without --force, and the file is unchanged.
+    let before = std::fs::read(&file).unwrap();
+    let out = liaison(dir.path(), &["demo", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+#[test]
+fn check_never_writes_and_says_what_the_app_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = demo_file(dir.path(), "good.liaison");
+    let before = std::fs::read(&good).unwrap();
+    let out = liaison(dir.path(), &["check", good.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(std::fs::read(&good).unwrap(), before);
+    assert_eq!(listing(dir.path()), vec!["good.liaison"]);
+
+    let bad = dir.path().join("bad.liaison");
+    std::fs::write(&bad, "不是项目").unwrap();
+    let out = liaison(dir.path(), &["check", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let app_message = Project::open(&bad).err().unwrap().message(Lang::Zh);
+    assert_eq!(stderr(&out).trim(), app_message);
+}
+
+#[test]
+fn demo_large_is_deterministic_and_checkable() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.liaison");
+    let out = liaison(dir.path(), &["demo", a.to_str().unwrap(), "--large"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = liaison(dir.path(), &["check", a.to_str().unwrap()]);
+    assert!(stdout(&out).contains("1000 个里程碑"), "{}", stdout(&out));
+}
+
+#[test]
+fn version_help_and_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = liaison(dir.path(), &["--version"]);
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("liaison {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = liaison(dir.path(), &["help"]);
+    assert!(out.status.success() && stdout(&out).contains("liaison check"));
+    for args in [
+        &["frobnicate"][..],
+        &["--nope"],
+        &["check"],
+        &["demo"],
+        &["check", "a", "b"],
+    ] {
+        let out = liaison(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("用法"), "{args:?}: {}", stderr(&out));
+    }
+}

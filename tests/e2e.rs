@@ -1,0 +1,447 @@
+//! The app in the real webview: WebKitWebDriver drives the `liaison` binary under Xvfb, as a user would.
+//!
+//! Each test starts its own X server (when there is no display), driver and app, and stops them all.
+
+use crate::util::*;
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use liaison_core::Project;
+use serde_json::{json, Value};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One app at a time: the machine has two cores and each app starts a web process.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+const WAIT: Duration = Duration::from_secs(20);
+const ENTER: &str = "\u{E007}";
+
+type R<T> = Result<T, String>;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// A private home for one test: config and documents folders, and the X display.
+struct Env {
+    dir: tempfile::TempDir,
+    xvfb: Option<Child>,
+    display: String,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        match std::env::var("DISPLAY") {
+            Ok(d) if !d.is_empty() => Env {
+                dir,
+                xvfb: None,
+                display: d,
+            },
+            _ => {
+                let mut xvfb = Command::new("Xvfb")
+                    .args([
+                        "-displayfd",
+                        "1",
+                        "-screen",
+                        "0",
+                        "1280x800x24",
+                        "-nolisten",
+                        "tcp",
+                    ])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("Xvfb (package xvfb) must be installed");
+                let mut line = String::new();
+                std::io::BufReader::new(xvfb.stdout.take().unwrap())
+                    .read_line(&mut line)
+                    .unwrap();
+                Env {
+                    dir,
+                    xvfb: Some(xvfb),
+                    display: format!(":{}", line.trim()),
+                }
+            }
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        if let Some(x) = &mut self.xvfb {
+            stop(x);
+        }
+    }
+}
+
+/// A running app with its driver.
+struct App {
+    client: Client,
+    driver: Child,
+    file: Option<PathBuf>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let end = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < end {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+impl App {
+    async fn launch(env: &Env, file: Option<&Path>) -> R<App> {
+        let port = free_port();
+        let mut driver = Command::new("WebKitWebDriver")
+            .arg(format!("--port={port}"))
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env("DISPLAY", &env.display)
+            .env("LIAISON_LANG", "zh-CN")
+            .env("LIAISON_CONFIG_DIR", env.path("config"))
+            .env("LIAISON_DOCUMENTS_DIR", env.path("docs"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("WebKitWebDriver (package webkit2gtk-driver): {e}"))?;
+        let end = Instant::now() + WAIT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > end {
+                stop(&mut driver);
+                return Err("driver did not listen".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let args: Vec<String> = file.iter().map(|f| f.display().to_string()).collect();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "webkitgtk:browserOptions".into(),
+            json!({ "binary": bin(), "args": args }),
+        );
+        let client = match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                stop(&mut driver);
+                return Err(format!("session: {e}"));
+            }
+        };
+        let app = App {
+            client,
+            driver,
+            file: file.map(Path::to_path_buf),
+        };
+        app.wait_js("return document.body && document.body.dataset.ready === 'true'")
+            .await?;
+        Ok(app)
+    }
+
+    /// Ends the session and the app, and waits until the project file is free again.
+    async fn quit(mut self) {
+        let _ = self.client.clone().close().await;
+        stop(&mut self.driver);
+        if let Some(f) = &self.file {
+            let end = Instant::now() + WAIT;
+            while Instant::now() < end {
+                match Project::check(f) {
+                    Err(e) if e.code() == "already_open" => {
+                        tokio::time::sleep(Duration::from_millis(100)).await
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+
+    async fn find(&self, css: &str) -> R<Element> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("{css}: {e}"))
+    }
+
+    async fn js(&self, script: &str, args: Vec<Value>) -> R<Value> {
+        self.client.execute(script, args).await.map_err(err)
+    }
+
+    /// Polls a script until it returns something truthy.
+    async fn wait_js(&self, script: &str) -> R<Value> {
+        let end = Instant::now() + WAIT;
+        let mut last = Value::Null;
+        while Instant::now() < end {
+            if let Ok(v) = self.client.execute(script, vec![]).await {
+                let truthy = !matches!(&v, Value::Null | Value::Bool(false))
+                    && v != json!("")
+                    && v != json!(0);
+                if truthy {
+                    return Ok(v);
+                }
+                last = v;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("timed out waiting for `{script}` (last: {last})"))
+    }
+
+    async fn text(&self, css: &str) -> R<String> {
+        self.find(css).await?.text().await.map_err(err)
+    }
+
+    async fn value(&self, css: &str) -> R<String> {
+        Ok(self
+            .find(css)
+            .await?
+            .prop("value")
+            .await
+            .map_err(err)?
+            .unwrap_or_default())
+    }
+
+    /// Clicks a field, clears it and types `text` as key presses.
+    async fn type_into(&self, css: &str, text: &str) -> R<()> {
+        let el = self.find(css).await?;
+        el.click().await.map_err(err)?;
+        el.clear().await.map_err(err)?;
+        el.send_keys(text).await.map_err(|e| format!("{css}: {e}"))
+    }
+
+    async fn click(&self, css: &str) -> R<()> {
+        self.find(css).await?.click().await.map_err(err)
+    }
+
+    /// Waits until every edit typed so far is on disk.
+    async fn wait_saved(&self) -> R<()> {
+        // Leave the field so the debounce starts, then wait for the indicator.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.wait_js("return document.getElementById('save-state').dataset.state === 'saved'")
+            .await
+            .map(|_| ())
+    }
+
+    async fn field_messages(&self, field: &str) -> R<String> {
+        let v = self
+            .js(
+                "const f = document.querySelector(`[data-field=\"${arguments[0]}\"] .msgs`); return f ? f.textContent : '';",
+                vec![json!(field)],
+            )
+            .await?;
+        Ok(v.as_str().unwrap_or_default().to_string())
+    }
+}
+
+fn run(test: impl std::future::Future<Output = R<()>>) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if let Err(e) = rt.block_on(test) {
+        panic!("{e}");
+    }
+}
+
+/// Runs `body` against a launched app and always quits the app, whatever the body returned.
+async fn with_app<F, Fut>(env: &Env, file: Option<&Path>, body: F) -> R<()>
+where
+    F: FnOnce(App) -> Fut,
+    Fut: std::future::Future<Output = (App, R<()>)>,
+{
+    let app = App::launch(env, file).await?;
+    let (app, result) = body(app).await;
+    app.quit().await;
+    result
+}
+
+#[test]
+fn e2e_registration_is_saved_and_comes_back_after_reopening() {
+    run(async {
+        let env = Env::new();
+        let file = env.path("新项目.liaison");
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                assert_eq!(app.value("#f-name").await?, "新项目", "a new file starts named after itself");
+                app.type_into("#f-name", "跨部门新品上市").await?;
+                app.type_into("#f-background", "第四季度新品上市，需四个部门协同").await?;
+                app.type_into("#f-initiatingDepartment", "产品部").await?;
+                app.type_into("#f-owner", "张伟").await?;
+                app.type_into("#f-collaboratingDepartments", &format!("研发部{ENTER}")).await?;
+                app.type_into("#f-collaboratingDepartments", &format!("市场部{ENTER}")).await?;
+                app.type_into("#f-startDate", "2023-10-01").await?;
+                app.type_into("#f-endDate", "2023-12-31").await?;
+                app.type_into("#f-coreGoal", "首月销量达1万件").await?;
+                app.type_into("#f-keyDeliverables", "销售培训材料").await?;
+                app.click("#milestone-add").await?;
+                app.type_into(".milestone-row [data-part=date]", "2023-11-30").await?;
+                app.type_into(".milestone-row [data-part=node]", "渠道铺货完成").await?;
+                app.wait_saved().await?;
+                app.wait_js("return document.querySelector('#form-summary .count.ok')").await?;
+                let topbar = app.text("#project-name").await?;
+                assert_eq!(topbar, "跨部门新品上市");
+
+                // A vague goal is flagged beside the field, in the user's language.
+                app.type_into("#f-coreGoal", "尽快提升效率").await?;
+                app.wait_saved().await?;
+                let msgs = app.field_messages("coreGoal").await?;
+                assert!(msgs.contains("措辞含糊") && msgs.contains("尽快"), "{msgs}");
+                assert!(msgs.contains("必须可衡量"), "{msgs}");
+
+                // Switching the language changes the labels and the messages.
+                assert!(app.text("label[for='f-name']").await?.starts_with("项目名称"));
+                app.click("#lang-button").await?;
+                app.wait_js("return document.querySelector(\"label[for='f-name']\").textContent.startsWith('Project name')").await?;
+                let msgs = app.field_messages("coreGoal").await?;
+                assert!(msgs.contains("Vague wording") && msgs.contains("尽快"), "{msgs}");
+                assert_eq!(app.text("#stage-plan .stage-label").await?, "Plan");
+
+                app.type_into("#f-coreGoal", "首月销量达1万件").await?;
+                app.wait_saved().await?;
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+
+        // Reopen: everything typed is there, and the language was remembered.
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                assert_eq!(app.value("#f-name").await?, "跨部门新品上市");
+                assert_eq!(app.value("#f-owner").await?, "张伟");
+                assert_eq!(app.value("#f-startDate").await?, "2023-10-01");
+                assert_eq!(app.value("#f-coreGoal").await?, "首月销量达1万件");
+                let tags = app
+                    .text("liaison-tag-input[name=collaboratingDepartments]")
+                    .await?;
+                assert!(tags.contains("研发部") && tags.contains("市场部"), "{tags}");
+                assert_eq!(
+                    app.value(".milestone-row [data-part=node]").await?,
+                    "渠道铺货完成"
+                );
+                assert!(app
+                    .text("label[for='f-name']")
+                    .await?
+                    .starts_with("Project name"));
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await
+    });
+}
+
+#[test]
+fn e2e_foreign_and_busy_files_are_refused_with_a_message() {
+    run(async {
+        let env = Env::new();
+        let foreign = env.path("表格.liaison");
+        std::fs::write(&foreign, "姓名,部门\n王芳,市场部\n").unwrap();
+        let before = std::fs::read(&foreign).unwrap();
+        with_app(&env, Some(&foreign), |app| async move {
+            let r = async {
+                let banner = app.text(".banner.error .banner-text").await?;
+                assert!(banner.contains("不是 Liaison 项目文件"), "{banner}");
+                assert!(banner.contains("表格.liaison"), "{banner}");
+                app.find("#start-new").await?;
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+        let busy = demo_file(env.dir.path(), "busy.liaison");
+        let held = Project::open(&busy).unwrap();
+        with_app(&env, Some(&busy), |app| async move {
+            let r = async {
+                let banner = app.text(".banner.error .banner-text").await?;
+                assert!(banner.contains("已在另一个窗口或程序中打开"), "{banner}");
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        drop(held);
+        Ok(())
+    });
+}
+
+#[test]
+fn e2e_user_text_is_shown_as_text_never_as_markup() {
+    const IMG: &str = "<img src=x onerror=alert(1)>";
+    const SCRIPT: &str = "<script>window.__pwned=1</script>";
+    const SVG: &str = "\"><svg onload=alert(2)>";
+    run(async {
+        let env = Env::new();
+        let file = env.path("xss.liaison");
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                app.type_into("#f-name", IMG).await?;
+                app.type_into("#f-owner", SCRIPT).await?;
+                app.type_into("#f-collaboratingDepartments", &format!("{SVG}{ENTER}"))
+                    .await?;
+                app.type_into("#f-coreGoal", SVG).await?;
+                app.wait_saved().await?;
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                assert_eq!(app.value("#f-name").await?, IMG);
+                assert_eq!(app.value("#f-owner").await?, SCRIPT);
+                assert_eq!(app.value("#f-coreGoal").await?, SVG);
+                assert_eq!(app.text("#project-name").await?, IMG);
+                assert_eq!(app.text("liaison-tag-input .tag-text").await?, SVG);
+                let injected = app
+                    .js(
+                        "return [document.querySelectorAll('img[src=\"x\"], svg').length,
+                                 [...document.scripts].filter(s => s.textContent.includes('__pwned')).length,
+                                 typeof window.__pwned];",
+                        vec![],
+                    )
+                    .await?;
+                assert_eq!(injected, json!([0, 0, "undefined"]));
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await
+    });
+}

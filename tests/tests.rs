@@ -1,0 +1,9 @@
+//! The one integration-test binary: project files, the command line, crash safety, and the app in the
+//! real webview.
+
+mod util;
+
+mod cli;
+mod crash;
+mod e2e;
+mod files;

@@ -1,0 +1,220 @@
+// The app shell: boots from the backend's state, draws the stage navigation, routes menu actions.
+
+import { h, mount } from './lib/dom.js';
+import { t, setCatalog, setLang, getLang, applyI18n } from './lib/i18n.js';
+import { call, listen, showError, toast } from './lib/ipc.js';
+import './components/tag-input.js';
+import './components/stage-placeholder.js';
+import './components/start-page.js';
+import './components/registration-form.js';
+import './components/prefs.js';
+
+const STAGES = ['registration', 'organization', 'plan', 'meetings', 'tracking', 'acceptance', 'retrospective', 'archive'];
+
+const app = {
+  project: null,
+  recent: [],
+  displayName: '',
+  stage: 'registration',
+  form: null,
+};
+
+async function boot() {
+  const s = await call('app_state');
+  setCatalog(s.catalog);
+  setLang(s.language);
+  app.project = s.project;
+  app.recent = s.recent;
+  app.displayName = s.displayName;
+  applyI18n();
+  wire();
+  if (s.startupError) showError(s.startupError.message);
+  await show();
+  await listen('menu', onMenu);
+  // Two frames: the first page is painted, not only laid out.
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    document.body.dataset.ready = 'true';
+    call('ui_ready', {}, { quiet: true }).catch(() => {});
+  }));
+}
+
+function wire() {
+  document.getElementById('lang-button').addEventListener('click', () => changeLanguage(getLang() === 'en' ? 'zh-CN' : 'en'));
+  document.getElementById('user-button').addEventListener('click', openPrefs);
+  document.addEventListener('save-state', (e) => setSaveState(e.detail.state));
+  document.addEventListener('project-renamed', (e) => { if (app.project) { app.project.name = e.detail.name; drawTopbar(); } });
+  document.addEventListener('start-action', (e) => onStartAction(e.detail));
+  document.addEventListener('prefs-done', (e) => closePrefs(e.detail));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && document.getElementById('prefs-dialog').open) closePrefs(null);
+  });
+}
+
+async function show() {
+  drawTopbar();
+  drawStages();
+  const body = document.getElementById('view-body');
+  app.form = null;
+  if (!app.project) {
+    const start = h('liaison-start-page');
+    start.recent = app.recent;
+    mount(body, start);
+    return;
+  }
+  if (app.stage === 'registration') {
+    const form = h('liaison-registration');
+    mount(body, form);
+    app.form = form;
+    await form.load();
+  } else {
+    mount(body, h('liaison-stage-placeholder', { stage: app.stage }));
+  }
+}
+
+function drawTopbar() {
+  const title = document.getElementById('project-title');
+  if (app.project) {
+    mount(title,
+      h('span', { class: 'project-name', id: 'project-name' }, app.project.name || app.project.fileName),
+      h('span', { class: 'project-file', title: app.project.path }, app.project.fileName));
+  } else {
+    mount(title);
+  }
+  const user = document.getElementById('user-button');
+  user.textContent = app.displayName || t('project.user.unset');
+  user.title = t('prefs.title');
+  document.body.classList.toggle('no-project', !app.project);
+}
+
+function drawStages() {
+  const nav = document.getElementById('stages');
+  mount(nav, STAGES.map((stage, i) => h('button', {
+    type: 'button',
+    class: stage === app.stage && app.project ? 'stage active' : 'stage',
+    id: `stage-${stage}`,
+    disabled: !app.project,
+    'aria-current': stage === app.stage && app.project ? 'page' : undefined,
+    onclick: () => goTo(stage),
+  }, h('span', { class: 'stage-num' }, String(i + 1)), h('span', { class: 'stage-label' }, t(`stage.${stage}`)))));
+}
+
+async function goTo(stage) {
+  if (app.form) await app.form.flush();
+  app.stage = stage;
+  await show();
+}
+
+function setSaveState(state) {
+  const el = document.getElementById('save-state');
+  el.dataset.state = state;
+  const now = new Date();
+  const time = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}:${String(now.getSeconds()).padStart(2, '0')}`;
+  el.textContent = {
+    dirty: t('save.saving'),
+    saving: t('save.saving'),
+    saved: t('save.saved_at', { time }),
+    failed: t('save.failed'),
+  }[state] || '';
+}
+
+async function changeLanguage(lang) {
+  if (app.form) await app.form.flush();
+  await call('set_language', { language: lang });
+  setLang(lang);
+  applyI18n();
+  drawTopbar();
+  drawStages();
+  const body = document.getElementById('view-body');
+  const current = body.firstElementChild;
+  if (current && typeof current.render === 'function') current.render();
+  if (current && current.tagName === 'LIAISON-START-PAGE') current.recent = app.recent;
+  setSaveState(document.getElementById('save-state').dataset.state);
+}
+
+async function opened(info) {
+  if (!info) return;
+  app.project = info;
+  app.stage = 'registration';
+  setSaveState('idle');
+  document.getElementById('banners').replaceChildren();
+  await show();
+  if (info.notice) toast(info.notice, 'notice');
+  else toast(t('project.opened', { name: info.name || info.fileName }));
+}
+
+async function refreshRecent() {
+  const s = await call('app_state');
+  app.recent = s.recent;
+}
+
+async function closeProject() {
+  if (app.form) await app.form.flush();
+  await call('close_project');
+  app.project = null;
+  setSaveState('idle');
+  await refreshRecent();
+  await show();
+}
+
+async function onStartAction(detail) {
+  try {
+    switch (detail.name) {
+      case 'new': await opened(await call('new_project')); break;
+      case 'open': await opened(await call('open_project_dialog')); break;
+      case 'sample': await opened(await call('open_sample')); break;
+      case 'open-path': await opened(await call('open_project', { path: detail.path })); break;
+      case 'forget': app.recent = await call('forget_recent', { path: detail.path }); await show(); break;
+    }
+  } catch {
+    // The error is already shown by call().
+  }
+}
+
+async function onMenu(id) {
+  try {
+    if (app.form) await app.form.flush();
+    switch (id) {
+      case 'new': await opened(await call('new_project')); break;
+      case 'open': await opened(await call('open_project_dialog')); break;
+      case 'save_as': {
+        const info = await call('save_as');
+        if (info) { app.project = info; drawTopbar(); toast(t('project.saved_as', { path: info.path })); }
+        break;
+      }
+      case 'backup': {
+        const path = await call('back_up');
+        if (path) toast(t('project.backed_up', { path }));
+        break;
+      }
+      case 'close': await closeProject(); break;
+      case 'preferences': openPrefs(); break;
+      case 'about': toast(`${t('app.name')} — ${t('app.tagline')}`); break;
+    }
+  } catch {
+    // The error is already shown by call().
+  }
+}
+
+function openPrefs() {
+  const dialog = document.getElementById('prefs-dialog');
+  const prefs = dialog.querySelector('liaison-prefs');
+  prefs.displayName = app.displayName;
+  if (!dialog.open) dialog.showModal();
+}
+
+async function closePrefs(result) {
+  const dialog = document.getElementById('prefs-dialog');
+  if (dialog.open) dialog.close();
+  if (!result) return;
+  try {
+    await call('set_display_name', { name: result.displayName });
+    app.displayName = result.displayName.trim();
+    if (result.language !== getLang()) await changeLanguage(result.language);
+    drawTopbar();
+    toast(t('prefs.saved'));
+  } catch {
+    // Shown by call().
+  }
+}
+
+boot().catch((e) => showError(e?.message || String(e)));

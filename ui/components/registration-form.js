@@ -1,0 +1,238 @@
+// <liaison-registration>: the registration form (登记表), saved as the user types, checked by the backend.
+
+import { h, mount } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
+import { call, toast } from '../lib/ipc.js';
+
+const SAVE_DELAY_MS = 500;
+const DECISIONS = ['pending', 'approved', 'returned', 'rejected'];
+
+export class RegistrationForm extends HTMLElement {
+  #data = null;
+  #review = null;
+  #findings = [];
+  #timer = null;
+  #saving = null;
+  #again = false;
+
+  /** Loads the form from the open project. */
+  async load() {
+    const snap = await call('load_registration');
+    this.#apply(snap, true);
+  }
+
+  /** Saves any pending edit now; resolves when everything typed is on disk. */
+  async flush() {
+    if (this.#timer) { clearTimeout(this.#timer); this.#timer = null; await this.#save(); }
+    while (this.#saving) await this.#saving;
+  }
+
+  render() { if (this.#data) this.#render(); }
+
+  #apply(snap, rerender) {
+    this.#findings = snap.findings;
+    if (rerender) {
+      this.#data = snap.registration;
+      this.#review = snap.review;
+      this.#render();
+    } else {
+      this.#review = snap.review;
+      this.#renderFindings();
+      this.#renderReviewState();
+    }
+  }
+
+  #state(state) {
+    this.dispatchEvent(new CustomEvent('save-state', { bubbles: true, detail: { state } }));
+  }
+
+  #edited() {
+    this.#data = this.#collect();
+    this.#state('dirty');
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => { this.#timer = null; this.#save(); }, SAVE_DELAY_MS);
+  }
+
+  async #save() {
+    if (this.#saving) { this.#again = true; return this.#saving; }
+    this.#state('saving');
+    this.#saving = (async () => {
+      try {
+        const snap = await call('save_registration', { registration: this.#data });
+        this.#apply(snap, false);
+        this.#state('saved');
+        this.dispatchEvent(new CustomEvent('project-renamed', { bubbles: true, detail: { name: snap.registration.name } }));
+      } catch {
+        this.#state('failed');
+      } finally {
+        this.#saving = null;
+      }
+      if (this.#again) { this.#again = false; await this.#save(); }
+    })();
+    return this.#saving;
+  }
+
+  #collect() {
+    const val = (name) => this.querySelector(`[name="${name}"]`)?.value ?? '';
+    const tags = (name) => this.querySelector(`liaison-tag-input[name="${name}"]`)?.value ?? [];
+    return {
+      name: val('name'),
+      background: val('background'),
+      initiatingDepartment: val('initiatingDepartment'),
+      collaboratingDepartments: tags('collaboratingDepartments'),
+      owner: val('owner'),
+      startDate: val('startDate'),
+      endDate: val('endDate'),
+      coreGoal: val('coreGoal'),
+      keyDeliverables: val('keyDeliverables'),
+      milestones: [...this.querySelectorAll('.milestone-row')].map((row) => ({
+        date: row.querySelector('[data-part="date"]').value,
+        node: row.querySelector('[data-part="node"]').value,
+      })),
+      currentProgress: val('currentProgress'),
+      riskNotes: val('riskNotes'),
+      suggestedDepartments: tags('suggestedDepartments'),
+    };
+  }
+
+  #field(name, control, { required = false, wide = false, hint = null } = {}) {
+    return h('div', { class: wide ? 'field wide' : 'field', dataset: { field: name } },
+      h('label', { for: `f-${name}` }, t(`field.${name}`), required ? h('span', { class: 'req', title: t('hint.required') }, '*') : null),
+      control,
+      hint ? h('div', { class: 'hint' }, hint) : null,
+      h('div', { class: 'msgs' }));
+  }
+
+  #text(name, opts = {}) {
+    return this.#field(name, h('input', {
+      type: 'text', id: `f-${name}`, name, value: this.#data[name] ?? '',
+      placeholder: opts.placeholder, autocomplete: 'off', spellcheck: 'false',
+    }), opts);
+  }
+
+  #area(name, opts = {}) {
+    return this.#field(name, h('textarea', { id: `f-${name}`, name, rows: opts.rows || 3, value: this.#data[name] ?? '' }), opts);
+  }
+
+  #tags(name, opts = {}) {
+    const el = h('liaison-tag-input', { name, 'input-id': `f-${name}` });
+    el.value = this.#data[name] || [];
+    return this.#field(name, el, opts);
+  }
+
+  #milestoneRow(m, i) {
+    return h('div', { class: 'milestone-row', dataset: { index: String(i) } },
+      h('div', { class: 'ms-date', dataset: { field: `milestones.${i}.date` } },
+        h('input', { type: 'text', 'data-part': 'date', value: m.date, placeholder: 'YYYY-MM-DD', 'aria-label': t('field.milestone.date') }),
+        h('div', { class: 'msgs' })),
+      h('div', { class: 'ms-node', dataset: { field: `milestones.${i}.node` } },
+        h('input', { type: 'text', 'data-part': 'node', value: m.node, 'aria-label': t('field.milestone.node') }),
+        h('div', { class: 'msgs' })),
+      h('button', {
+        type: 'button', class: 'icon-button', title: t('common.remove'), 'aria-label': t('common.remove'),
+        onclick: () => { this.#data = this.#collect(); this.#data.milestones.splice(i, 1); this.#render(); this.#edited(); },
+      }, '×'));
+  }
+
+  #render() {
+    const d = this.#data;
+    const ms = d.milestones.length
+      ? d.milestones.map((m, i) => this.#milestoneRow(m, i))
+      : [h('p', { class: 'muted empty-ms' }, t('reg.milestone.none'))];
+    const review = this.#review;
+    const reviewForm = h('div', { class: 'grid' },
+      this.#field('review.reviewer', h('input', { type: 'text', id: 'f-review.reviewer', name: 'review.reviewer', value: review.reviewer })),
+      this.#field('review.decision', h('select', { id: 'f-review.decision', name: 'review.decision' },
+        DECISIONS.map((dec) => h('option', { value: dec, selected: review.decision === dec }, t(`review.${dec}`))))),
+      this.#field('review.date', h('input', { type: 'text', id: 'f-review.date', name: 'review.date', value: review.date, placeholder: 'YYYY-MM-DD' })),
+      this.#field('review.comment', h('textarea', { id: 'f-review.comment', name: 'review.comment', rows: 2, value: review.comment }), { wide: true }),
+      h('div', { class: 'field wide actions' },
+        h('button', { type: 'button', class: 'primary', id: 'review-record', onclick: () => this.#recordReview() }, t('review.record'))));
+
+    mount(this, h('form', { class: 'form', onsubmit: (e) => e.preventDefault(), oninput: (e) => { if (!e.target.name?.startsWith('review.')) this.#edited(); }, onchange: (e) => { if (e.target.tagName === 'LIAISON-TAG-INPUT') this.#edited(); } },
+      h('div', { class: 'form-head' },
+        h('div', {},
+          h('h1', {}, t('reg.title')),
+          h('p', { class: 'muted' }, t('stage.registration.hint'))),
+        h('div', { class: 'form-status' },
+          h('span', { class: 'review-badge', id: 'review-badge' }),
+          h('span', { class: 'summary', id: 'form-summary' }))),
+      h('section', { class: 'card' },
+        h('h2', {}, t('reg.section.basics')),
+        h('div', { class: 'grid' },
+          this.#text('name', { required: true, wide: true }),
+          this.#area('background', { required: true, wide: true }),
+          this.#text('initiatingDepartment', { required: true }),
+          this.#text('owner', { required: true }),
+          this.#tags('collaboratingDepartments', { required: true, wide: true }),
+          this.#text('startDate', { required: true, placeholder: 'YYYY-MM-DD' }),
+          this.#text('endDate', { required: true, placeholder: 'YYYY-MM-DD' }))),
+      h('section', { class: 'card' },
+        h('h2', {}, t('reg.section.goal')),
+        h('div', { class: 'grid' },
+          this.#area('coreGoal', { required: true, wide: true, rows: 2, hint: t('hint.coreGoal') }),
+          this.#area('keyDeliverables', { required: true, wide: true }))),
+      h('section', { class: 'card' },
+        h('h2', {}, t('reg.section.milestones')),
+        h('div', { class: 'milestone-head' }, h('span', {}, t('field.milestone.date')), h('span', {}, t('field.milestone.node'))),
+        h('div', { class: 'milestones' }, ms),
+        h('button', {
+          type: 'button', class: 'secondary', id: 'milestone-add',
+          onclick: () => { this.#data = this.#collect(); this.#data.milestones.push({ date: '', node: '' }); this.#render(); this.querySelector('.milestone-row:last-child input')?.focus(); },
+        }, `+ ${t('reg.milestone.add')}`)),
+      h('section', { class: 'card' },
+        h('h2', {}, t('reg.section.status')),
+        h('div', { class: 'grid' },
+          this.#area('currentProgress', { wide: true, rows: 2 }),
+          this.#area('riskNotes', { wide: true, rows: 2 }),
+          this.#tags('suggestedDepartments', { wide: true }))),
+      h('section', { class: 'card review' },
+        h('h2', {}, t('reg.section.review')),
+        reviewForm)));
+    this.#renderFindings();
+    this.#renderReviewState();
+  }
+
+  #renderFindings() {
+    for (const box of this.querySelectorAll('.msgs')) box.replaceChildren();
+    for (const el of this.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const f of this.#findings) {
+      const holder = this.querySelector(`[data-field="${CSS.escape(f.field)}"]`);
+      if (!holder) continue;
+      holder.querySelector('.msgs').appendChild(h('div', { class: `msg ${f.severity}` }, t(f.key, f.params)));
+      if (f.severity === 'error') holder.querySelector('input, textarea, .tag-entry')?.setAttribute('aria-invalid', 'true');
+    }
+    const errors = this.#findings.filter((f) => f.severity === 'error').length;
+    const warnings = this.#findings.length - errors;
+    const summary = this.querySelector('#form-summary');
+    if (!summary) return;
+    const parts = [];
+    if (errors) parts.push(h('span', { class: 'count error' }, t('reg.summary.errors', { count: errors })));
+    if (warnings) parts.push(h('span', { class: 'count warning' }, t('reg.summary.warnings', { count: warnings })));
+    if (!parts.length) parts.push(h('span', { class: 'count ok' }, t('reg.summary.ok')));
+    mount(summary, parts);
+  }
+
+  #renderReviewState() {
+    const badge = this.querySelector('#review-badge');
+    if (!badge) return;
+    badge.className = `review-badge ${this.#review.decision}`;
+    badge.textContent = t(`review.${this.#review.decision}`);
+  }
+
+  async #recordReview() {
+    await this.flush();
+    const val = (n) => this.querySelector(`[name="review.${n}"]`).value;
+    const review = { reviewer: val('reviewer'), decision: val('decision'), date: val('date'), comment: val('comment') };
+    try {
+      this.#state('saving');
+      const snap = await call('save_review', { review });
+      this.#apply(snap, false);
+      this.#state('saved');
+      toast(t('review.recorded'));
+    } catch {
+      this.#state('failed');
+    }
+  }
+}
+customElements.define('liaison-registration', RegistrationForm);
