@@ -1,5 +1,8 @@
 //! Project files: one SQLite file per project, opened strictly, written durably, copied consistently.
 //!
+//! The file uses a rollback journal with `synchronous=FULL` and `locking_mode=EXCLUSIVE`: every
+//! committed edit is in the file itself, and the open file is locked against every other opener.
+//!
 //! Invariant: a file that is refused is never written to. Everything that can refuse a file runs
 //! before the first statement that could write (journal mode, migrations).
 
@@ -8,7 +11,9 @@ pub mod migrations;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// `PRAGMA application_id` of every Liaison project file ("LIAS").
 pub const APPLICATION_ID: u32 = 0x4C49_4153;
@@ -21,6 +26,36 @@ pub struct Project {
     conn: Connection,
     path: PathBuf,
     migrated: Option<Migrated>,
+    _claim: Claim,
+}
+
+/// The files open in this process. SQLite's locks keep other processes out; this keeps a second
+/// connection of our own out, because closing it would release the process's locks on the file.
+static OPEN_FILES: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// This process's claim on a file, released when the project closes.
+struct Claim(PathBuf);
+
+impl Claim {
+    fn take(path: &Path) -> Result<Claim> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut open = OPEN_FILES.lock().unwrap_or_else(|p| p.into_inner());
+        if !open.insert(key.clone()) {
+            return Err(Error::AlreadyOpen(path.to_path_buf()));
+        }
+        Ok(Claim(key))
+    }
+
+    fn held(path: &Path) -> bool {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        OPEN_FILES.lock().unwrap_or_else(|p| p.into_inner()).contains(&key)
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        OPEN_FILES.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+    }
 }
 
 /// What happened when an older file was brought up to date on open.
@@ -45,6 +80,9 @@ impl Project {
     /// Opens an existing project file, refusing anything that is not a sound Liaison file of this
     /// version or older. An older file is first copied to a backup beside it, then migrated.
     pub fn open(path: &Path) -> Result<Project> {
+        // Claim first: even reading the header through another descriptor would drop our SQLite
+        // locks on a file this process already has open (POSIX closes all of them).
+        let claim = Claim::take(path)?;
         let header = header::sniff(path)?;
         check_header(path, &header)?;
         let mut conn = Connection::open_with_flags(
@@ -52,7 +90,7 @@ impl Project {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| classify(path, e))?;
-        // Exclusive locking before the first read: a second opener gets "database is locked".
+        // Exclusive locking: locks are kept until the connection closes (see `configure`).
         conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
             .map_err(|e| classify(path, e))?;
         let version = verify(&conn, path)?;
@@ -72,6 +110,7 @@ impl Project {
             conn,
             path: path.to_path_buf(),
             migrated,
+            _claim: claim,
         })
     }
 
@@ -80,6 +119,9 @@ impl Project {
     pub fn create(path: &Path, name: &str) -> Result<Project> {
         if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
             return Err(Error::BadExtension(path.to_path_buf()));
+        }
+        if Claim::held(path) {
+            return Err(Error::AlreadyOpen(path.to_path_buf()));
         }
         let tmp = temp_beside(path);
         let built = (|| -> Result<()> {
@@ -104,6 +146,9 @@ impl Project {
 
     /// Reads a file without ever writing to it and reports whether it is a sound project.
     pub fn check(path: &Path) -> Result<Summary> {
+        if Claim::held(path) {
+            return Err(Error::AlreadyOpen(path.to_path_buf()));
+        }
         let header = header::sniff(path)?;
         check_header(path, &header)?;
         let conn = Connection::open_with_flags(
@@ -166,6 +211,9 @@ impl Project {
         if same_file(dest, &self.path) {
             return Ok(self);
         }
+        if Claim::held(dest) {
+            return Err(Error::AlreadyOpen(dest.to_path_buf()));
+        }
         copy_consistent(&self.conn, dest)?;
         drop(self);
         Project::open(dest)
@@ -225,13 +273,19 @@ fn verify(conn: &Connection, path: &Path) -> Result<i64> {
     Ok(version)
 }
 
-/// Durable settings for an accepted file: WAL without shared memory, a full sync on every commit.
+/// Durable settings for an accepted file: a rollback journal (the file is whole after every commit,
+/// also on network drives and when copied by hand) and a full sync on every commit.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Take the write lock now, so that the file is held from the moment it is shown as open.
-    conn.execute_batch("BEGIN IMMEDIATE; COMMIT;")?;
+    // A first write takes the exclusive lock, held until the project is closed: from the moment the
+    // file is shown as open, no other window or process can open it.
+    conn.execute(
+        "INSERT INTO project_meta (key, value) VALUES ('opened_at', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [chrono::Local::now().to_rfc3339()],
+    )?;
     Ok(())
 }
 
