@@ -213,8 +213,16 @@ impl App {
         Err(format!("timed out waiting for `{script}` (last: {last})"))
     }
 
+    /// The text content of the first element matching `css` (waiting for it to exist).
     async fn text(&self, css: &str) -> R<String> {
-        self.find(css).await?.text().await.map_err(err)
+        self.find(css).await?;
+        let v = self
+            .js(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+                vec![json!(css)],
+            )
+            .await?;
+        Ok(v.as_str().unwrap_or_default().to_string())
     }
 
     async fn value(&self, css: &str) -> R<String> {
