@@ -124,4 +124,109 @@ mod tests {
         assert_eq!(Lang::parse("en-US"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
     }
+
+    /// Every key the UI names literally (`t('…')`, `data-i18n="…"`) and every stage key exists.
+    #[test]
+    fn every_key_the_ui_uses_is_in_the_catalog() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui");
+        let mut files = vec![ui.join("index.html"), ui.join("app.js")];
+        for dir in ["lib", "components"] {
+            for e in std::fs::read_dir(ui.join(dir)).unwrap() {
+                files.push(e.unwrap().path());
+            }
+        }
+        let mut used = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for opener in ["t('", "data-i18n=\"", "data-i18n-title=\"", "i18n: '"] {
+                for (at, _) in text.match_indices(opener) {
+                    let before = text[..at].chars().last().unwrap_or(' ');
+                    if before.is_ascii_alphanumeric() || before == '_' {
+                        continue; // e.g. `Event('…'` is not `t('…'`
+                    }
+                    let key: String = text[at + opener.len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '_')
+                        .collect();
+                    if !key.is_empty() && !key.ends_with('.') {
+                        used.push((f.display().to_string(), key));
+                    }
+                }
+            }
+        }
+        for stage in [
+            "registration",
+            "organization",
+            "plan",
+            "meetings",
+            "tracking",
+            "acceptance",
+            "retrospective",
+            "archive",
+        ] {
+            used.push(("stages".into(), format!("stage.{stage}")));
+            if stage != "registration" {
+                used.push(("stages".into(), format!("stage.{stage}.empty")));
+            }
+        }
+        assert!(used.len() > 40, "the scan found the UI's keys");
+        for (file, key) in used {
+            assert!(
+                catalog().contains_key(&key),
+                "{file} uses {key}, which the catalog lacks"
+            );
+        }
+    }
+
+    /// Every error the core can raise has its message in the catalog.
+    #[test]
+    fn every_error_has_a_message() {
+        use crate::Error;
+        use std::path::PathBuf;
+        let p = || PathBuf::from("/x/项目.liaison");
+        let io = || std::io::Error::other("disk full");
+        let errors = vec![
+            Error::NotFound(p()),
+            Error::NotAFile(p()),
+            Error::Empty(p()),
+            Error::NotSqlite(p()),
+            Error::Foreign(p()),
+            Error::Newer {
+                path: p(),
+                found: 9,
+                supported: 2,
+            },
+            Error::Truncated(p()),
+            Error::Damaged {
+                path: p(),
+                detail: "x".into(),
+            },
+            Error::AlreadyOpen(p()),
+            Error::BadExtension(p()),
+            Error::Write {
+                path: p(),
+                source: io(),
+            },
+            Error::Read {
+                path: p(),
+                source: io(),
+            },
+            Error::NoProject,
+            Error::Invalid {
+                field: "field.name".into(),
+                detail: "validation.too_long".into(),
+            },
+            Error::Sqlite(rusqlite::Error::InvalidQuery),
+        ];
+        for e in errors {
+            for lang in [Lang::Zh, Lang::En] {
+                let m = e.message(lang);
+                assert!(
+                    !m.contains("error.") && !m.contains('{'),
+                    "{}: {m}",
+                    e.code()
+                );
+            }
+        }
+    }
 }

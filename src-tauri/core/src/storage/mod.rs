@@ -48,13 +48,19 @@ impl Claim {
 
     fn held(path: &Path) -> bool {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        OPEN_FILES.lock().unwrap_or_else(|p| p.into_inner()).contains(&key)
+        OPEN_FILES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&key)
     }
 }
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        OPEN_FILES.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+        OPEN_FILES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.0);
     }
 }
 
