@@ -31,6 +31,9 @@ async function boot() {
   if (s.startupError) showError(s.startupError.message);
   await show();
   await listen('menu', onMenu);
+  await listen('quit-requested', async () => {
+    try { if (app.form) await app.form.flush(); } finally { await call('quit_app', {}, { quiet: true }); }
+  });
   // Two frames: the first page is painted, not only laid out.
   requestAnimationFrame(() => requestAnimationFrame(() => {
     document.body.dataset.ready = 'true';

@@ -239,7 +239,13 @@ pub fn ui_ready<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
         own as f64 / 1024.0,
         children as f64 / 1024.0
     );
-    app.exit(0);
+    state.shut_down(&app);
+}
+
+/// Called by the UI once pending edits are saved after a quit request.
+#[tauri::command]
+pub fn quit_app<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+    state.shut_down(&app);
 }
 
 /// Opens a project through `open` and makes it current; the previous one is closed first, so that

@@ -30,6 +30,14 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
         .manage(state)
         .menu(move |app| menu::build(app, lang))
         .on_menu_event(menu::on_event)
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                // Let the UI save what is still being typed; quit anyway if it does not answer.
+                if window.state::<AppState>().begin_quit(window.app_handle()) {
+                    api.prevent_close();
+                }
+            }
+        })
         .setup(|app| {
             let state = app.state::<AppState>();
             state.update_title(app.handle());
@@ -51,6 +59,7 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             commands::save_registration,
             commands::save_review,
             commands::ui_ready,
+            commands::quit_app,
         ])
         .run(tauri::generate_context!());
     match result {

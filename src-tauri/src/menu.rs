@@ -4,7 +4,7 @@ use liaison_core::i18n::{text, Lang};
 use tauri::menu::{
     Menu, MenuBuilder, MenuEvent, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder,
 };
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 /// Builds the menu bar with its shortcuts (Ctrl on Windows and Linux, Cmd on macOS).
 pub fn build<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<Menu<R>> {
@@ -46,10 +46,16 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<Menu<R
     MenuBuilder::new(app).items(&[&file, &edit, &help]).build()
 }
 
-/// Quits at once; every other item is handled by the web UI, which owns the screen.
+/// Quit goes through the same path as closing the window; every other item is handled by the web
+/// UI, which owns the screen.
 pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     match event.id().as_ref() {
-        "quit" => app.exit(0),
+        "quit" => {
+            let state = app.state::<crate::state::AppState>();
+            if !state.begin_quit(app) {
+                state.shut_down(app);
+            }
+        }
         id => {
             let _ = app.emit("menu", id.to_string());
         }

@@ -5,9 +5,13 @@ use liaison_core::prefs::{self, Prefs};
 use liaison_core::{registration, Error, Lang, Project};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
-use tauri::{AppHandle, Manager, Runtime};
+use std::time::{Duration, Instant};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// How long the UI has to save pending edits when the user quits.
+const QUIT_DEADLINE: Duration = Duration::from_secs(3);
 
 /// The error as the UI receives it: a stable code and a message in the user's language.
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +48,8 @@ pub struct AppState {
     pub startup_error: Mutex<Option<ErrorPayload>>,
     pub measure_startup: bool,
     pub started: Instant,
+    /// Set once the user asked to quit; the UI then flushes its edits and calls `quit_app`.
+    pub quitting: AtomicBool,
 }
 
 impl AppState {
@@ -60,6 +66,7 @@ impl AppState {
             startup_error: Mutex::new(None),
             measure_startup: opts.measure_startup,
             started,
+            quitting: AtomicBool::new(false),
         };
         let opened = match opts.file {
             Some(file) if !file.exists() => Project::create(&file, &stem(&file)),
@@ -86,6 +93,27 @@ impl AppState {
             }
         }
         state
+    }
+
+    /// Starts quitting: asks the UI to save pending edits, with a deadline. Returns false when a quit
+    /// was already under way (the caller then lets the app go).
+    pub fn begin_quit<R: Runtime>(&self, app: &AppHandle<R>) -> bool {
+        if self.quitting.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        let _ = app.emit("quit-requested", ());
+        let app = app.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(QUIT_DEADLINE);
+            app.state::<AppState>().shut_down(&app);
+        });
+        true
+    }
+
+    /// Closes the project (so the file is left tidy, without its journal) and exits.
+    pub fn shut_down<R: Runtime>(&self, app: &AppHandle<R>) {
+        drop(self.project().take());
+        app.exit(0);
     }
 
     pub fn lang(&self) -> Lang {
