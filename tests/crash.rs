@@ -37,7 +37,7 @@ fn crash_child_writer() {
         let next = registration::revision(project.conn()).unwrap() + 1;
         reg.name = format!("edit {next}");
         reg.current_progress = "进度".repeat((next % 50) as usize);
-        let snap = registration::save(project.conn_mut(), &reg).unwrap();
+        let snap = registration::save(project.conn_mut(), "测试", &reg).unwrap();
         assert_eq!(snap.registration.name, reg.name);
         writeln!(out, "{next}").unwrap();
         out.flush().unwrap();

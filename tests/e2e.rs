@@ -453,3 +453,82 @@ fn e2e_user_text_is_shown_as_text_never_as_markup() {
         .await
     });
 }
+
+/// A project whose registration is complete but not signed, with two department heads.
+fn unsigned_project(dir: &Path) -> (PathBuf, i64, i64) {
+    use liaison_core::people::{self, Person};
+    let path = dir.join("待签核.liaison");
+    let mut project = Project::create(&path, "待签核").unwrap();
+    let conn = project.conn_mut();
+    liaison_core::registration::save(conn, "张伟", &liaison_core::demo::worked_example()).unwrap();
+    let head = |name: &str, dept: &str| Person {
+        id: 0,
+        name: name.into(),
+        department: dept.into(),
+        role: "head".into(),
+    };
+    let a = people::add(conn, "张伟", &head("李娜", "产品部"))
+        .unwrap()
+        .id;
+    let b = people::add(conn, "张伟", &head("王强", "研发部"))
+        .unwrap()
+        .id;
+    drop(project);
+    (path, a, b)
+}
+
+#[test]
+fn e2e_signing_locks_the_registration_and_history_shows_it() {
+    run(async {
+        let env = Env::new();
+        let (file, li_na, wang_qiang) = unsigned_project(env.dir.path());
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                // The initiating department's head is suggested; add the second head and start.
+                app.wait_js(&format!("return document.querySelector('input[data-person=\"{li_na}\"]')?.checked")).await?;
+                app.click(&format!("input[data-person='{wang_qiang}']")).await?;
+                app.click("#signoff-start").await?;
+                app.wait_js("return document.getElementById('signoff-state')?.textContent.includes('签核中')").await?;
+                app.wait_js("return document.getElementById('f-name').disabled").await?;
+
+                for person in [li_na, wang_qiang] {
+                    app.click(&format!("button[data-sign='approve'][data-person='{person}']")).await?;
+                    app.wait_js(&format!("return !document.querySelector(\"button[data-sign='approve'][data-person='{person}']\")")).await?;
+                }
+                app.wait_js("return document.getElementById('signoff-state')?.textContent.includes('已签核')").await?;
+                let banner = app.text("#lock-banner").await?;
+                assert!(banner.contains("已签核锁定"), "{banner}");
+                let disabled = app
+                    .js("return [...document.querySelectorAll('.card:not(.signoff) input, .card:not(.signoff) textarea')].every(e => e.disabled)", vec![])
+                    .await?;
+                assert_eq!(disabled, json!(true), "every field is read-only");
+
+                // The backend refuses the edit too, whatever the UI allows.
+                app.js(
+                    "window.__TAURI__.core.invoke('save_registration', {registration: {name: '改名'}})
+                       .then(() => window.__saved = 'ok', e => window.__saved = e.code);",
+                    vec![],
+                )
+                .await?;
+                let code = app.wait_js("return window.__saved").await?;
+                assert_eq!(code, json!("locked"));
+                assert_eq!(app.value("#f-name").await?, "新品上市项目");
+
+                // History lists the edits and the signatures.
+                app.click("#history-open").await?;
+                app.wait_js("return document.getElementById('history-dialog').open").await?;
+                let history = app.text("liaison-history").await?;
+                assert!(history.contains("李娜") && history.contains("王强"), "{history}");
+                assert!(history.contains("核心目标") && history.contains("发起签核"), "{history}");
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        // The signed file passes the integrity check.
+        let out = liaison(env.dir.path(), &["check", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        Ok(())
+    });
+}

@@ -231,7 +231,7 @@ fn an_older_file_is_backed_up_then_migrated_in_place() {
     let snap = registration::load(project.conn()).unwrap();
     assert_eq!(snap.registration.name, "旧版项目");
     assert_eq!(snap.registration.milestones.len(), 1);
-    assert_eq!(snap.review.decision, "pending");
+    assert_eq!(snap.state, liaison_core::signoff::State::Draft);
     drop(project);
 
     // The backup is the old file, still at the old version, still sound.
@@ -275,7 +275,7 @@ fn edits_are_saved_without_a_save_step_and_copies_are_consistent() {
     let mut project = Project::create(&path, "p").unwrap();
     let mut reg = liaison_core::demo::worked_example();
     reg.name = "另存测试".into();
-    registration::save(project.conn_mut(), &reg).unwrap();
+    registration::save(project.conn_mut(), "测试", &reg).unwrap();
 
     let backup = dir.path().join("backup.liaison");
     project.back_up_to(&backup).unwrap();
@@ -289,7 +289,7 @@ fn edits_are_saved_without_a_save_step_and_copies_are_consistent() {
     let mut project = project.save_as(&moved).unwrap();
     assert_eq!(project.path(), moved.as_path());
     reg.name = "只改新文件".into();
-    registration::save(project.conn_mut(), &reg).unwrap();
+    registration::save(project.conn_mut(), "测试", &reg).unwrap();
     drop(project);
     assert_eq!(Project::check(&path).unwrap().name, "另存测试");
     assert_eq!(Project::check(&moved).unwrap().name, "只改新文件");
@@ -311,4 +311,99 @@ fn a_failed_save_as_leaves_everything_as_it_was() {
     let err = project.save_as(&dir.path().join("x.txt")).err().unwrap();
     assert_eq!(err.code(), "bad_extension");
     assert_eq!(Project::check(&path).unwrap().name, "新品上市项目");
+}
+
+#[test]
+fn a_review_from_schema_2_moves_onto_sign_off_as_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = old_file(dir.path(), 2, "带审批的旧项目");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "UPDATE registration SET initiating_department = '产品部';
+         INSERT INTO registration_review (id, reviewer, decision, review_date, comment, updated_at)
+         VALUES (1, '李娜', 'approved', '2023-09-28', '同意', '2023-09-28');",
+    )
+    .unwrap();
+    drop(conn);
+    let project = Project::open(&path).unwrap();
+    assert_eq!(project.migrated().unwrap().from, 2);
+    let people = liaison_core::people::list(project.conn()).unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(
+        (
+            people[0].name.as_str(),
+            people[0].department.as_str(),
+            people[0].role.as_str()
+        ),
+        ("李娜", "产品部", "head")
+    );
+    let panel = liaison_core::signoff::panel(project.conn(), "registration", 1).unwrap();
+    assert_eq!(panel.suggested, vec![people[0].id]);
+}
+
+/// Alters a closed file with raw SQL, as a tool outside the app could.
+fn tamper(path: &Path, sql: &str) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn check_finds_a_signed_record_altered_outside_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_file(dir.path(), "signed.liaison");
+    let out = liaison(dir.path(), &["check", path.to_str().unwrap()]);
+    assert!(out.status.success(), "the demo is sound: {}", stderr(&out));
+
+    tamper(
+        &path,
+        "DROP TRIGGER registration_locked; UPDATE registration SET core_goal = '首月销量达2万件';",
+    );
+    let out = liaison(dir.path(), &["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("已签核的登记表（第 1 版）在签核后被改动"),
+        "{msg}"
+    );
+    assert_eq!(Project::check(&path).unwrap_err().code(), "integrity");
+}
+
+#[test]
+fn check_finds_an_altered_or_deleted_audit_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let altered = demo_file(dir.path(), "altered.liaison");
+    tamper(
+        &altered,
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = '别人' WHERE seq = 4;",
+    );
+    let out = liaison(dir.path(), &["check", altered.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("审计日志第 4 条被改动"),
+        "{}",
+        stderr(&out)
+    );
+
+    let deleted = demo_file(dir.path(), "deleted.liaison");
+    tamper(
+        &deleted,
+        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 6;",
+    );
+    let out = liaison(dir.path(), &["check", deleted.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("审计日志第 7 条之前有记录被删除"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The triggers refuse the same edits while they are in place.
+    let intact = demo_file(dir.path(), "intact.liaison");
+    let conn = Connection::open(&intact).unwrap();
+    assert!(conn
+        .execute("DELETE FROM audit_log WHERE seq = 1", [])
+        .is_err());
+    assert!(conn
+        .execute("UPDATE signature SET comment = 'x'", [])
+        .is_err());
 }

@@ -8,6 +8,7 @@ import './components/stage-placeholder.js';
 import './components/start-page.js';
 import './components/registration-form.js';
 import './components/prefs.js';
+import './components/history-drawer.js';
 
 const STAGES = ['registration', 'organization', 'plan', 'meetings', 'tracking', 'acceptance', 'retrospective', 'archive'];
 
@@ -48,6 +49,8 @@ function wire() {
   document.addEventListener('project-renamed', (e) => { if (app.project) { app.project.name = e.detail.name; drawTopbar(); } });
   document.addEventListener('start-action', (e) => onStartAction(e.detail));
   document.addEventListener('prefs-done', (e) => closePrefs(e.detail));
+  document.addEventListener('show-history', (e) => showHistory(e.detail.records));
+  document.addEventListener('history-close', () => document.getElementById('history-dialog').close());
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && document.getElementById('prefs-dialog').open) closePrefs(null);
   });
@@ -132,6 +135,20 @@ async function changeLanguage(lang) {
   if (current && typeof current.render === 'function') current.render();
   if (current && current.tagName === 'LIAISON-START-PAGE') current.recent = app.recent;
   setSaveState(document.getElementById('save-state').dataset.state);
+  document.querySelector('liaison-prefs').render();
+  const history = document.getElementById('history-dialog');
+  if (history.open) history.querySelector('liaison-history').render();
+}
+
+async function showHistory(records) {
+  if (app.form) await app.form.flush();
+  const dialog = document.getElementById('history-dialog');
+  try {
+    await dialog.querySelector('liaison-history').show(records);
+    if (!dialog.open) dialog.showModal();
+  } catch {
+    // Shown by call().
+  }
 }
 
 async function opened(info) {

@@ -1,9 +1,12 @@
 //! The commands the web UI may call (each declared in `build.rs` and granted in `capabilities/`).
 
 use crate::state::{open_or_create_sample, AppState, ErrorPayload, ProjectInfo};
+use liaison_core::audit::{self, Entry};
 use liaison_core::i18n::{self, Lang};
+use liaison_core::people::{self, Person};
 use liaison_core::prefs::RecentFile;
-use liaison_core::registration::{self, Registration, Review, Snapshot};
+use liaison_core::registration::{self, Registration, Snapshot};
+use liaison_core::signoff::{self, Panel, Sign};
 use liaison_core::{Error, Project};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -213,17 +216,71 @@ pub fn save_registration<R: Runtime>(
     let snapshot = {
         let mut guard = state.project();
         let project = guard.as_mut().ok_or_else(|| state.err(Error::NoProject))?;
-        registration::save(project.conn_mut(), &registration).map_err(|e| state.err(e))?
+        registration::save(project.conn_mut(), &state.actor(), &registration)
+            .map_err(|e| state.err(e))?
     };
     state.update_title(&app);
     Ok(snapshot)
 }
 
-#[tauri::command]
-pub fn save_review(state: State<'_, AppState>, review: Review) -> CmdResult<Snapshot> {
+/// Runs `f` on the open project's connection, turning errors into the UI's payload.
+fn with_project<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut rusqlite::Connection, &str) -> Result<T, Error>,
+) -> CmdResult<T> {
+    let actor = state.actor();
     let mut guard = state.project();
     let project = guard.as_mut().ok_or_else(|| state.err(Error::NoProject))?;
-    registration::save_review(project.conn_mut(), &review).map_err(|e| state.err(e))
+    f(project.conn_mut(), &actor).map_err(|e| state.err(e))
+}
+
+#[tauri::command]
+pub fn signoff_panel(state: State<'_, AppState>, kind: String, doc_id: i64) -> CmdResult<Panel> {
+    with_project(&state, |c, _| signoff::panel(c, &kind, doc_id))
+}
+
+#[tauri::command]
+pub fn start_signoff(
+    state: State<'_, AppState>,
+    kind: String,
+    doc_id: i64,
+    signers: Vec<i64>,
+) -> CmdResult<Panel> {
+    with_project(&state, |c, actor| {
+        signoff::start(c, actor, &kind, doc_id, &signers)
+    })
+}
+
+#[tauri::command]
+pub fn sign(state: State<'_, AppState>, sign: Sign) -> CmdResult<Panel> {
+    with_project(&state, |c, actor| signoff::sign(c, actor, &sign))
+}
+
+#[tauri::command]
+pub fn withdraw_signoff(state: State<'_, AppState>, round_id: i64) -> CmdResult<Panel> {
+    with_project(&state, |c, actor| signoff::withdraw(c, actor, round_id))
+}
+
+#[tauri::command]
+pub fn new_revision(
+    state: State<'_, AppState>,
+    kind: String,
+    doc_id: i64,
+    reason: String,
+) -> CmdResult<Panel> {
+    with_project(&state, |c, actor| {
+        signoff::new_revision(c, actor, &kind, doc_id, &reason)
+    })
+}
+
+#[tauri::command]
+pub fn add_person(state: State<'_, AppState>, person: Person) -> CmdResult<Person> {
+    with_project(&state, |c, actor| people::add(c, actor, &person))
+}
+
+#[tauri::command]
+pub fn history(state: State<'_, AppState>, records: Vec<String>) -> CmdResult<Vec<Entry>> {
+    with_project(&state, |c, _| audit::history(c, &records))
 }
 
 /// Called by the UI once its first page is painted; with `--measure-startup` it reports and quits.

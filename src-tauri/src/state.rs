@@ -116,6 +116,15 @@ impl AppState {
         app.exit(0);
     }
 
+    /// Who records edits and signatures: the display name from Preferences.
+    pub fn actor(&self) -> String {
+        let prefs = self.prefs();
+        match prefs.display_name.trim() {
+            "" => liaison_core::i18n::text(prefs.language, "project.user.unset"),
+            name => name.to_string(),
+        }
+    }
+
     pub fn lang(&self) -> Lang {
         self.prefs().language
     }

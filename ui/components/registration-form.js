@@ -2,14 +2,14 @@
 
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { call, toast } from '../lib/ipc.js';
+import { call } from '../lib/ipc.js';
+import './signoff-panel.js';
 
-const SAVE_DELAY_MS = 500;
-const DECISIONS = ['pending', 'approved', 'returned', 'rejected'];
+const SAVE_DELAY_MS = 800;
 
 export class RegistrationForm extends HTMLElement {
   #data = null;
-  #review = null;
+  #docState = 'draft';
   #findings = [];
   #timer = null;
   #saving = null;
@@ -27,18 +27,20 @@ export class RegistrationForm extends HTMLElement {
     while (this.#saving) await this.#saving;
   }
 
+  connectedCallback() {
+    this.addEventListener('signoff-changed', () => this.load());
+  }
+
   render() { if (this.#data) this.#render(); }
 
   #apply(snap, rerender) {
     this.#findings = snap.findings;
+    this.#docState = snap.state;
     if (rerender) {
       this.#data = snap.registration;
-      this.#review = snap.review;
       this.#render();
     } else {
-      this.#review = snap.review;
       this.#renderFindings();
-      this.#renderReviewState();
     }
   }
 
@@ -139,24 +141,16 @@ export class RegistrationForm extends HTMLElement {
     const ms = d.milestones.length
       ? d.milestones.map((m, i) => this.#milestoneRow(m, i))
       : [h('p', { class: 'muted empty-ms' }, t('reg.milestone.none'))];
-    const review = this.#review;
-    const reviewForm = h('div', { class: 'grid' },
-      this.#field('review.reviewer', h('input', { type: 'text', id: 'f-review.reviewer', name: 'review.reviewer', value: review.reviewer })),
-      this.#field('review.decision', h('select', { id: 'f-review.decision', name: 'review.decision' },
-        DECISIONS.map((dec) => h('option', { value: dec, selected: review.decision === dec }, t(`review.${dec}`))))),
-      this.#field('review.date', h('input', { type: 'text', id: 'f-review.date', name: 'review.date', value: review.date, placeholder: 'YYYY-MM-DD' })),
-      this.#field('review.comment', h('textarea', { id: 'f-review.comment', name: 'review.comment', rows: 2, value: review.comment }), { wide: true }),
-      h('div', { class: 'field wide actions' },
-        h('button', { type: 'button', class: 'primary', id: 'review-record', onclick: () => this.#recordReview() }, t('review.record'))));
-
-    mount(this, h('form', { class: 'form', onsubmit: (e) => e.preventDefault(), oninput: (e) => { if (!e.target.name?.startsWith('review.')) this.#edited(); }, onchange: (e) => { if (e.target.tagName === 'LIAISON-TAG-INPUT') this.#edited(); } },
+    mount(this, h('form', { class: 'form', onsubmit: (e) => e.preventDefault(), oninput: (e) => { if (e.target.closest('.signoff')) return; this.#edited(); }, onchange: (e) => { if (e.target.tagName === 'LIAISON-TAG-INPUT') this.#edited(); } },
       h('div', { class: 'form-head' },
         h('div', {},
           h('h1', {}, t('reg.title')),
           h('p', { class: 'muted' }, t('stage.registration.hint'))),
         h('div', { class: 'form-status' },
-          h('span', { class: 'review-badge', id: 'review-badge' }),
-          h('span', { class: 'summary', id: 'form-summary' }))),
+          h('span', { class: 'summary', id: 'form-summary' }),
+          h('button', { type: 'button', class: 'secondary', id: 'history-open', onclick: () => this.dispatchEvent(new CustomEvent('show-history', { bubbles: true, detail: { records: ['registration:1'] } })) }, t('history.open')))),
+      this.#docState === 'draft' ? null : h('div', { class: 'lock-banner', id: 'lock-banner' },
+        this.#docState === 'signed' ? t('signoff.locked_banner') : t('signoff.frozen_banner')),
       h('section', { class: 'card' },
         h('h2', {}, t('reg.section.basics')),
         h('div', { class: 'grid' },
@@ -186,11 +180,13 @@ export class RegistrationForm extends HTMLElement {
           this.#area('currentProgress', { wide: true, rows: 2 }),
           this.#area('riskNotes', { wide: true, rows: 2 }),
           this.#tags('suggestedDepartments', { wide: true }))),
-      h('section', { class: 'card review' },
-        h('h2', {}, t('reg.section.review')),
-        reviewForm)));
+      h('liaison-signoff', { kind: 'registration', 'doc-id': '1' })));
+    if (this.#docState !== 'draft') {
+      for (const el of this.querySelectorAll('.card:not(.signoff) :is(input, textarea, select, button)')) el.disabled = true;
+      for (const el of this.querySelectorAll('.card:not(.signoff) liaison-tag-input')) el.classList.add('locked');
+    }
+    this.querySelector('liaison-signoff').load();
     this.#renderFindings();
-    this.#renderReviewState();
   }
 
   #renderFindings() {
@@ -211,28 +207,6 @@ export class RegistrationForm extends HTMLElement {
     if (warnings) parts.push(h('span', { class: 'count warning' }, t('reg.summary.warnings', { count: warnings })));
     if (!parts.length) parts.push(h('span', { class: 'count ok' }, t('reg.summary.ok')));
     mount(summary, parts);
-  }
-
-  #renderReviewState() {
-    const badge = this.querySelector('#review-badge');
-    if (!badge) return;
-    badge.className = `review-badge ${this.#review.decision}`;
-    badge.textContent = t(`review.${this.#review.decision}`);
-  }
-
-  async #recordReview() {
-    await this.flush();
-    const val = (n) => this.querySelector(`[name="review.${n}"]`).value;
-    const review = { reviewer: val('reviewer'), decision: val('decision'), date: val('date'), comment: val('comment') };
-    try {
-      this.#state('saving');
-      const snap = await call('save_review', { review });
-      this.#apply(snap, false);
-      this.#state('saved');
-      toast(t('review.recorded'));
-    } catch {
-      this.#state('failed');
-    }
   }
 }
 customElements.define('liaison-registration', RegistrationForm);

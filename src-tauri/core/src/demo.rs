@@ -2,7 +2,9 @@
 //! benchmarks. Later record kinds add themselves here.
 
 use crate::error::Result;
-use crate::registration::{self, Milestone, Registration, Review};
+use crate::people::{self, Person};
+use crate::registration::{self, Milestone, Registration};
+use crate::signoff::{self, Decision, Sign};
 use crate::storage::Project;
 use std::path::Path;
 
@@ -31,16 +33,55 @@ pub fn worked_example() -> Registration {
     }
 }
 
-/// Writes the worked example to `path` (replacing any file there).
+/// Who records the demo's edits: the overall owner.
+pub const DEMO_ACTOR: &str = "张伟";
+
+/// The people of the worked example: the owner, each department's head and interface person, and
+/// the decision layer.
+pub fn worked_example_people() -> Vec<Person> {
+    let p = |name: &str, department: &str, role: &str| Person {
+        id: 0,
+        name: name.into(),
+        department: department.into(),
+        role: role.into(),
+    };
+    vec![
+        p("张伟", "产品部", "owner"),
+        p("李娜", "产品部", "head"),
+        p("王强", "研发部", "head"),
+        p("赵敏", "研发部", "interface"),
+        p("陈静", "市场部", "head"),
+        p("孙丽", "市场部", "interface"),
+        p("刘洋", "销售部", "head"),
+        p("周杰", "销售部", "interface"),
+        p("吴建国", "总经理办公会", "decision"),
+    ]
+}
+
+/// Writes the worked example to `path` (replacing any file there): the registration, the people,
+/// and the registration signed by the head of 产品部.
 pub fn write_example(path: &Path) -> Result<Project> {
     let mut project = Project::create(path, "新品上市项目")?;
-    registration::save(project.conn_mut(), &worked_example())?;
-    registration::save_review(
-        project.conn_mut(),
-        &Review {
-            reviewer: "李娜（产品部负责人）".into(),
-            decision: "approved".into(),
-            date: "2023-09-28".into(),
+    let conn = project.conn_mut();
+    registration::save(conn, DEMO_ACTOR, &worked_example())?;
+    let mut head = None;
+    for p in worked_example_people() {
+        let added = people::add(conn, DEMO_ACTOR, &p)?;
+        if p.role == "head" && p.department == "产品部" {
+            head = Some(added.id);
+        }
+    }
+    let head = head.expect("the demo has a head of 产品部");
+    let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
+    let round = &panel.rounds[0];
+    signoff::sign(
+        conn,
+        DEMO_ACTOR,
+        &Sign {
+            round_id: round.id,
+            revision: round.revision,
+            person_id: head,
+            decision: Decision::Approve,
             comment: "目标明确，同意立项。".into(),
         },
     )?;
@@ -65,6 +106,9 @@ pub fn write_large(path: &Path) -> Result<Project> {
             node: format!("第{}个里程碑：完成第{}批渠道的铺货与培训", i + 1, i + 1),
         })
         .collect();
-    registration::save(project.conn_mut(), &reg)?;
+    registration::save(project.conn_mut(), DEMO_ACTOR, &reg)?;
+    for p in worked_example_people() {
+        people::add(project.conn_mut(), DEMO_ACTOR, &p)?;
+    }
     Ok(project)
 }

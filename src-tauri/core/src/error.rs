@@ -3,6 +3,23 @@
 use crate::i18n::{self, Lang};
 use std::path::{Path, PathBuf};
 
+/// What `check` found altered outside the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tamper {
+    /// Audit entry `seq` was altered (its hash or link does not match).
+    AuditEntry(i64),
+    /// Audit entries before `seq` were removed.
+    AuditGap(i64),
+    /// Audit entries at the end were removed.
+    AuditHead,
+    /// A signed document no longer matches the fingerprint it was signed on.
+    Signed {
+        kind: String,
+        doc_id: i64,
+        revision: i64,
+    },
+}
+
 /// Result with the core's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -49,8 +66,35 @@ pub enum Error {
     NoProject,
     #[error("invalid input in {field}: {detail}")]
     Invalid { field: String, detail: String },
+    #[error("{record} is locked by its sign-off")]
+    Locked { record: String, signed: bool },
+    #[error("sign-off refused: {0}")]
+    SignOff(String),
+    #[error("integrity check failed for {path}: {problem:?}")]
+    Integrity { path: PathBuf, problem: Tamper },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    /// Storage triggers refuse edits to locked records with `liaison:locked:<record>`; that refusal
+    /// becomes the same `Locked` error the core raises before it writes.
+    fn from(e: rusqlite::Error) -> Error {
+        let text = e.to_string();
+        if let Some(at) = text.find("liaison:locked:") {
+            return Error::Locked {
+                record: text[at + "liaison:locked:".len()..].trim().to_string(),
+                signed: true,
+            };
+        }
+        if text.contains("liaison:append_only:") {
+            return Error::Locked {
+                record: text.clone(),
+                signed: true,
+            };
+        }
+        Error::Sqlite(e)
+    }
 }
 
 impl Error {
@@ -71,6 +115,9 @@ impl Error {
             Error::Read { .. } => "read_failed",
             Error::NoProject => "no_project",
             Error::Invalid { .. } => "invalid",
+            Error::Locked { .. } => "locked",
+            Error::SignOff(_) => "signoff",
+            Error::Integrity { .. } => "integrity",
             Error::Sqlite(_) => "database",
         }
     }
@@ -118,6 +165,45 @@ impl Error {
                     ("detail", &i18n::text(lang, detail)),
                 ],
             ),
+            Error::Locked { record, signed } => i18n::format(
+                lang,
+                if *signed {
+                    "error.locked.signed"
+                } else {
+                    "error.locked.in_signoff"
+                },
+                &[("record", &record_label(lang, record))],
+            ),
+            Error::SignOff(key) => i18n::text(lang, key),
+            Error::Integrity { path, problem } => {
+                let detail = match problem {
+                    Tamper::AuditEntry(seq) => {
+                        i18n::format(lang, "tamper.audit_entry", &[("seq", &seq.to_string())])
+                    }
+                    Tamper::AuditGap(seq) => {
+                        i18n::format(lang, "tamper.audit_gap", &[("seq", &seq.to_string())])
+                    }
+                    Tamper::AuditHead => i18n::text(lang, "tamper.audit_head"),
+                    Tamper::Signed {
+                        kind,
+                        doc_id,
+                        revision,
+                    } => i18n::format(
+                        lang,
+                        "tamper.signed",
+                        &[
+                            ("document", &record_label(lang, kind)),
+                            ("id", &doc_id.to_string()),
+                            ("revision", &revision.to_string()),
+                        ],
+                    ),
+                };
+                i18n::format(
+                    lang,
+                    "error.open.integrity",
+                    &[("path", &shown(path)), ("detail", &detail)],
+                )
+            }
             Error::Sqlite(e) => i18n::format(lang, "error.database", &[("detail", &e.to_string())]),
         }
     }
@@ -134,5 +220,17 @@ impl Error {
             path: path.to_path_buf(),
             source,
         }
+    }
+}
+
+/// `registration:1` → 「登记表」 in the user's language; unknown records are shown as they are.
+pub fn record_label(lang: Lang, record: &str) -> String {
+    let kind = record.split(':').next().unwrap_or(record);
+    let key = format!("doc.{kind}");
+    let label = i18n::text(lang, &key);
+    if label == key {
+        record.to_string()
+    } else {
+        label
     }
 }

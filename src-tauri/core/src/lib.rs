@@ -2,12 +2,16 @@
 //!
 //! Nothing here knows about Tauri or a window; the desktop shell in `src-tauri/src` is glue over it.
 
+pub mod audit;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod fingerprint;
 pub mod i18n;
+pub mod people;
 pub mod prefs;
 pub mod registration;
+pub mod signoff;
 pub mod storage;
 pub mod wording;
 

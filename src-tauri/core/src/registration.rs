@@ -37,17 +37,6 @@ pub struct Milestone {
     pub node: String,
 }
 
-/// The initiating department head's review (审批) of the registration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Review {
-    pub reviewer: String,
-    /// `pending`, `approved`, `returned` (for rework) or `rejected`.
-    pub decision: String,
-    pub date: String,
-    pub comment: String,
-}
-
 /// One problem found in the form: `error` blocks approval, `warning` only advises.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -73,9 +62,10 @@ pub enum Severity {
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub registration: Registration,
-    pub review: Review,
     pub updated_at: String,
     pub findings: Vec<Finding>,
+    /// Draft (editable), in sign-off or signed (both locked).
+    pub state: crate::signoff::State,
 }
 
 /// Writes the first, nearly empty registration of a new project.
@@ -84,10 +74,6 @@ pub(crate) fn init(conn: &Connection, name: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO registration (id, name, updated_at) VALUES (1, ?1, ?2)",
         params![name, now],
-    )?;
-    conn.execute(
-        "INSERT INTO registration_review (id, updated_at) VALUES (1, ?1)",
-        params![now],
     )?;
     conn.execute(
         "INSERT INTO project_meta (key, value) VALUES ('created_at', ?1), ('revision', '0')",
@@ -134,37 +120,23 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let review = conn
-        .query_row(
-            "SELECT reviewer, decision, review_date, comment FROM registration_review WHERE id = 1",
-            [],
-            |r| {
-                Ok(Review {
-                    reviewer: r.get(0)?,
-                    decision: r.get(1)?,
-                    date: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    comment: r.get(3)?,
-                })
-            },
-        )
-        .optional()?
-        .unwrap_or_else(|| Review {
-            decision: "pending".into(),
-            ..Review::default()
-        });
     let findings = validate(&reg);
     Ok(Snapshot {
         registration: reg,
-        review,
         updated_at,
         findings,
+        state: crate::signoff::state(conn, "registration", 1)?,
     })
 }
 
 /// Saves the whole form in one durable transaction. Drafts with errors are saved too (nothing typed
 /// is lost); the errors are returned and block approval.
-pub fn save(conn: &mut Connection, reg: &Registration) -> Result<Snapshot> {
+/// Every changed field is written to the audit log as `actor`'s edit. A document in sign-off or
+/// signed is refused (and the storage triggers refuse it too).
+pub fn save(conn: &mut Connection, actor: &str, reg: &Registration) -> Result<Snapshot> {
     let reg = normalized(reg)?;
+    crate::signoff::ensure_editable(conn, "registration", 1)?;
+    let before = load(conn)?.registration;
     let tx = conn.transaction()?;
     let now = now();
     tx.execute(
@@ -196,51 +168,43 @@ pub fn save(conn: &mut Connection, reg: &Registration) -> Result<Snapshot> {
             params![i as i64, none_if_empty(&m.date), m.node],
         )?;
     }
+    audit_changes(&tx, actor, &before, &reg)?;
     bump_revision(&tx)?;
     tx.commit()?;
     load(conn)
 }
 
-/// Records the department head's review. Approval needs a form without errors.
-pub fn save_review(conn: &mut Connection, review: &Review) -> Result<Snapshot> {
-    let decision = review.decision.trim();
-    if !["pending", "approved", "returned", "rejected"].contains(&decision) {
-        return Err(invalid("field.review.decision", "?"));
-    }
-    let reviewer = clean(&review.reviewer, "field.review.reviewer")?;
-    let comment = clean(&review.comment, "field.review.comment")?;
-    let date = clean_date(&review.date, "field.review.date")?;
-    if decision != "pending" && (reviewer.is_empty() || date.is_empty()) {
-        return Err(Error::Invalid {
-            field: "field.review.reviewer".into(),
-            detail: "review.needs_reviewer_and_date".into(),
-        });
-    }
-    if decision == "approved" {
-        let current = load(conn)?;
-        if current
-            .findings
-            .iter()
-            .any(|f| f.severity == Severity::Error)
-        {
-            return Err(Error::Invalid {
-                field: "field.review.decision".into(),
-                detail: "review.has_errors".into(),
-            });
-        }
-    }
-    let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO registration_review (id, reviewer, decision, review_date, comment, updated_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET reviewer = excluded.reviewer, decision = excluded.decision,
-            review_date = excluded.review_date, comment = excluded.comment,
-            updated_at = excluded.updated_at",
-        params![reviewer, decision, none_if_empty(&date), comment, now()],
-    )?;
-    bump_revision(&tx)?;
-    tx.commit()?;
-    load(conn)
+/// Appends one audit entry per changed field (lists and milestones as canonical JSON).
+fn audit_changes(
+    conn: &Connection,
+    actor: &str,
+    before: &Registration,
+    after: &Registration,
+) -> Result<()> {
+    let as_map = |r: &Registration| match serde_json::to_value(r).expect("serializes") {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!("a struct serializes to an object"),
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => crate::fingerprint::canonical(other),
+    };
+    let (old, new) = (as_map(before), as_map(after));
+    let pairs: Vec<(String, String, String)> = new
+        .iter()
+        .map(|(k, v)| (k.clone(), old.get(k).map(text).unwrap_or_default(), text(v)))
+        .filter(|(_, b, a)| b != a)
+        .collect();
+    let changes: Vec<crate::audit::Change<'_>> = pairs
+        .iter()
+        .map(|(field, b, a)| crate::audit::Change {
+            record: "registration:1",
+            field,
+            before: Some(b),
+            after: Some(a),
+        })
+        .collect();
+    crate::audit::append(conn, actor, &changes)
 }
 
 /// The project's edit counter, raised by every committed edit.
@@ -435,14 +399,6 @@ fn clean(s: &str, field: &str) -> Result<String> {
     Ok(t.to_string())
 }
 
-fn clean_date(s: &str, field: &str) -> Result<String> {
-    let t = s.trim();
-    if !t.is_empty() && parse_date(t).is_none() {
-        return Err(invalid(field, "validation.date_plain"));
-    }
-    Ok(t.to_string())
-}
-
 fn invalid(field: &str, detail_key: &str) -> Error {
     Error::Invalid {
         field: field.to_string(),
@@ -562,7 +518,7 @@ mod tests {
             "".into(),
             "市场部".into(),
         ];
-        let snap = save(&mut conn, &r).unwrap();
+        let snap = save(&mut conn, "王芳", &r).unwrap();
         assert_eq!(
             snap.registration.collaborating_departments,
             vec!["研发部", "市场部"]
@@ -573,26 +529,7 @@ mod tests {
             name: "\u{7}".into(),
             ..complete()
         };
-        assert!(save(&mut conn, &bad).is_err());
+        assert!(save(&mut conn, "王芳", &bad).is_err());
         assert_eq!(load(&conn).unwrap().registration.name, "新品上市项目");
-    }
-
-    #[test]
-    fn approval_is_refused_while_the_form_has_errors() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::storage::migrations::migrate_to(&mut conn, crate::storage::migrations::LATEST)
-            .unwrap();
-        init(&conn, "x").unwrap();
-        let review = Review {
-            reviewer: "李主任".into(),
-            decision: "approved".into(),
-            date: "2023-09-28".into(),
-            comment: String::new(),
-        };
-        let err = save_review(&mut conn, &review).unwrap_err();
-        assert_eq!(err.code(), "invalid");
-        save(&mut conn, &complete()).unwrap();
-        let snap = save_review(&mut conn, &review).unwrap();
-        assert_eq!(snap.review.decision, "approved");
     }
 }

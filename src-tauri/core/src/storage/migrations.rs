@@ -44,6 +44,96 @@ pub const MIGRATIONS: &[&str] = &[
         comment     TEXT NOT NULL DEFAULT '',
         updated_at  TEXT NOT NULL
     ) STRICT;",
+    // 3: people, sign-off rounds and signatures, document locks, the hash-chained audit log. The
+    // registration review moves onto sign-off: its reviewer becomes a person (a department head).
+    "CREATE TABLE person (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        department TEXT NOT NULL DEFAULT '',
+        role       TEXT NOT NULL DEFAULT 'member'
+    ) STRICT;
+    CREATE TABLE document_state (
+        kind   TEXT NOT NULL,
+        doc_id INTEGER NOT NULL,
+        state  TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'in_signoff', 'signed')),
+        PRIMARY KEY (kind, doc_id)
+    ) STRICT;
+    CREATE TABLE signoff_round (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        doc_id      INTEGER NOT NULL,
+        revision    INTEGER NOT NULL,
+        mode        TEXT NOT NULL CHECK (mode IN ('all', 'any', 'sequence')),
+        status      TEXT NOT NULL DEFAULT 'open'
+                    CHECK (status IN ('open', 'approved', 'rejected', 'withdrawn')),
+        content     TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        closed_at   TEXT,
+        UNIQUE (kind, doc_id, revision)
+    ) STRICT;
+    CREATE TABLE signoff_signer (
+        round_id  INTEGER NOT NULL REFERENCES signoff_round (id),
+        position  INTEGER NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES person (id),
+        PRIMARY KEY (round_id, person_id)
+    ) STRICT;
+    CREATE TABLE signature (
+        id          INTEGER PRIMARY KEY,
+        round_id    INTEGER NOT NULL REFERENCES signoff_round (id),
+        person_id   INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        department  TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        decision    TEXT NOT NULL
+                    CHECK (decision IN ('approve', 'confirm', 'reject', 'request_correction')),
+        comment     TEXT NOT NULL DEFAULT '',
+        signed_at   TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        UNIQUE (round_id, person_id)
+    ) STRICT;
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        record    TEXT NOT NULL,
+        field     TEXT NOT NULL,
+        before    TEXT,
+        after     TEXT,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX audit_log_record ON audit_log (record, seq);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:audit_log'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:audit_log'); END;
+    CREATE TRIGGER signature_no_update BEFORE UPDATE ON signature
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:signature'); END;
+    CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:signature'); END;
+    CREATE TRIGGER signoff_round_closed BEFORE UPDATE ON signoff_round WHEN OLD.status <> 'open'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:signoff_round'); END;
+    CREATE TRIGGER signoff_round_no_delete BEFORE DELETE ON signoff_round
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:signoff_round'); END;
+    CREATE TRIGGER registration_locked BEFORE UPDATE ON registration
+        WHEN (SELECT state FROM document_state WHERE kind = 'registration' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:registration:1'); END;
+    CREATE TRIGGER milestone_locked_insert BEFORE INSERT ON milestone
+        WHEN (SELECT state FROM document_state WHERE kind = 'registration' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:registration:1'); END;
+    CREATE TRIGGER milestone_locked_update BEFORE UPDATE ON milestone
+        WHEN (SELECT state FROM document_state WHERE kind = 'registration' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:registration:1'); END;
+    CREATE TRIGGER milestone_locked_delete BEFORE DELETE ON milestone
+        WHEN (SELECT state FROM document_state WHERE kind = 'registration' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:registration:1'); END;
+    INSERT INTO document_state (kind, doc_id, state) VALUES ('registration', 1, 'draft');
+    INSERT INTO person (name, department, role)
+        SELECT r.reviewer, g.initiating_department, 'head'
+        FROM registration_review r, registration g
+        WHERE r.reviewer <> '' AND g.id = 1;
+    DROP TABLE registration_review;",
 ];
 
 /// The schema version this build writes and reads.
@@ -53,11 +143,22 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 pub fn expected_tables(version: i64) -> &'static [&'static str] {
     match version {
         1 => &["project_meta", "registration", "milestone"],
-        _ => &[
+        2 => &[
             "project_meta",
             "registration",
             "milestone",
             "registration_review",
+        ],
+        _ => &[
+            "project_meta",
+            "registration",
+            "milestone",
+            "person",
+            "document_state",
+            "signoff_round",
+            "signoff_signer",
+            "signature",
+            "audit_log",
         ],
     }
 }

@@ -171,6 +171,9 @@ impl Project {
             })
             .map_err(|e| Error::damaged(path, e.to_string()))?;
         let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
+        if version >= 3 {
+            verify_records(&conn, path)?;
+        }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         Ok(Summary {
             path: path.to_path_buf(),
@@ -223,6 +226,29 @@ impl Project {
         copy_consistent(&self.conn, dest)?;
         drop(self);
         Project::open(dest)
+    }
+}
+
+/// Verifies the audit chain and the fingerprints of signed documents.
+fn verify_records(conn: &Connection, path: &Path) -> Result<()> {
+    use crate::audit::Break;
+    use crate::error::Tamper;
+    let problem = match crate::audit::verify_chain(conn)? {
+        Some(Break::Entry(seq)) => Some(Tamper::AuditEntry(seq)),
+        Some(Break::Gap(seq)) => Some(Tamper::AuditGap(seq)),
+        Some(Break::Head) => Some(Tamper::AuditHead),
+        None => crate::signoff::verify(conn)?.map(|m| Tamper::Signed {
+            kind: m.kind,
+            doc_id: m.doc_id,
+            revision: m.revision,
+        }),
+    };
+    match problem {
+        Some(problem) => Err(Error::Integrity {
+            path: path.to_path_buf(),
+            problem,
+        }),
+        None => Ok(()),
     }
 }
 
