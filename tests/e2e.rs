@@ -235,16 +235,36 @@ impl App {
             .unwrap_or_default())
     }
 
+    /// With `LIAISON_E2E_SHOTS=<dir>` set, saves a screenshot of the window as `<dir>/<name>.png`, so
+    /// that a person can look at what the tests saw.
+    async fn shot(&self, name: &str) {
+        let Some(dir) = std::env::var_os("LIAISON_E2E_SHOTS") else {
+            return;
+        };
+        // Two frames, so that the picture shows what the last check saw.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await;
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(Path::new(&dir).join(format!("{name}.png")), png);
+        }
+    }
+
     /// Clicks a field, clears it and types `text` as key presses.
     async fn type_into(&self, css: &str, text: &str) -> R<()> {
         let el = self.find(css).await?;
-        el.click().await.map_err(err)?;
-        el.clear().await.map_err(err)?;
-        el.send_keys(text).await.map_err(|e| format!("{css}: {e}"))
+        el.click().await.map_err(|e| format!("click {css}: {e}"))?;
+        el.clear().await.map_err(|e| format!("clear {css}: {e}"))?;
+        el.send_keys(text).await.map_err(|e| format!("type into {css}: {e}"))
     }
 
     async fn click(&self, css: &str) -> R<()> {
-        self.find(css).await?.click().await.map_err(err)
+        self.find(css).await?.click().await.map_err(|e| format!("click {css}: {e}"))
     }
 
     /// Waits until every edit typed so far is on disk.
@@ -330,6 +350,7 @@ fn e2e_registration_is_saved_and_comes_back_after_reopening() {
                 app.wait_js("return document.querySelector(\"label[for='f-name']\").textContent.startsWith('Project name')").await?;
                 let msgs = app.field_messages("coreGoal").await?;
                 assert!(msgs.contains("Vague wording") && msgs.contains("尽快"), "{msgs}");
+                app.shot("registration-vague-en").await;
                 assert_eq!(app.text("#stage-plan .stage-label").await?, "Plan");
 
                 app.type_into("#f-coreGoal", "首月销量达1万件").await?;
@@ -380,6 +401,7 @@ fn e2e_foreign_and_busy_files_are_refused_with_a_message() {
             let r = async {
                 let banner = app.text(".banner.error .banner-text").await?;
                 assert!(banner.contains("不是 Liaison 项目文件"), "{banner}");
+                app.shot("start-foreign-file").await;
                 assert!(banner.contains("表格.liaison"), "{banner}");
                 app.find("#start-new").await?;
                 Ok(())
@@ -490,6 +512,8 @@ fn e2e_signing_locks_the_registration_and_history_shows_it() {
                 app.click("#signoff-start").await?;
                 app.wait_js("return document.getElementById('signoff-state')?.textContent.includes('签核中')").await?;
                 app.wait_js("return document.getElementById('f-name').disabled").await?;
+                app.js("document.querySelector('liaison-signoff').scrollIntoView()", vec![]).await?;
+                app.shot("signoff-open").await;
 
                 for person in [li_na, wang_qiang] {
                     app.click(&format!("button[data-sign='approve'][data-person='{person}']")).await?;
@@ -517,6 +541,7 @@ fn e2e_signing_locks_the_registration_and_history_shows_it() {
                 // History lists the edits and the signatures.
                 app.click("#history-open").await?;
                 app.wait_js("return document.getElementById('history-dialog').open").await?;
+                app.shot("signoff-history").await;
                 let history = app.text("liaison-history").await?;
                 assert!(history.contains("李娜") && history.contains("王强"), "{history}");
                 assert!(history.contains("核心目标") && history.contains("发起签核"), "{history}");

@@ -14,9 +14,34 @@ function label(field) {
   return field;
 }
 
-function value(v) {
+const WORDS = {
+  approve: 'decision.approve', confirm: 'decision.confirm', reject: 'decision.reject',
+  request_correction: 'decision.request_correction', approved: 'signoff.round.approved',
+  rejected: 'signoff.round.rejected', withdrawn: 'signoff.round.withdrawn',
+};
+
+/** Lists (departments, milestones) read as lists; sign-off words in the user's language. */
+function readable(field, raw) {
+  const s = String(raw);
+  if (s.startsWith('[')) {
+    try {
+      const list = JSON.parse(s);
+      return list.map((x) => (typeof x === 'object' && x ? [x.date, x.node].filter(Boolean).join(' ') : String(x))).join('；');
+    } catch {
+      return s;
+    }
+  }
+  if (field.startsWith('signoff.')) {
+    return s
+      .replace(/\b(request_correction|approve|confirm|reject|approved|rejected|withdrawn)\b/g, (w) => t(WORDS[w]))
+      .replace(/\brevision (\d+)/g, (_, n) => t('signoff.revision', { revision: n }));
+  }
+  return s;
+}
+
+function value(field, v) {
   if (v === null || v === undefined || v === '' || v === '[]') return h('span', { class: 'muted' }, t('history.empty_value'));
-  const s = String(v);
+  const s = readable(field, v);
   return h('span', { title: s.length > CLIP ? s : undefined }, s.length > CLIP ? `${s.slice(0, CLIP)}…` : s);
 }
 
@@ -51,8 +76,8 @@ export class HistoryDrawer extends HTMLElement {
               h('span', { class: 'history-field' }, label(e.field)),
               h('span', { class: 'muted' }, `${when(e.at)} · ${e.actor} · #${e.seq}`)),
             e.before !== null && e.before !== undefined
-              ? h('div', { class: 'history-change' }, value(e.before), h('span', { class: 'arrow' }, '→'), value(e.after))
-              : h('div', { class: 'history-change' }, value(e.after)))))
+              ? h('div', { class: 'history-change' }, value(e.field, e.before), h('span', { class: 'arrow' }, '→'), value(e.field, e.after))
+              : h('div', { class: 'history-change' }, value(e.field, e.after)))))
         : h('p', { class: 'muted' }, t('history.none'))));
   }
 }
