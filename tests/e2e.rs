@@ -260,11 +260,17 @@ impl App {
         let el = self.find(css).await?;
         el.click().await.map_err(|e| format!("click {css}: {e}"))?;
         el.clear().await.map_err(|e| format!("clear {css}: {e}"))?;
-        el.send_keys(text).await.map_err(|e| format!("type into {css}: {e}"))
+        el.send_keys(text)
+            .await
+            .map_err(|e| format!("type into {css}: {e}"))
     }
 
     async fn click(&self, css: &str) -> R<()> {
-        self.find(css).await?.click().await.map_err(|e| format!("click {css}: {e}"))
+        self.find(css)
+            .await?
+            .click()
+            .await
+            .map_err(|e| format!("click {css}: {e}"))
     }
 
     /// Waits until every edit typed so far is on disk.

@@ -10,6 +10,7 @@ const SAVE_DELAY_MS = 800;
 export class RegistrationForm extends HTMLElement {
   #data = null;
   #docState = 'draft';
+  #signoff = null;
   #findings = [];
   #timer = null;
   #saving = null;
@@ -31,7 +32,11 @@ export class RegistrationForm extends HTMLElement {
     this.addEventListener('signoff-changed', () => this.load());
   }
 
-  render() { if (this.#data) this.#render(); }
+  render() {
+    if (!this.#data) return;
+    this.#render();
+    this.#signoff.render();
+  }
 
   #apply(snap, rerender) {
     this.#findings = snap.findings;
@@ -63,6 +68,7 @@ export class RegistrationForm extends HTMLElement {
         const snap = await call('save_registration', { registration: this.#data });
         this.#apply(snap, false);
         this.#state('saved');
+        this.#signoff?.load().catch(() => {});
         this.dispatchEvent(new CustomEvent('project-renamed', { bubbles: true, detail: { name: snap.registration.name } }));
       } catch {
         this.#state('failed');
@@ -132,15 +138,13 @@ export class RegistrationForm extends HTMLElement {
         h('div', { class: 'msgs' })),
       h('button', {
         type: 'button', class: 'icon-button', title: t('common.remove'), 'aria-label': t('common.remove'),
-        onclick: () => { this.#data = this.#collect(); this.#data.milestones.splice(i, 1); this.#render(); this.#edited(); },
+        // Deferred: the clicked button is itself replaced, which must not happen inside its own click.
+        onclick: () => setTimeout(() => { this.#data = this.#collect(); this.#data.milestones.splice(i, 1); this.#renderMilestones(); this.#edited(); }),
       }, '×'));
   }
 
   #render() {
     const d = this.#data;
-    const ms = d.milestones.length
-      ? d.milestones.map((m, i) => this.#milestoneRow(m, i))
-      : [h('p', { class: 'muted empty-ms' }, t('reg.milestone.none'))];
     mount(this, h('form', { class: 'form', onsubmit: (e) => e.preventDefault(), oninput: (e) => { if (e.target.closest('.signoff')) return; this.#edited(); }, onchange: (e) => { if (e.target.tagName === 'LIAISON-TAG-INPUT') this.#edited(); } },
       h('div', { class: 'form-head' },
         h('div', {},
@@ -169,10 +173,10 @@ export class RegistrationForm extends HTMLElement {
       h('section', { class: 'card' },
         h('h2', {}, t('reg.section.milestones')),
         h('div', { class: 'milestone-head' }, h('span', {}, t('field.milestone.date')), h('span', {}, t('field.milestone.node'))),
-        h('div', { class: 'milestones' }, ms),
+        h('div', { class: 'milestones' }),
         h('button', {
           type: 'button', class: 'secondary', id: 'milestone-add',
-          onclick: () => { this.#data = this.#collect(); this.#data.milestones.push({ date: '', node: '' }); this.#render(); this.querySelector('.milestone-row:last-child input')?.focus(); },
+          onclick: () => { this.#data = this.#collect(); this.#data.milestones.push({ date: '', node: '' }); this.#renderMilestones(); this.querySelector('.milestone-row:last-child input')?.focus(); },
         }, `+ ${t('reg.milestone.add')}`)),
       h('section', { class: 'card' },
         h('h2', {}, t('reg.section.status')),
@@ -180,12 +184,31 @@ export class RegistrationForm extends HTMLElement {
           this.#area('currentProgress', { wide: true, rows: 2 }),
           this.#area('riskNotes', { wide: true, rows: 2 }),
           this.#tags('suggestedDepartments', { wide: true }))),
-      h('liaison-signoff', { kind: 'registration', 'doc-id': '1' })));
+      this.#signoffPanel()));
+    this.#renderMilestones();
     if (this.#docState !== 'draft') {
       for (const el of this.querySelectorAll('.card:not(.signoff) :is(input, textarea, select, button)')) el.disabled = true;
       for (const el of this.querySelectorAll('.card:not(.signoff) liaison-tag-input')) el.classList.add('locked');
     }
-    this.querySelector('liaison-signoff').load();
+    this.#renderFindings();
+  }
+
+  /** The sign-off panel is made once and kept across redraws of the form, so that its buttons are
+   * never replaced while someone is using them. */
+  #signoffPanel() {
+    if (!this.#signoff) {
+      this.#signoff = h('liaison-signoff', { kind: 'registration', 'doc-id': '1' });
+      this.#signoff.load();
+    }
+    return this.#signoff;
+  }
+
+  /** Redraws only the milestone rows (the rest of the form keeps its elements and focus). */
+  #renderMilestones() {
+    const box = this.querySelector('.milestones');
+    const ms = this.#data.milestones;
+    mount(box, ms.length ? ms.map((m, i) => this.#milestoneRow(m, i)) : h('p', { class: 'muted empty-ms' }, t('reg.milestone.none')));
+    if (this.#docState !== 'draft') for (const el of box.querySelectorAll('input, button')) el.disabled = true;
     this.#renderFindings();
   }
 

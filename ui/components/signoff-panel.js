@@ -23,18 +23,18 @@ export class SignoffPanel extends HTMLElement {
   get docId() { return Number(this.getAttribute('doc-id') || '1'); }
 
   async load() {
-    this.#apply(await call('signoff_panel', { kind: this.kind, docId: this.docId }), false);
+    this.#apply(await call('signoff_panel', { kind: this.kind, docId: this.docId }));
   }
 
   render() { if (this.#panel) this.#render(); }
 
-  #apply(panel, changed) {
+  #apply(panel) {
     const before = this.#panel?.state;
     this.#panel = panel;
     if (panel.state === 'draft' && !this.#chosen.length) this.#chosen = [...panel.suggested];
     this.#chosen = this.#chosen.filter((id) => panel.people.some((p) => p.id === id));
     this.#render();
-    if (changed || (before && before !== panel.state)) {
+    if (before && before !== panel.state) {
       this.dispatchEvent(new CustomEvent('signoff-changed', { bubbles: true, detail: { state: panel.state } }));
     }
   }
@@ -42,7 +42,7 @@ export class SignoffPanel extends HTMLElement {
   async #do(cmd, args, message) {
     try {
       const panel = await call(cmd, args);
-      this.#apply(panel, true);
+      this.#apply(panel);
       if (message) toast(message);
     } catch {
       // Shown by call().
@@ -98,10 +98,10 @@ export class SignoffPanel extends HTMLElement {
             type: 'checkbox', checked: pos >= 0, dataset: { person: String(person.id) },
             onchange: (e) => {
               this.#chosen = e.target.checked ? [...this.#chosen, person.id] : this.#chosen.filter((x) => x !== person.id);
-              this.#render();
+              this.#renderOrder();
             },
           }),
-          pos >= 0 ? h('span', { class: 'order' }, String(pos + 1)) : h('span', { class: 'order empty' }, ''),
+          h('span', { class: pos >= 0 ? 'order' : 'order empty', dataset: { order: String(person.id) } }, pos >= 0 ? String(pos + 1) : ''),
           h('span', { class: 'pname' }, person.name),
           h('span', { class: 'muted' }, `${person.department} · ${t(`role.${person.role}`)}`)));
     }));
@@ -128,6 +128,17 @@ export class SignoffPanel extends HTMLElement {
           type: 'button', class: 'primary', id: 'signoff-start', disabled: !this.#chosen.length,
           onclick: () => this.#do('start_signoff', { kind: this.kind, docId: this.docId, signers: this.#chosen }, t('signoff.started')),
         }, t('signoff.start'))));
+  }
+
+  /** Numbers the chosen signers in the order they were ticked, without redrawing the list. */
+  #renderOrder() {
+    for (const badge of this.querySelectorAll('[data-order]')) {
+      const pos = this.#chosen.indexOf(Number(badge.dataset.order));
+      badge.className = pos >= 0 ? 'order' : 'order empty';
+      badge.textContent = pos >= 0 ? String(pos + 1) : '';
+    }
+    const start = this.querySelector('#signoff-start');
+    if (start) start.disabled = !this.#chosen.length;
   }
 
   #render() {
