@@ -30,6 +30,7 @@ async function boot() {
   applyI18n();
   wire();
   if (s.startupError) showError(s.startupError.message);
+  if (!s.displayName) toast(t('prefs.name_hint'), 'notice');
   await show();
   await listen('menu', onMenu);
   await listen('quit-requested', async () => {
