@@ -94,6 +94,11 @@ fn crash_loop_loses_no_acknowledged_edit() {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(check, "ok", "round {round} (seed {seed})");
+        let chain = liaison_core::audit::verify_chain(project.conn()).unwrap();
+        assert_eq!(
+            chain, None,
+            "round {round} (seed {seed}): the audit chain is whole"
+        );
         let stored = registration::revision(project.conn()).unwrap();
         assert!(
             stored >= acked,

@@ -228,7 +228,7 @@ export class RegistrationForm extends HTMLElement {
     const parts = [];
     if (errors) parts.push(h('span', { class: 'count error' }, t('reg.summary.errors', { count: errors })));
     if (warnings) parts.push(h('span', { class: 'count warning' }, t('reg.summary.warnings', { count: warnings })));
-    if (!parts.length) parts.push(h('span', { class: 'count ok' }, t('reg.summary.ok')));
+    if (!parts.length && this.#docState === 'draft') parts.push(h('span', { class: 'count ok' }, t('reg.summary.ok')));
     mount(summary, parts);
   }
 }

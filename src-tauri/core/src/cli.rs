@@ -160,6 +160,8 @@ fn check(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) 
                         ("name", &s.name),
                         ("version", &s.schema_version.to_string()),
                         ("milestones", &s.milestones.to_string()),
+                        ("audit", &s.audit_entries.to_string()),
+                        ("signed", &s.signed_documents.to_string()),
                         ("kb", &s.bytes.div_ceil(1024).to_string()),
                     ],
                 )

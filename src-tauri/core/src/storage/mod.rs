@@ -79,6 +79,10 @@ pub struct Summary {
     pub name: String,
     pub schema_version: i64,
     pub milestones: i64,
+    /// Audit entries, all verified (0 before schema 3).
+    pub audit_entries: i64,
+    /// Documents signed and locked, all verified.
+    pub signed_documents: i64,
     pub bytes: u64,
 }
 
@@ -171,8 +175,15 @@ impl Project {
             })
             .map_err(|e| Error::damaged(path, e.to_string()))?;
         let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
+        let (mut audit_entries, mut signed_documents) = (0, 0);
         if version >= 3 {
             verify_records(&conn, path)?;
+            audit_entries = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+            signed_documents = conn.query_row(
+                "SELECT count(*) FROM document_state WHERE state = 'signed'",
+                [],
+                |r| r.get(0),
+            )?;
         }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         Ok(Summary {
@@ -180,6 +191,8 @@ impl Project {
             name,
             schema_version: version,
             milestones,
+            audit_entries,
+            signed_documents,
             bytes,
         })
     }
