@@ -86,18 +86,21 @@ pub fn history(conn: &Connection, records: &[String]) -> Result<Vec<Entry>> {
          WHERE record IN (SELECT value FROM json_each(?1)) ORDER BY seq",
     )?;
     let list = serde_json::to_string(records).expect("strings serialize");
-    let rows = stmt.query_map([list], |r| {
-        Ok(Entry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            record: r.get(3)?,
-            field: r.get(4)?,
-            before: r.get(5)?,
-            after: r.get(6)?,
-        })
-    })?;
+    let rows = stmt.query_map([list], entry_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Reads an entry from a row whose first columns are seq, at, actor, record, field, before, after.
+fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        record: r.get(3)?,
+        field: r.get(4)?,
+        before: r.get(5)?,
+        after: r.get(6)?,
+    })
 }
 
 /// Where the chain breaks, if it does.
@@ -120,15 +123,7 @@ pub fn verify_chain(conn: &Connection) -> Result<Option<Break>> {
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1;
     while let Some(r) = rows.next()? {
-        let e = Entry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            record: r.get(3)?,
-            field: r.get(4)?,
-            before: r.get(5)?,
-            after: r.get(6)?,
-        };
+        let e = entry_from_row(r)?;
         let stored_prev: String = r.get(7)?;
         let stored_hash: String = r.get(8)?;
         if e.seq != expected_seq {
