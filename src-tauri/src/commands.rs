@@ -202,9 +202,7 @@ pub fn forget_recent(state: State<'_, AppState>, path: PathBuf) -> CmdResult<Vec
 
 #[tauri::command]
 pub fn load_registration(state: State<'_, AppState>) -> CmdResult<Snapshot> {
-    let guard = state.project();
-    let project = guard.as_ref().ok_or_else(|| state.err(Error::NoProject))?;
-    registration::load(project.conn()).map_err(|e| state.err(e))
+    with_project(&state, |c, _| registration::load(c))
 }
 
 #[tauri::command]
@@ -213,12 +211,9 @@ pub fn save_registration<R: Runtime>(
     state: State<'_, AppState>,
     registration: Registration,
 ) -> CmdResult<Snapshot> {
-    let snapshot = {
-        let mut guard = state.project();
-        let project = guard.as_mut().ok_or_else(|| state.err(Error::NoProject))?;
-        registration::save(project.conn_mut(), &state.actor(), &registration)
-            .map_err(|e| state.err(e))?
-    };
+    let snapshot = with_project(&state, |c, actor| {
+        registration::save(c, actor, &registration)
+    })?;
     state.update_title(&app);
     Ok(snapshot)
 }

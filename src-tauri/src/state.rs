@@ -185,9 +185,7 @@ impl AppState {
 }
 
 fn describe(project: &Project) -> ProjectInfo {
-    let name = registration::load(project.conn())
-        .map(|s| s.registration.name)
-        .unwrap_or_default();
+    let name = registration::name(project.conn()).unwrap_or_default();
     ProjectInfo {
         path: project.path().to_path_buf(),
         file_name: project

@@ -1,4 +1,4 @@
-//! The registration form (跨部门协作任务登记表 / 合作需求表), its review, and the rules it must meet.
+//! The registration form (跨部门协作任务登记表 / 合作需求表) and the rules it must meet.
 
 use crate::error::{Error, Result};
 use crate::wording;
@@ -82,7 +82,16 @@ pub(crate) fn init(conn: &Connection, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reads the registration, its review and the current findings.
+/// The project's name (the registration's), without loading the rest of the form.
+pub fn name(conn: &Connection) -> Result<String> {
+    Ok(
+        conn.query_row("SELECT name FROM registration WHERE id = 1", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// Reads the registration, its sign-off state and the current findings.
 pub fn load(conn: &Connection) -> Result<Snapshot> {
     let (mut reg, updated_at) = conn.query_row(
         "SELECT name, background, initiating_department, collaborating_departments, owner,

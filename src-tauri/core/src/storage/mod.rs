@@ -169,11 +169,8 @@ impl Project {
         conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
             .map_err(|e| classify(path, e))?;
         let version = verify(&conn, path)?;
-        let name: String = conn
-            .query_row("SELECT name FROM registration WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .map_err(|e| Error::damaged(path, e.to_string()))?;
+        let name =
+            crate::registration::name(&conn).map_err(|e| Error::damaged(path, e.to_string()))?;
         let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
         let (mut audit_entries, mut signed_documents) = (0, 0);
         if version >= 3 {
