@@ -119,3 +119,91 @@ fn crash_loop_loses_no_acknowledged_edit() {
     }
     assert!(total_acked > 0, "the child never committed an edit");
 }
+
+const SPILL_ENV: &str = "LIAISON_SPILL_CHILD_FILE";
+
+/// The child: opens the project as the app does, then starts a large transaction whose pages spill
+/// into the file before commit (a tiny page cache), reports it, and waits to be killed.
+#[test]
+#[ignore = "run by a_commit_interrupted_after_spilling_is_rolled_back_on_open as its child process"]
+fn spill_child_writer() {
+    let Some(file) = std::env::var_os(SPILL_ENV) else {
+        return;
+    };
+    let mut project = Project::open(std::path::Path::new(&file)).unwrap();
+    let conn = project.conn_mut();
+    conn.pragma_update(None, "cache_size", 2).unwrap();
+    conn.execute_batch("BEGIN").unwrap();
+    for i in 0..400 {
+        conn.execute(
+            "INSERT INTO project_meta (key, value) VALUES (?1, ?2)",
+            rusqlite::params![format!("filler {i}"), "填充".repeat(2000)],
+        )
+        .unwrap();
+    }
+    println!("spilled");
+    std::io::stdout().flush().unwrap();
+    std::thread::sleep(Duration::from_secs(60));
+}
+
+/// A crash in the middle of a commit leaves the file out of step with its header and a hot journal
+/// beside it: opening must roll it back, not refuse the file as truncated.
+#[test]
+fn a_commit_interrupted_after_spilling_is_rolled_back_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spill.liaison");
+    drop(liaison_core::demo::write_example(&file).unwrap());
+    let before = registration::load(Project::open(&file).unwrap().conn())
+        .unwrap()
+        .registration;
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "crash::spill_child_writer",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(SPILL_ENV, &file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(
+        lines.any(|l| l.map(|l| l.ends_with("spilled")).unwrap_or(false)),
+        "the child did not reach its transaction"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        liaison_core::storage::header::has_hot_journal(&file),
+        "the crash left a hot journal"
+    );
+    // A write that was extending the file when the process died leaves a torn, partial page past
+    // the original end; the journal records the original size, and rolling back restores it.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    f.write_all(&[0x5a; 1000]).unwrap();
+    drop(f);
+
+    let project = Project::open(&file).unwrap_or_else(|e| panic!("refused after a crash: {e}"));
+    let fillers: i64 = project
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM project_meta WHERE key LIKE 'filler %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fillers, 0, "the uncommitted transaction was rolled back");
+    assert_eq!(
+        registration::load(project.conn()).unwrap().registration,
+        before
+    );
+    drop(project);
+    assert!(Project::check(&file).is_ok());
+}

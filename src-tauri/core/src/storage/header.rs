@@ -15,6 +15,14 @@ pub struct Header {
     pub user_version: i64,
 }
 
+/// Whether a non-empty rollback journal (`<file>-journal`) lies beside `path`: an interrupted commit
+/// that SQLite will roll back on open.
+pub fn has_hot_journal(path: &Path) -> bool {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    std::fs::metadata(std::path::PathBuf::from(journal)).is_ok_and(|m| m.is_file() && m.len() > 0)
+}
+
 /// Checks that `path` is a regular, non-empty, untruncated SQLite file and returns its header.
 pub fn sniff(path: &Path) -> Result<Header> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
@@ -65,13 +73,17 @@ pub fn sniff(path: &Path) -> Result<Header> {
     if !(512..=65536).contains(&page_size) || !page_size.is_power_of_two() {
         return Err(Error::damaged(path, format!("page size {page_size}")));
     }
-    if len < page_size as u64 || len % page_size as u64 != 0 {
-        return Err(Error::Truncated(path.to_path_buf()));
-    }
-    // The in-header page count is valid when "version-valid-for" equals the change counter.
-    let pages = be32(28) as u64;
-    if be32(92) == be32(24) && pages * page_size as u64 > len {
-        return Err(Error::Truncated(path.to_path_buf()));
+    // After a crash mid-commit the file's length may not match its header until SQLite rolls back
+    // the hot journal beside it; then the length is SQLite's to judge (and `quick_check` follows).
+    if !has_hot_journal(path) {
+        if len < page_size as u64 || len % page_size as u64 != 0 {
+            return Err(Error::Truncated(path.to_path_buf()));
+        }
+        // The in-header page count is valid when "version-valid-for" equals the change counter.
+        let pages = be32(28) as u64;
+        if be32(92) == be32(24) && pages * page_size as u64 > len {
+            return Err(Error::Truncated(path.to_path_buf()));
+        }
     }
     Ok(Header {
         page_size,
