@@ -87,7 +87,24 @@ impl Drop for Env {
 struct App {
     client: Client,
     driver: Child,
-    file: Option<PathBuf>,
+    /// The test's config folder, which only this test's driver, app and web processes have in their
+    /// environment.
+    config: PathBuf,
+}
+
+/// The processes started for one test, found by the config folder in their environment.
+fn app_processes(config: &Path) -> Vec<u32> {
+    let needle = format!("LIAISON_CONFIG_DIR={}", config.display()).into_bytes();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .map(|env| env.split(|b| *b == 0).any(|v| v == needle.as_slice()))
+                .unwrap_or(false)
+        })
+        .collect()
 }
 
 fn free_port() -> u16 {
@@ -157,37 +174,65 @@ impl App {
         let app = App {
             client,
             driver,
-            file: file.map(Path::to_path_buf),
+            config: env.path("config"),
         };
         app.wait_js("return document.body && document.body.dataset.ready === 'true'")
             .await?;
         Ok(app)
     }
 
-    /// Ends the session and the app, and waits until the project file is free again.
-    async fn quit(mut self) {
+    /// Ends the session and the app, and waits until the app's processes are gone (so its project
+    /// file is free again).
+    ///
+    /// The app normally exits when its session closes; one that is still running 10 s later (a
+    /// loaded machine) is killed, which is safe because every edit is committed as it is made. An app
+    /// still there after that is an error, not something for the next launch to trip over.
+    async fn quit(mut self) -> R<()> {
         let _ = self.client.clone().close().await;
         stop(&mut self.driver);
-        if let Some(f) = &self.file {
-            let end = Instant::now() + WAIT;
-            while Instant::now() < end {
-                match Project::check(f) {
-                    Err(e) if e.code() == "already_open" => {
-                        tokio::time::sleep(Duration::from_millis(100)).await
-                    }
-                    _ => break,
-                }
+        let end = Instant::now() + Duration::from_secs(10);
+        while !app_processes(&self.config).is_empty() && Instant::now() < end {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        for pid in app_processes(&self.config) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        let end = Instant::now() + WAIT;
+        loop {
+            let left = app_processes(&self.config);
+            if left.is_empty() {
+                return Ok(());
             }
+            if Instant::now() > end {
+                return Err(format!("the app's processes {left:?} did not end"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     async fn find(&self, css: &str) -> R<Element> {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
-            .map_err(|e| format!("{css}: {e}"))
+        {
+            Ok(e) => Ok(e),
+            Err(e) => {
+                // Say what the window showed instead, e.g. an error banner.
+                let shown = self
+                    .js(
+                        "const b = document.querySelector('.banner'); return b ? b.textContent : document.body.innerText.slice(0, 300);",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or_default();
+                Err(format!("{css}: {e}; the window showed: {shown}"))
+            }
+        }
     }
 
     async fn js(&self, script: &str, args: Vec<Value>) -> R<Value> {
@@ -313,8 +358,8 @@ where
 {
     let app = App::launch(env, file).await?;
     let (app, result) = body(app).await;
-    app.quit().await;
-    result
+    let quit = app.quit().await;
+    result.and(quit)
 }
 
 #[test]
