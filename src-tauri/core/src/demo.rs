@@ -44,6 +44,7 @@ pub fn worked_example_people() -> Vec<Person> {
         name: name.into(),
         department: department.into(),
         role: role.into(),
+        ..Default::default()
     };
     vec![
         p("张伟", "产品部", "owner"),

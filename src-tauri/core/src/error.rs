@@ -68,6 +68,13 @@ pub enum Error {
     Invalid { field: String, detail: String },
     #[error("{record} is locked by its sign-off")]
     Locked { record: String, signed: bool },
+    /// An edit the rules refuse, e.g. a dependency that would close a loop; `key` names the
+    /// catalog message and `params` fill it.
+    #[error("refused: {key} {params:?}")]
+    Refused {
+        key: String,
+        params: Vec<(String, String)>,
+    },
     #[error("sign-off refused: {0}")]
     SignOff(String),
     #[error("integrity check failed for {path}: {problem:?}")]
@@ -117,6 +124,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Locked { .. } => "locked",
             Error::SignOff(_) => "signoff",
+            Error::Refused { .. } => "refused",
             Error::Integrity { .. } => "integrity",
             Error::Sqlite(_) => "database",
         }
@@ -175,6 +183,11 @@ impl Error {
                 &[("record", &record_label(lang, record))],
             ),
             Error::SignOff(key) => i18n::text(lang, key),
+            Error::Refused { key, params } => {
+                let params: Vec<(&str, &str)> =
+                    params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                i18n::format(lang, key, &params)
+            }
             Error::Integrity { path, problem } => {
                 let detail = match problem {
                     Tamper::AuditEntry(seq) => {
@@ -205,6 +218,17 @@ impl Error {
                 )
             }
             Error::Sqlite(e) => i18n::format(lang, "error.database", &[("detail", &e.to_string())]),
+        }
+    }
+
+    /// A refusal with the catalog message `key`, filled from `params`.
+    pub fn refused(key: &str, params: &[(&str, String)]) -> Error {
+        Error::Refused {
+            key: key.to_string(),
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
         }
     }
 

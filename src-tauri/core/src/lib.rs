@@ -4,11 +4,14 @@
 
 pub mod audit;
 pub mod cli;
+pub mod comms;
 pub mod demo;
 pub mod error;
 pub mod fingerprint;
 pub mod i18n;
+pub mod org;
 pub mod people;
+pub mod plan;
 pub mod prefs;
 pub mod registration;
 pub mod signoff;

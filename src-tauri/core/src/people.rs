@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// The roles a person can have; labels come from the catalog (`role.<code>`).
 pub const ROLES: &[&str] = &["head", "interface", "owner", "member", "decision"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     #[serde(default)]
@@ -19,18 +19,22 @@ pub struct Person {
     /// One of `ROLES`.
     #[serde(default)]
     pub role: String,
+    /// Phone, e-mail or chat handle, as the user writes it.
+    #[serde(default)]
+    pub contact: String,
 }
 
 /// Everyone, by department, then name.
 pub fn list(conn: &Connection) -> Result<Vec<Person>> {
     let mut stmt = conn
-        .prepare("SELECT id, name, department, role FROM person ORDER BY department, name, id")?;
+        .prepare("SELECT id, name, department, role, contact FROM person ORDER BY department, name, id")?;
     let rows = stmt.query_map([], |r| {
         Ok(Person {
             id: r.get(0)?,
             name: r.get(1)?,
             department: r.get(2)?,
             role: r.get(3)?,
+            contact: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -47,35 +51,56 @@ pub fn get(conn: &Connection, id: i64) -> Result<Person> {
         })
 }
 
-/// Adds a person; the name is required and a role must be one of `ROLES`.
-pub fn add(conn: &mut Connection, actor: &str, p: &Person) -> Result<Person> {
+/// A person's fields, trimmed and checked; the role falls back to member.
+fn checked(p: &Person) -> Result<Person> {
     let name = p.name.trim();
     let department = p.department.trim();
+    let contact = p.contact.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(Error::Invalid {
             field: "field.person.name".into(),
             detail: "validation.required".into(),
         });
     }
-    if department.chars().count() > 100 || department.chars().any(char::is_control) {
-        return Err(Error::Invalid {
-            field: "field.person.department".into(),
-            detail: "validation.control_chars".into(),
-        });
+    for (field, value) in [
+        ("field.person.department", department),
+        ("field.person.contact", contact),
+    ] {
+        if value.chars().count() > 100 || value.chars().any(char::is_control) {
+            return Err(Error::Invalid {
+                field: field.into(),
+                detail: "validation.control_chars".into(),
+            });
+        }
     }
     let role = if ROLES.contains(&p.role.as_str()) {
         p.role.as_str()
     } else {
         "member"
     };
+    Ok(Person {
+        id: p.id,
+        name: name.into(),
+        department: department.into(),
+        role: role.into(),
+        contact: contact.into(),
+    })
+}
+
+fn shown(p: &Person) -> String {
+    format!("{}（{}，{}）{}", p.name, p.department, p.role, p.contact)
+}
+
+/// Adds a person; the name is required and a role must be one of `ROLES`.
+pub fn add(conn: &mut Connection, actor: &str, p: &Person) -> Result<Person> {
+    let mut p = checked(p)?;
     let tx = conn.transaction()?;
     tx.execute(
-        "INSERT INTO person (name, department, role) VALUES (?1, ?2, ?3)",
-        params![name, department, role],
+        "INSERT INTO person (name, department, role, contact) VALUES (?1, ?2, ?3, ?4)",
+        params![p.name, p.department, p.role, p.contact],
     )?;
-    let id = tx.last_insert_rowid();
-    let record = format!("person:{id}");
-    let shown = format!("{name}（{department}，{role}）");
+    p.id = tx.last_insert_rowid();
+    let record = format!("person:{}", p.id);
     audit::append(
         &tx,
         actor,
@@ -83,14 +108,75 @@ pub fn add(conn: &mut Connection, actor: &str, p: &Person) -> Result<Person> {
             record: &record,
             field: "created",
             before: None,
-            after: Some(&shown),
+            after: Some(&shown(&p)),
         }],
     )?;
     tx.commit()?;
-    Ok(Person {
-        id,
-        name: name.into(),
-        department: department.into(),
-        role: role.into(),
-    })
+    Ok(p)
+}
+
+/// Changes a person's name, department, role or contact. Signatures keep the person as they were
+/// when signing.
+pub fn update(conn: &mut Connection, actor: &str, p: &Person) -> Result<Person> {
+    let before = get(conn, p.id)?;
+    let p = checked(p)?;
+    if p == before {
+        return Ok(p);
+    }
+    if p.name != before.name {
+        // The plan being countersigned names its owners: keep them as signed.
+        crate::signoff::ensure_editable(conn, "plan", 1)?;
+    }
+    let tx = conn.transaction()?;
+    tx.execute(
+        "UPDATE person SET name = ?1, department = ?2, role = ?3, contact = ?4 WHERE id = ?5",
+        params![p.name, p.department, p.role, p.contact, p.id],
+    )?;
+    let record = format!("person:{}", p.id);
+    audit::append(
+        &tx,
+        actor,
+        &[Change {
+            record: &record,
+            field: "updated",
+            before: Some(&shown(&before)),
+            after: Some(&shown(&p)),
+        }],
+    )?;
+    tx.commit()?;
+    Ok(p)
+}
+
+/// Removes a person nobody's task, signature round or plan refers to.
+pub fn remove(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
+    let before = get(conn, id)?;
+    let used: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM signoff_signer WHERE person_id = ?1)
+              + (SELECT count(*) FROM task WHERE owner_id = ?1)
+              + (SELECT count(*) FROM task, json_each(task.collaborators) WHERE json_each.value = ?1)
+              + (SELECT count(*) FROM comm_plan, json_each(comm_plan.participants) WHERE json_each.value = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if used > 0 {
+        return Err(Error::Invalid {
+            field: "field.person.name".into(),
+            detail: "people.in_use".into(),
+        });
+    }
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM person WHERE id = ?1", [id])?;
+    let record = format!("person:{id}");
+    audit::append(
+        &tx,
+        actor,
+        &[Change {
+            record: &record,
+            field: "deleted",
+            before: Some(&shown(&before)),
+            after: None,
+        }],
+    )?;
+    tx.commit()?;
+    Ok(())
 }

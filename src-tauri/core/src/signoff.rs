@@ -81,6 +81,9 @@ pub struct Rule {
     pub mode: Mode,
     /// The catalog key that says who must sign, shown in the panel.
     pub who_key: &'static str,
+    /// The document's state once a round is approved: `signed` locks it; `draft` keeps it live
+    /// (the plan: its approved round is the published baseline, later edits are revisions of it).
+    pub after_approval: &'static str,
 }
 
 /// The signing rule of each document kind.
@@ -91,6 +94,13 @@ pub fn rule(kind: &str) -> Result<Rule> {
         "registration" => Ok(Rule {
             mode: Mode::All,
             who_key: "signoff.who.registration",
+            after_approval: "signed",
+        }),
+        // Every department head countersigns the plan (会签); approval publishes it.
+        "plan" => Ok(Rule {
+            mode: Mode::All,
+            who_key: "signoff.who.plan",
+            after_approval: "draft",
         }),
         _ => Err(unknown_kind(kind)),
     }
@@ -110,6 +120,7 @@ pub fn content(conn: &Connection, kind: &str, id: i64) -> Result<Value> {
             let reg = crate::registration::load(conn)?.registration;
             Ok(serde_json::to_value(reg).expect("registration serializes"))
         }
+        ("plan", 1) => crate::plan::content(conn),
         _ => Err(unknown_kind(kind)),
     }
 }
@@ -279,8 +290,7 @@ fn rounds(conn: &Connection, kind: &str, id: i64) -> Result<Vec<Round>> {
                 .unwrap_or(Person {
                     id: person_id,
                     name: "?".into(),
-                    department: String::new(),
-                    role: String::new(),
+                    ..Default::default()
                 });
             round.signers.push(Signer {
                 person,
@@ -316,6 +326,7 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
                 .map(|p| p.id)
                 .collect()
         }
+        "plan" => crate::plan::countersigners(conn).unwrap_or_default(),
         _ => Vec::new(),
     };
     Ok(Panel {
@@ -374,6 +385,9 @@ fn start_round(
         {
             return Err(refuse("signoff.has_errors"));
         }
+    }
+    if kind == "plan" {
+        crate::plan::check_publishable(conn, signers)?;
     }
     let content = content(conn, kind, id)?;
     let fp = fingerprint::of_document(kind, id, &content);
@@ -490,7 +504,7 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
     let outcome = if !s.decision.agrees() {
         Some(("rejected", "draft"))
     } else if Mode::parse(&mode) == Mode::Any || agreed == round.signers.len() {
-        Some(("approved", "signed"))
+        Some(("approved", rule(&kind)?.after_approval))
     } else {
         None
     };
@@ -702,6 +716,7 @@ mod tests {
                         name: n.to_string(),
                         department: "产品部".into(),
                         role: "head".into(),
+                        ..Default::default()
                     },
                 )
                 .unwrap()

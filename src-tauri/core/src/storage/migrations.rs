@@ -134,6 +134,106 @@ pub const MIGRATIONS: &[&str] = &[
         FROM registration_review r, registration g
         WHERE r.reviewer <> '' AND g.id = 1;
     DROP TABLE registration_review;",
+    // 4: organization and plan. Departments carry their duties, deliverables and committed resources
+    // (the responsibility matrix and the resource plan); people get a contact; the communication plan;
+    // the working-day calendar's exceptions; the task tree (WBS) and its dependencies. The plan is
+    // signed as one document ('plan', 1): its approved rounds are the published versions and their
+    // frozen content is the baseline. While a round is open the plan's schedule is locked; progress
+    // (status, percent, reason, suggestion) stays editable.
+    "ALTER TABLE person ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+    CREATE TABLE department (
+        id               INTEGER PRIMARY KEY,
+        name             TEXT NOT NULL UNIQUE,
+        position         INTEGER NOT NULL,
+        duties           TEXT NOT NULL DEFAULT '',
+        deliverables     TEXT NOT NULL DEFAULT '',
+        delivery_date    TEXT,
+        quality_standard TEXT NOT NULL DEFAULT '',
+        res_people       INTEGER NOT NULL DEFAULT 0 CHECK (res_people >= 0),
+        res_budget       INTEGER NOT NULL DEFAULT 0 CHECK (res_budget >= 0),
+        res_material     TEXT NOT NULL DEFAULT '',
+        res_gap          TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE comm_plan (
+        id           INTEGER PRIMARY KEY,
+        position     INTEGER NOT NULL,
+        scenario     TEXT NOT NULL DEFAULT '',
+        channel      TEXT NOT NULL DEFAULT '',
+        participants TEXT NOT NULL DEFAULT '[]',
+        recurrence   TEXT NOT NULL DEFAULT '{}',
+        time_limit   INTEGER NOT NULL DEFAULT 30 CHECK (time_limit BETWEEN 0 AND 1440)
+    ) STRICT;
+    CREATE TABLE calendar_day (
+        day  TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+        note TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE task (
+        id                INTEGER PRIMARY KEY,
+        parent_id         INTEGER REFERENCES task (id),
+        position          INTEGER NOT NULL,
+        name              TEXT NOT NULL DEFAULT '',
+        lead_department   INTEGER REFERENCES department (id),
+        collab_departments TEXT NOT NULL DEFAULT '[]',
+        owner_id          INTEGER REFERENCES person (id),
+        collaborators     TEXT NOT NULL DEFAULT '[]',
+        start_date        TEXT,
+        duration          INTEGER NOT NULL DEFAULT 1 CHECK (duration >= 0),
+        buffer            INTEGER NOT NULL DEFAULT 0 CHECK (buffer >= 0),
+        milestone         INTEGER NOT NULL DEFAULT 0 CHECK (milestone IN (0, 1)),
+        delivery_standard TEXT NOT NULL DEFAULT '',
+        resource_needs    TEXT NOT NULL DEFAULT '',
+        risk_plan         TEXT NOT NULL DEFAULT '',
+        status            TEXT NOT NULL DEFAULT 'not_started'
+                          CHECK (status IN ('not_started', 'in_progress', 'done', 'blocked', 'needs_support')),
+        status_reason     TEXT NOT NULL DEFAULT '',
+        status_suggestion TEXT NOT NULL DEFAULT '',
+        percent_done      INTEGER NOT NULL DEFAULT 0 CHECK (percent_done BETWEEN 0 AND 100)
+    ) STRICT;
+    CREATE INDEX task_parent ON task (parent_id, position);
+    CREATE TABLE dependency (
+        id             INTEGER PRIMARY KEY,
+        predecessor_id INTEGER NOT NULL REFERENCES task (id),
+        successor_id   INTEGER NOT NULL REFERENCES task (id),
+        kind           TEXT NOT NULL DEFAULT 'fs' CHECK (kind IN ('fs', 'ss', 'ff')),
+        lag            INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (predecessor_id, successor_id),
+        CHECK (predecessor_id <> successor_id)
+    ) STRICT;
+    CREATE INDEX dependency_successor ON dependency (successor_id);
+    CREATE TRIGGER task_locked_insert BEFORE INSERT ON task
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER task_locked_delete BEFORE DELETE ON task
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER task_locked_update
+        BEFORE UPDATE OF parent_id, position, name, lead_department, collab_departments, owner_id,
+            collaborators, start_date, duration, buffer, milestone, delivery_standard,
+            resource_needs, risk_plan ON task
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER dependency_locked_insert BEFORE INSERT ON dependency
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER dependency_locked_update BEFORE UPDATE ON dependency
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER dependency_locked_delete BEFORE DELETE ON dependency
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER calendar_locked_insert BEFORE INSERT ON calendar_day
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER calendar_locked_update BEFORE UPDATE ON calendar_day
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    CREATE TRIGGER calendar_locked_delete BEFORE DELETE ON calendar_day
+        WHEN (SELECT state FROM document_state WHERE kind = 'plan' AND doc_id = 1) = 'in_signoff'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:plan:1'); END;
+    INSERT INTO document_state (kind, doc_id, state) VALUES ('plan', 1, 'draft');
+    INSERT INTO department (name, position)
+        SELECT DISTINCT department, 0 FROM person WHERE department <> '';",
 ];
 
 /// The schema version this build writes and reads.
@@ -149,6 +249,17 @@ pub fn expected_tables(version: i64) -> &'static [&'static str] {
             "milestone",
             "registration_review",
         ],
+        3 => &[
+            "project_meta",
+            "registration",
+            "milestone",
+            "person",
+            "document_state",
+            "signoff_round",
+            "signoff_signer",
+            "signature",
+            "audit_log",
+        ],
         _ => &[
             "project_meta",
             "registration",
@@ -159,6 +270,11 @@ pub fn expected_tables(version: i64) -> &'static [&'static str] {
             "signoff_signer",
             "signature",
             "audit_log",
+            "department",
+            "comm_plan",
+            "calendar_day",
+            "task",
+            "dependency",
         ],
     }
 }

@@ -1,0 +1,214 @@
+//! The task list and Gantt rows: filter, sort and group a computed plan for display. Runs on the plan
+//! in memory, so that filtering 10,000 tasks stays within a frame (see `benches`).
+
+use super::{schedule::Violation, Baseline, Plan};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// What the user asked to see.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Query {
+    pub department: Option<i64>,
+    pub owner: Option<i64>,
+    pub status: Option<String>,
+    pub overdue: bool,
+    /// Matches the name or the outline number.
+    pub text: String,
+    /// `outline` (default), `start`, `finish`, `department`, `owner`, `status`, `percent`, `name`.
+    pub sort: String,
+    pub desc: bool,
+    /// Group by lead department.
+    pub group: bool,
+}
+
+/// One line of the list or the chart.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewRow {
+    /// `task` or `group`.
+    pub kind: &'static str,
+    pub id: i64,
+    pub outline: String,
+    pub name: String,
+    pub depth: usize,
+    pub lead: String,
+    pub lead_id: Option<i64>,
+    pub owner: String,
+    pub owner_id: Option<i64>,
+    pub start: Option<NaiveDate>,
+    /// The last day of work.
+    pub finish: Option<NaiveDate>,
+    /// The deadline including the buffer (only when there is one).
+    pub buffer_finish: Option<NaiveDate>,
+    pub duration: i64,
+    pub buffer: i64,
+    /// Working days of buffer to suggest (10–15 %) when the task has none.
+    pub suggested_buffer: Option<i64>,
+    pub milestone: bool,
+    pub summary: bool,
+    pub percent: i64,
+    pub status: String,
+    pub overdue: bool,
+    pub violated: bool,
+    pub baseline_start: Option<NaiveDate>,
+    pub baseline_finish: Option<NaiveDate>,
+    /// Working days the deadline moved since the baseline (positive: later).
+    pub finish_slip: i64,
+    /// Group rows: the label and how many tasks it holds.
+    pub label: String,
+    pub count: usize,
+}
+
+/// Names of departments and people by id, for display.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub departments: Vec<(i64, String)>,
+    pub people: HashMap<i64, String>,
+}
+
+/// The rows to show for `q` on `today`, and the ids of the tasks whose dependencies are broken.
+pub fn rows(
+    plan: &Plan,
+    names: &Names,
+    baseline: Option<&Baseline>,
+    violations: &[Violation],
+    q: &Query,
+    today: NaiveDate,
+) -> Vec<ViewRow> {
+    let dept: HashMap<i64, &str> = names
+        .departments
+        .iter()
+        .map(|(i, n)| (*i, n.as_str()))
+        .collect();
+    let violated: HashSet<i64> = violations.iter().map(|v| v.link.successor).collect();
+    let text = q.text.trim().to_lowercase();
+    let mut out: Vec<ViewRow> = Vec::new();
+    for (t, r) in plan.tasks.iter().zip(&plan.rows) {
+        let overdue = !r.summary && t.status != "done" && r.finish.is_some_and(|f| f < today);
+        if q.department.is_some() && t.lead_department != q.department
+            && !q.department.is_some_and(|d| t.collab_departments.contains(&d))
+        {
+            continue;
+        }
+        if q.owner.is_some() && t.owner_id != q.owner && !q.owner.is_some_and(|o| t.collaborators.contains(&o)) {
+            continue;
+        }
+        if q.status.as_deref().is_some_and(|s| !s.is_empty() && s != t.status) {
+            continue;
+        }
+        if q.overdue && !overdue {
+            continue;
+        }
+        if !text.is_empty()
+            && !t.name.to_lowercase().contains(&text)
+            && !r.outline.starts_with(&text)
+        {
+            continue;
+        }
+        let base = baseline.and_then(|b| b.spans.get(&t.id));
+        let finish_slip = match (base.and_then(|b| b.1), r.finish) {
+            (Some(b), Some(f)) => super::slip(&plan.calendar, b, f),
+            _ => 0,
+        };
+        let suggested_buffer = (!r.summary && !t.milestone && t.buffer == 0)
+            .then(|| super::schedule::suggested_buffer(t.duration).map(|(low, _)| low))
+            .flatten();
+        out.push(ViewRow {
+            kind: "task",
+            id: t.id,
+            outline: r.outline.clone(),
+            name: t.name.clone(),
+            depth: r.depth,
+            lead: t
+                .lead_department
+                .and_then(|d| dept.get(&d).map(|s| s.to_string()))
+                .unwrap_or_default(),
+            lead_id: t.lead_department,
+            owner: t
+                .owner_id
+                .and_then(|p| names.people.get(&p).cloned())
+                .unwrap_or_default(),
+            owner_id: t.owner_id,
+            start: r.start,
+            finish: r.work_finish,
+            buffer_finish: (r.finish != r.work_finish).then_some(r.finish).flatten(),
+            duration: if r.summary {
+                match (r.start, r.finish) {
+                    (Some(s), Some(f)) => plan.calendar.working_days(s, f),
+                    _ => 0,
+                }
+            } else {
+                t.duration
+            },
+            buffer: t.buffer,
+            suggested_buffer,
+            milestone: t.milestone,
+            summary: r.summary,
+            percent: r.percent,
+            status: t.status.clone(),
+            overdue,
+            violated: violated.contains(&t.id),
+            baseline_start: base.and_then(|b| b.0),
+            baseline_finish: base.and_then(|b| b.1),
+            finish_slip,
+            ..Default::default()
+        });
+    }
+    sort(&mut out, q, &names.departments);
+    if q.group {
+        out = group(out, &names.departments);
+    }
+    out
+}
+
+fn sort(rows: &mut [ViewRow], q: &Query, departments: &[(i64, String)]) {
+    let dept_order: HashMap<i64, usize> = departments
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    let status_order = |s: &str| super::STATUSES.iter().position(|x| *x == s).unwrap_or(99);
+    // Stable sorts on the outline order the rows come in, so ties stay in plan order.
+    match q.sort.as_str() {
+        "start" => rows.sort_by_key(|r| (r.start.is_none(), r.start)),
+        "finish" => rows.sort_by_key(|r| (r.finish.is_none(), r.buffer_finish.or(r.finish))),
+        "department" => rows.sort_by_key(|r| r.lead_id.and_then(|d| dept_order.get(&d).copied()).unwrap_or(usize::MAX)),
+        "owner" => rows.sort_by(|a, b| (a.owner.is_empty(), &a.owner).cmp(&(b.owner.is_empty(), &b.owner))),
+        "status" => rows.sort_by_key(|r| status_order(&r.status)),
+        "percent" => rows.sort_by_key(|r| r.percent),
+        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+        _ => {}
+    }
+    if q.desc {
+        rows.reverse();
+    }
+}
+
+/// Groups rows by lead department, in the departments' order; tasks without one come last.
+fn group(rows: Vec<ViewRow>, departments: &[(i64, String)]) -> Vec<ViewRow> {
+    let mut buckets: HashMap<Option<i64>, Vec<ViewRow>> = HashMap::new();
+    for r in rows {
+        buckets.entry(r.lead_id).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    let order = departments
+        .iter()
+        .map(|(id, name)| (Some(*id), name.clone()))
+        .chain(std::iter::once((None, String::new())));
+    for (id, label) in order {
+        if let Some(list) = buckets.remove(&id) {
+            out.push(ViewRow {
+                kind: "group",
+                id: -id.unwrap_or(0) - 1,
+                label,
+                count: list.len(),
+                lead_id: id,
+                ..Default::default()
+            });
+            out.extend(list);
+        }
+    }
+    out
+}
