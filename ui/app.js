@@ -9,6 +9,8 @@ import './components/start-page.js';
 import './components/registration-form.js';
 import './components/prefs.js';
 import './components/history-drawer.js';
+import './components/org-view.js';
+import './components/plan-view.js';
 
 const STAGES = ['registration', 'organization', 'plan', 'meetings', 'tracking', 'acceptance', 'retrospective', 'archive'];
 
@@ -73,6 +75,10 @@ async function show() {
     mount(body, form);
     app.form = form;
     await form.load();
+  } else if (app.stage === 'organization' || app.stage === 'plan') {
+    const view = h(app.stage === 'plan' ? 'liaison-plan' : 'liaison-org');
+    mount(body, view);
+    await view.load();
   } else {
     mount(body, h('liaison-stage-placeholder', { stage: app.stage }));
   }

@@ -219,7 +219,7 @@ pub fn save_registration<R: Runtime>(
 }
 
 /// Runs `f` on the open project's connection, turning errors into the UI's payload.
-fn with_project<T>(
+pub(crate) fn with_project<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut rusqlite::Connection, &str) -> Result<T, Error>,
 ) -> CmdResult<T> {

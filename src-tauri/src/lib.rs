@@ -4,6 +4,7 @@
 
 mod commands;
 mod menu;
+mod org_commands;
 mod state;
 
 use liaison_core::cli::{self, GuiOptions, Invocation};
@@ -64,6 +65,29 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             commands::new_revision,
             commands::add_person,
             commands::history,
+            org_commands::org_matrix,
+            org_commands::department_add,
+            org_commands::department_update,
+            org_commands::department_remove,
+            org_commands::department_move,
+            org_commands::departments_import,
+            org_commands::person_update,
+            org_commands::person_remove,
+            org_commands::comms_list,
+            org_commands::comms_save,
+            org_commands::comms_remove,
+            org_commands::plan_view,
+            org_commands::task_get,
+            org_commands::task_add,
+            org_commands::task_update,
+            org_commands::task_move,
+            org_commands::task_delete,
+            org_commands::task_fix_start,
+            org_commands::link_add,
+            org_commands::link_update,
+            org_commands::link_remove,
+            org_commands::calendar_set,
+            org_commands::plan_publish,
             commands::ui_ready,
             commands::quit_app,
         ])

@@ -25,6 +25,7 @@ const BASE_H = 3;
 const DIAMOND = 7;
 const STUB = 8;              // length of a link's horizontal stubs
 const HEAD_LEN = 5;          // arrowhead length
+const LABEL_GAP = STUB + 5;   // bar labels start past the link stubs, so a link's vertical never crosses the text
 const STATUSES = new Set(['not_started', 'in_progress', 'done', 'blocked', 'needs_support']);
 const FORMATS = {
   monthLong: { year: 'numeric', month: 'long' },
@@ -259,6 +260,46 @@ function axisCells(m, d0, d1) {
   return [top, bottom];
 }
 
+/**
+ * One element per row for a contiguous window of rows. When the window moves, only rows that enter it are
+ * built and only rows that leave it are removed; the rows in between stay untouched in the DOM.
+ */
+class RowWindow {
+  constructor(parent) {
+    this.parent = parent;
+    this.els = new Map(); // row index → element, or null when the row draws nothing
+    this.r0 = 0;
+    this.r1 = 0;
+  }
+
+  clear() {
+    this.parent.replaceChildren();
+    this.els.clear();
+    this.r0 = 0;
+    this.r1 = 0;
+  }
+
+  update(r0, r1, build) {
+    for (const [i, el] of this.els) {
+      if (i >= r0 && i < r1) continue;
+      el?.remove();
+      this.els.delete(i);
+    }
+    const before = document.createDocumentFragment();
+    const after = document.createDocumentFragment();
+    for (let i = r0; i < r1; i++) {
+      if (this.els.has(i)) continue;
+      const el = build(i);
+      this.els.set(i, el);
+      if (el) (i < this.r0 ? before : after).append(el);
+    }
+    this.parent.prepend(before);
+    this.parent.append(after);
+    this.r0 = r0;
+    this.r1 = r1;
+  }
+}
+
 export class LiaisonGantt extends HTMLElement {
   #data = {};
   #model = null;
@@ -272,7 +313,8 @@ export class LiaisonGantt extends HTMLElement {
   #leftDay = NaN;          // day currently at the chart's left edge
   #chartW = -1;
   #lastPaintMs = 0;
-  #rowEls = new Map();     // row index → grid row element, for the rendered window
+  #gridRows = null;        // RowWindow of grid rows
+  #taskRows = null;        // RowWindow of chart bars
   #topLabels = [];         // month/year labels that slide to stay readable while the axis scrolls
   #pointer = null;         // last pointer position, so the hover follows rows that scroll under a still mouse
   #resize = null;
@@ -355,8 +397,9 @@ export class LiaisonGantt extends HTMLElement {
     el.hoverRect = svg('rect', { class: 'gantt-hover', height: ROW_H, visibility: 'hidden' });
     el.links = svg('g', { class: 'gantt-links' });
     el.tasks = svg('g', { class: 'gantt-tasks' });
+    el.arrows = svg('g', { class: 'gantt-arrows' }); // above the bars, so a head entering a finish is never hidden by a buffer
     el.chart = svg('svg', { class: 'gantt-chart', 'aria-hidden': 'true' });
-    el.chart.append(this.#defs(el.hatchId), el.back, el.hoverRect, el.links, el.tasks);
+    el.chart.append(this.#defs(el.hatchId), el.back, el.hoverRect, el.links, el.tasks, el.arrows);
     el.empty = h('div', { class: 'gantt-empty', hidden: true });
     el.inner = h('div', { class: 'gantt-inner' }, el.corner, el.timehead, el.grid, el.chart);
     el.scroll = h('div', {
@@ -368,6 +411,8 @@ export class LiaisonGantt extends HTMLElement {
       onmouseleave: () => { this.#pointer = null; this.#setHover(-1); },
     }, el.inner);
     this.#el = el;
+    this.#gridRows = new RowWindow(el.rows);
+    this.#taskRows = new RowWindow(el.tasks);
     this.replaceChildren(el.scroll, el.empty);
   }
 
@@ -401,7 +446,7 @@ export class LiaisonGantt extends HTMLElement {
       const active = Boolean(sort) && sort.key === c.key;
       const desc = active && sort.dir === 'desc';
       return h('div', {
-        class: active ? 'gantt-head-cell sorted' : 'gantt-head-cell',
+        class: active ? 'gantt-head-cell gantt-sorted' : 'gantt-head-cell',
         role: 'columnheader',
         'aria-sort': active ? (desc ? 'descending' : 'ascending') : undefined,
         title: text(c.label),
@@ -442,10 +487,11 @@ export class LiaisonGantt extends HTMLElement {
       view.left = jumpTo;
     }
     const win = this.#windowFor(view);
-    const moved = force || !this.#win || win.r0 !== this.#win.r0 || win.r1 !== this.#win.r1 || win.x0 !== this.#win.x0 || win.x1 !== this.#win.x1;
+    const prev = this.#win;
+    const moved = force || !prev || win.r0 !== prev.r0 || win.r1 !== prev.r1 || win.x0 !== prev.x0 || win.x1 !== prev.x1;
     if (moved) {
       this.#win = win;
-      this.#paint(win, chartW);
+      this.#paint(win, force || !prev || win.x0 !== prev.x0 || win.x1 !== prev.x1, force, chartW);
     }
     if (jumpTo !== null) {
       sc.scrollLeft = jumpTo;
@@ -475,39 +521,32 @@ export class LiaisonGantt extends HTMLElement {
     return { r0, r1, x0: Math.max(0, (k - 1) * step), x1: (k + 1) * step + span + step };
   }
 
-  #paint(win, chartW) {
+  /** `force` rebuilds every row (the data or selection changed); otherwise only rows entering the window are built. */
+  #paint(win, axisMoved, force, chartW) {
     const m = this.#model;
-    this.#paintGrid(win);
+    if (force) {
+      this.#gridRows.clear();
+      this.#taskRows.clear();
+    }
+    this.#gridRows.update(win.r0, win.r1, (i) => this.#gridRow(m.rows[i], i));
+    this.#el.rows.style.transform = `translateY(${win.r0 * ROW_H}px)`;
     if (!m.showChart) return;
     if (chartW !== this.#chartW) {
       this.#chartW = chartW;
       this.#el.chart.setAttribute('width', String(chartW));
       this.#el.axis.setAttribute('width', String(chartW));
     }
-    this.#paintAxis(win);
+    if (axisMoved) this.#paintAxis(win);
     this.#paintBack(win);
     this.#paintLinks(win);
-    this.#paintTasks(win);
+    this.#taskRows.update(win.r0, win.r1, (i) => this.#taskShape(i));
   }
 
   // ---- grid
 
-  #paintGrid(win) {
-    const m = this.#model;
-    const frag = document.createDocumentFragment();
-    this.#rowEls.clear();
-    for (let i = win.r0; i < win.r1; i++) {
-      const el = this.#gridRow(m.rows[i], i);
-      this.#rowEls.set(i, el);
-      frag.append(el);
-    }
-    this.#el.rows.replaceChildren(frag);
-    this.#el.rows.style.transform = `translateY(${win.r0 * ROW_H}px)`;
-  }
-
   #gridRow(row, i) {
     const cls = ['gantt-row'];
-    if (i === this.#hover) cls.push('hover');
+    if (i === this.#hover) cls.push('gantt-hovered');
     if (row.kind === 'group') {
       cls.push('gantt-group');
       return h('div', { class: cls.join(' '), role: 'row', 'aria-rowindex': i + 2 },
@@ -516,9 +555,9 @@ export class LiaisonGantt extends HTMLElement {
           row.count === undefined ? null : h('span', { class: 'gantt-group-count' }, text(row.count))));
     }
     const selected = row.id === this.#selected;
-    if (selected) cls.push('sel');
-    if (row.summary) cls.push('summary');
-    if (row.violated) cls.push('violated');
+    if (selected) cls.push('gantt-selected');
+    if (row.summary) cls.push('gantt-summary-row');
+    if (row.violated) cls.push('gantt-violated');
     const el = h('div', { class: cls.join(' '), role: 'row', 'aria-rowindex': i + 2, 'aria-selected': String(selected) });
     for (const col of this.#model.columns) el.append(this.#cell(row, col.key));
     return el;
@@ -526,7 +565,7 @@ export class LiaisonGantt extends HTMLElement {
 
   #cell(row, key) {
     const v = row[key];
-    const cell = h('div', { class: typeof v === 'number' ? 'gantt-cell num' : 'gantt-cell', role: 'gridcell' });
+    const cell = h('div', { class: typeof v === 'number' ? 'gantt-cell gantt-num' : 'gantt-cell', role: 'gridcell' });
     if (key === 'name') {
       cell.classList.add('gantt-name');
       cell.style.paddingLeft = `${8 + (row.depth || 0) * INDENT}px`;
@@ -564,7 +603,7 @@ export class LiaisonGantt extends HTMLElement {
       frag.append(label);
     }
     for (const c of bottom) {
-      const label = svg('text', { class: c.off ? 'gantt-axis-bottom off' : 'gantt-axis-bottom', x: (x(c.s) + x(c.e)) / 2, y: 37 });
+      const label = svg('text', { class: c.off ? 'gantt-axis-bottom gantt-offday' : 'gantt-axis-bottom', x: (x(c.s) + x(c.e)) / 2, y: 37 });
       label.textContent = c.label;
       frag.append(label);
     }
@@ -617,7 +656,7 @@ export class LiaisonGantt extends HTMLElement {
     frag.append(
       svg('path', { class: 'gantt-rowline', d: rowLines }),
       svg('path', { class: 'gantt-vline', d: minor }),
-      svg('path', { class: 'gantt-vline major', d: major }),
+      svg('path', { class: 'gantt-vline gantt-vline-major', d: major }),
     );
     if (!Number.isNaN(m.today)) {
       const tx = crisp(x(m.today) + m.px / 2);
@@ -656,22 +695,16 @@ export class LiaisonGantt extends HTMLElement {
       b[0].push(l.d);
       b[1].push(l.head);
     }
-    const frag = document.createDocumentFragment();
+    const lineFrag = document.createDocumentFragment();
+    const headFrag = document.createDocumentFragment();
     for (const name of ['normal', 'sel', 'bad']) { // later buckets draw on top
       const [lines, heads] = buckets[name];
       if (!lines.length) continue;
-      frag.append(svg('path', { class: `gantt-link ${name}`, d: lines.join('') }), svg('path', { class: `gantt-arrow ${name}`, d: heads.join('') }));
+      lineFrag.append(svg('path', { class: `gantt-link gantt-link-${name}`, d: lines.join('') }));
+      headFrag.append(svg('path', { class: `gantt-arrow gantt-link-${name}`, d: heads.join('') }));
     }
-    this.#el.links.replaceChildren(frag);
-  }
-
-  #paintTasks(win) {
-    const frag = document.createDocumentFragment();
-    for (let i = win.r0; i < win.r1; i++) {
-      const g = this.#taskShape(i);
-      if (g) frag.append(g);
-    }
-    this.#el.tasks.replaceChildren(frag);
+    this.#el.links.replaceChildren(lineFrag);
+    this.#el.arrows.replaceChildren(headFrag);
   }
 
   #taskShape(i) {
@@ -680,11 +713,11 @@ export class LiaisonGantt extends HTMLElement {
     if (row.kind === 'group' || Number.isNaN(m.ds[i])) return null;
     const x = (dn) => (dn - m.day0) * m.px;
     const y = i * ROW_H;
-    const cls = ['gantt-task', `st-${STATUSES.has(row.status) ? row.status : 'not_started'}`];
-    if (row.id === this.#selected) cls.push('sel');
-    if (row.violated) cls.push('violated');
-    if (row.overdue) cls.push('overdue');
-    if (row.summary) cls.push('summary');
+    const cls = ['gantt-task', `gantt-st-${STATUSES.has(row.status) ? row.status : 'not_started'}`];
+    if (row.id === this.#selected) cls.push('gantt-selected');
+    if (row.violated) cls.push('gantt-violated');
+    if (row.overdue) cls.push('gantt-overdue');
+    if (row.summary) cls.push('gantt-summary-task');
     const g = svg('g', { class: cls.join(' ') });
     const xs = x(m.ds[i]);
     const xe = Math.max(xs + 2, x(m.df[i] + 1));
@@ -704,7 +737,7 @@ export class LiaisonGantt extends HTMLElement {
       const pct = row.status === 'done' ? 100 : clamp(Number(row.percent) || 0, 0, 100);
       if (pct > 0) g.append(svg('rect', { class: 'gantt-progress', x: xs, y: y + BAR_Y, width: (xe - xs) * pct / 100, height: BAR_H, rx: 3 }));
     }
-    const label = svg('text', { class: 'gantt-label', x: labelX + 6, y: y + 18 });
+    const label = svg('text', { class: 'gantt-label', x: labelX + LABEL_GAP, y: y + 18 });
     label.textContent = text(row.name);
     const title = svg('title', {});
     title.textContent = this.#tooltip(row, i);
@@ -765,9 +798,9 @@ export class LiaisonGantt extends HTMLElement {
 
   #setHover(i) {
     if (i === this.#hover) return;
-    this.#rowEls.get(this.#hover)?.classList.remove('hover');
+    this.#gridRows.els.get(this.#hover)?.classList.remove('gantt-hovered');
     this.#hover = i;
-    this.#rowEls.get(i)?.classList.add('hover');
+    this.#gridRows.els.get(i)?.classList.add('gantt-hovered');
     const rect = this.#el.hoverRect;
     rect.setAttribute('visibility', i < 0 ? 'hidden' : 'visible');
     if (i >= 0) rect.setAttribute('y', String(i * ROW_H));

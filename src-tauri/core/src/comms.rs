@@ -264,7 +264,14 @@ pub fn save(conn: &mut Connection, actor: &str, item: &CommItem) -> Result<CommI
         tx.execute(
             "UPDATE comm_plan SET scenario = ?1, channel = ?2, participants = ?3, recurrence = ?4,
                 time_limit = ?5 WHERE id = ?6",
-            params![c.scenario, c.channel, participants, recurrence, c.time_limit, c.id],
+            params![
+                c.scenario,
+                c.channel,
+                participants,
+                recurrence,
+                c.time_limit,
+                c.id
+            ],
         )?;
     } else {
         tx.execute(
@@ -280,7 +287,11 @@ pub fn save(conn: &mut Connection, actor: &str, item: &CommItem) -> Result<CommI
         actor,
         &[Change {
             record: &format!("comm_plan:{}", c.id),
-            field: if before.is_some() { "updated" } else { "created" },
+            field: if before.is_some() {
+                "updated"
+            } else {
+                "created"
+            },
             before: before_text.as_deref(),
             after: Some(&shown(&c)),
         }],

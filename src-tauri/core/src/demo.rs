@@ -1,11 +1,15 @@
 //! Demo projects: domain.md's worked example ("新品上市项目"), and a deterministic large project for
 //! benchmarks. Later record kinds add themselves here.
 
+use crate::comms::{self, CommItem, Recurrence};
 use crate::error::Result;
+use crate::org;
 use crate::people::{self, Person};
+use crate::plan::{self, schedule::LinkKind, NewTask};
 use crate::registration::{self, Milestone, Registration};
 use crate::signoff::{self, Decision, Sign};
 use crate::storage::Project;
+use rusqlite::{params, Connection};
 use std::path::Path;
 
 /// The worked example of domain.md: a new product launch by 产品部 with 研发部, 市场部 and 销售部.
@@ -73,6 +77,9 @@ pub fn write_example(path: &Path) -> Result<Project> {
         }
     }
     let head = head.expect("the demo has a head of 产品部");
+    write_organization(conn)?;
+    write_plan(conn)?;
+    publish_plan(conn)?;
     let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
     let round = &panel.rounds[0];
     signoff::sign(
@@ -111,5 +118,454 @@ pub fn write_large(path: &Path) -> Result<Project> {
     for p in worked_example_people() {
         people::add(project.conn_mut(), DEMO_ACTOR, &p)?;
     }
+    org::import_from_registration(project.conn_mut(), DEMO_ACTOR)?;
+    write_large_plan(project.conn_mut(), start, LARGE_TASKS)?;
     Ok(project)
+}
+
+/// How many tasks the large project has (the figure the plan's benchmarks are set for).
+pub const LARGE_TASKS: usize = 10_000;
+
+/// The worked example's departments: duties, deliverables and resources (the responsibility matrix
+/// and the resource plan), the communication plan, and the 2023 National Day holidays.
+fn write_organization(conn: &mut Connection) -> Result<()> {
+    org::import_from_registration(conn, DEMO_ACTOR)?;
+    let facts: [(&str, &str, &str, &str, i64, i64, &str, &str); 4] = [
+        (
+            "产品部",
+            "定义产品卖点与技术参数，统筹上市节奏",
+            "技术参数表、卖点清单",
+            "2023-10-20",
+            3,
+            50_000,
+            "样机 20 台",
+            "",
+        ),
+        (
+            "研发部",
+            "保证量产质量，支持技术答疑",
+            "量产质量报告",
+            "2023-10-31",
+            2,
+            0,
+            "",
+            "测试工程师缺 1 人",
+        ),
+        (
+            "市场部",
+            "品牌推广与宣传物料，组织上市发布会",
+            "宣传物料、发布会方案",
+            "2023-11-15",
+            4,
+            300_000,
+            "展架、海报",
+            "",
+        ),
+        (
+            "销售部",
+            "渠道铺货与销售培训，达成首月销量",
+            "培训材料、铺货报告",
+            "2023-11-30",
+            6,
+            200_000,
+            "物流车辆",
+            "需财务部支持铺货资金",
+        ),
+    ];
+    let list = org::list(conn)?;
+    for (name, duties, deliverables, date, people, budget, material, gap) in facts {
+        let mut d = list
+            .iter()
+            .find(|x| x.name == name)
+            .cloned()
+            .expect("imported from the registration");
+        d.duties = duties.into();
+        d.deliverables = deliverables.into();
+        d.delivery_date = Some(date.into());
+        d.quality_standard = "通过部门负责人评审".into();
+        d.res_people = people;
+        d.res_budget = budget;
+        d.res_material = material.into();
+        d.res_gap = gap.into();
+        org::update(conn, DEMO_ACTOR, &d)?;
+    }
+    let everyone = people::list(conn)?;
+    let ids = |roles: &[&str]| -> Vec<i64> {
+        everyone
+            .iter()
+            .filter(|p| roles.contains(&p.role.as_str()))
+            .map(|p| p.id)
+            .collect()
+    };
+    let plan = [
+        (
+            "progress_sync",
+            "周例会（线上腾讯会议）",
+            ids(&["owner", "interface"]),
+            Recurrence::default(),
+            30,
+        ),
+        (
+            "working_meeting",
+            "双周工作会（会议室 A）",
+            ids(&["owner", "head"]),
+            Recurrence::Weekly {
+                interval: 2,
+                weekday: 3,
+                time: "14:00".into(),
+            },
+            60,
+        ),
+        (
+            "problem_workshop",
+            "问题研讨会",
+            ids(&["owner", "interface"]),
+            Recurrence::AsNeeded,
+            60,
+        ),
+        (
+            "decision_review",
+            "总经理办公会",
+            ids(&["owner", "decision"]),
+            Recurrence::Monthly {
+                day: 31,
+                time: "16:00".into(),
+            },
+            60,
+        ),
+    ];
+    for (scenario, channel, participants, recurrence, limit) in plan {
+        comms::save(
+            conn,
+            DEMO_ACTOR,
+            &CommItem {
+                id: 0,
+                scenario: scenario.into(),
+                channel: channel.into(),
+                participants,
+                recurrence,
+                time_limit: limit,
+            },
+        )?;
+    }
+    for day in [
+        "2023-09-29",
+        "2023-10-02",
+        "2023-10-03",
+        "2023-10-04",
+        "2023-10-05",
+        "2023-10-06",
+    ] {
+        plan::set_calendar_day(conn, DEMO_ACTOR, day, Some("holiday"), "国庆节")?;
+    }
+    for day in ["2023-10-07", "2023-10-08"] {
+        plan::set_calendar_day(conn, DEMO_ACTOR, day, Some("workday"), "国庆调休")?;
+    }
+    Ok(())
+}
+
+/// The worked example's tasks (the guides' tasks, moved into the project's dates) with their
+/// dependencies.
+fn write_plan(conn: &mut Connection) -> Result<()> {
+    let depts: Vec<(i64, String)> = org::list(conn)?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let dept = |n: &str| depts.iter().find(|d| d.1 == n).map(|d| d.0);
+    let everyone = people::list(conn)?;
+    let person = |n: &str| everyone.iter().find(|p| p.name == n).map(|p| p.id);
+    let new = |conn: &mut Connection, parent: Option<i64>, name: &str, milestone: bool| {
+        plan::add_task(
+            conn,
+            DEMO_ACTOR,
+            &NewTask {
+                parent_id: parent,
+                after: None,
+                name: name.into(),
+                milestone,
+            },
+        )
+    };
+    // (parent index, name, lead, collaborating, owner, start, days, buffer, standard, needs, status, percent)
+    type Row<'a> = (
+        Option<usize>,
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+        &'a str,
+        i64,
+        i64,
+        &'a str,
+        &'a str,
+        &'a str,
+        i64,
+    );
+    let rows: [Row; 9] = [
+        (
+            None,
+            "产品准备",
+            "产品部",
+            &[],
+            "李娜",
+            "",
+            0,
+            0,
+            "",
+            "",
+            "in_progress",
+            0,
+        ),
+        (
+            Some(0),
+            "技术参数整理",
+            "产品部",
+            &["研发部"],
+            "李娜",
+            "2023-10-09",
+            5,
+            0,
+            "参数经研发部确认，无遗漏",
+            "研发部提供量产参数",
+            "done",
+            100,
+        ),
+        (
+            Some(0),
+            "销售培训材料制作",
+            "销售部",
+            &["产品部", "市场部"],
+            "周杰",
+            "2023-10-16",
+            7,
+            1,
+            "覆盖核心卖点与竞品对比，通过销售团队评审",
+            "产品部提供技术参数",
+            "in_progress",
+            40,
+        ),
+        (
+            None,
+            "渠道与上市",
+            "销售部",
+            &[],
+            "刘洋",
+            "",
+            0,
+            0,
+            "",
+            "",
+            "not_started",
+            0,
+        ),
+        (
+            Some(3),
+            "渠道铺货执行",
+            "销售部",
+            &["市场部"],
+            "刘洋",
+            "2023-10-26",
+            9,
+            1,
+            "30 个核心城市，铺货率 90%",
+            "物流、财务支持",
+            "not_started",
+            0,
+        ),
+        (
+            Some(3),
+            "售后响应手册制定",
+            "产品部",
+            &["销售部"],
+            "李娜",
+            "2023-10-19",
+            6,
+            0,
+            "客诉 48 小时内解决",
+            "客服团队 2 人",
+            "not_started",
+            0,
+        ),
+        (
+            Some(3),
+            "新品上市发布会",
+            "市场部",
+            &["销售部", "产品部"],
+            "陈静",
+            "2023-11-08",
+            0,
+            0,
+            "媒体到场 20 家以上",
+            "",
+            "not_started",
+            0,
+        ),
+        (
+            None,
+            "市场推广",
+            "市场部",
+            &["销售部"],
+            "孙丽",
+            "2023-11-08",
+            15,
+            2,
+            "曝光量 500 万次，线索 2,000 条",
+            "推广预算 30 万元",
+            "not_started",
+            0,
+        ),
+        (
+            Some(7),
+            "首月销量复盘",
+            "销售部",
+            &["市场部", "产品部"],
+            "刘洋",
+            "2023-12-08",
+            2,
+            0,
+            "首月销量达 1 万件，偏差分析成文",
+            "",
+            "not_started",
+            0,
+        ),
+    ];
+    let mut ids: Vec<i64> = Vec::new();
+    for (
+        parent,
+        name,
+        lead,
+        collab,
+        owner,
+        start,
+        days,
+        buffer,
+        standard,
+        needs,
+        status,
+        percent,
+    ) in rows
+    {
+        let t = new(
+            conn,
+            parent.map(|i| ids[i]),
+            name,
+            days == 0 && !start.is_empty(),
+        )?;
+        let task = plan::Task {
+            lead_department: dept(lead),
+            collab_departments: collab.iter().filter_map(|n| dept(n)).collect(),
+            owner_id: person(owner),
+            start_date: (!start.is_empty()).then(|| start.to_string()),
+            duration: days,
+            buffer,
+            delivery_standard: standard.into(),
+            resource_needs: needs.into(),
+            risk_plan: if name == "渠道铺货执行" {
+                "物流延误时启用备选物流商".into()
+            } else {
+                String::new()
+            },
+            status: status.into(),
+            percent_done: percent,
+            ..t
+        };
+        plan::update_task(conn, DEMO_ACTOR, &task)?;
+        ids.push(task.id);
+    }
+    let links = [
+        (1, 2, LinkKind::Fs, 0),
+        (2, 4, LinkKind::Fs, 0),
+        (2, 5, LinkKind::Ss, 3),
+        (4, 6, LinkKind::Ff, 0),
+        (6, 7, LinkKind::Ss, 0),
+        (6, 8, LinkKind::Fs, 20),
+    ];
+    for (p, s, kind, lag) in links {
+        plan::add_link(conn, DEMO_ACTOR, ids[p], ids[s], kind, lag)?;
+    }
+    Ok(())
+}
+
+/// Every head countersigns the plan (version 1, the baseline); then the channel roll-out slips two
+/// days, so the demo shows a revision against the baseline and the dependency it now breaks.
+fn publish_plan(conn: &mut Connection) -> Result<()> {
+    let panel = plan::publish(conn, DEMO_ACTOR)?;
+    let round = panel.rounds[0].clone();
+    for s in &round.signers {
+        signoff::sign(
+            conn,
+            DEMO_ACTOR,
+            &Sign {
+                round_id: round.id,
+                revision: round.revision,
+                person_id: s.person.id,
+                decision: Decision::Approve,
+                comment: String::new(),
+            },
+        )?;
+    }
+    let current = plan::load(conn)?;
+    if let Some(t) = current.tasks.iter().find(|t| t.name == "渠道铺货执行") {
+        let moved = plan::Task {
+            start_date: Some("2023-10-30".into()),
+            ..t.clone()
+        };
+        plan::update_task(conn, DEMO_ACTOR, &moved)?;
+    }
+    Ok(())
+}
+
+/// `n` tasks in phases of 50 (a summary with 49 subtasks), each subtask after the previous one,
+/// written in one transaction: the benchmark's plan, not an audited history.
+fn write_large_plan(conn: &mut Connection, start: chrono::NaiveDate, n: usize) -> Result<()> {
+    let depts: Vec<i64> = org::list(conn)?.iter().map(|d| d.id).collect();
+    let owners: Vec<i64> = people::list(conn)?.iter().map(|p| p.id).collect();
+    let statuses = plan::STATUSES;
+    let tx = conn.transaction()?;
+    let mut parent = 0i64;
+    let mut prev: Option<i64> = None;
+    for i in 0..n {
+        let phase = i / 50;
+        if i % 50 == 0 {
+            tx.execute(
+                "INSERT INTO task (parent_id, position, name, duration) VALUES (NULL, ?1, ?2, 0)",
+                params![
+                    phase as i64,
+                    format!("第{}阶段：渠道批次{}", phase + 1, phase + 1)
+                ],
+            )?;
+            parent = tx.last_insert_rowid();
+            prev = None;
+            continue;
+        }
+        let day = start + chrono::Days::new((phase * 7 + (i % 50) / 3) as u64);
+        tx.execute(
+            "INSERT INTO task (parent_id, position, name, lead_department, owner_id, start_date,
+                duration, buffer, status, percent_done, collab_departments)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                parent,
+                (i % 50) as i64,
+                format!("任务{}：第{}城市铺货与培训", i + 1, i % 50),
+                depts[i % depts.len()],
+                owners[i % owners.len()],
+                day.to_string(),
+                (i % 9) as i64 + 1,
+                (i % 3) as i64,
+                statuses[i % statuses.len()],
+                ((i * 7) % 101) as i64,
+                format!("[{}]", depts[(i + 1) % depts.len()]),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        if let Some(p) = prev {
+            tx.execute(
+                "INSERT INTO dependency (predecessor_id, successor_id, kind, lag) VALUES (?1, ?2, 'ss', 0)",
+                params![p, id],
+            )?;
+        }
+        prev = Some(id);
+    }
+    tx.commit()?;
+    Ok(())
 }

@@ -184,8 +184,10 @@ impl Error {
             ),
             Error::SignOff(key) => i18n::text(lang, key),
             Error::Refused { key, params } => {
-                let params: Vec<(&str, &str)> =
-                    params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let params: Vec<(&str, &str)> = params
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 i18n::format(lang, key, &params)
             }
             Error::Integrity { path, problem } => {

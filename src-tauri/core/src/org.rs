@@ -108,7 +108,10 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
     if value.chars().count() > max {
         return Err(invalid(field, "validation.too_long"));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(invalid(field, "validation.control_chars"));
     }
     Ok(())
@@ -344,7 +347,8 @@ pub fn matrix(conn: &Connection) -> Result<Matrix> {
     let everyone = people::list(conn)?;
     let mut findings = Vec::new();
     let mut rows = Vec::new();
-    let count = |sql: &str, id: i64| -> Result<i64> { Ok(conn.query_row(sql, [id], |r| r.get(0))?) };
+    let count =
+        |sql: &str, id: i64| -> Result<i64> { Ok(conn.query_row(sql, [id], |r| r.get(0))?) };
     for d in departments {
         let of = |role: &str| -> Vec<Person> {
             everyone
@@ -360,10 +364,7 @@ pub fn matrix(conn: &Connection) -> Result<Matrix> {
             .filter(|p| p.department == d.name && p.role != "head" && p.role != "interface")
             .cloned()
             .collect();
-        let lead_tasks = count(
-            "SELECT count(*) FROM task WHERE lead_department = ?1",
-            d.id,
-        )?;
+        let lead_tasks = count("SELECT count(*) FROM task WHERE lead_department = ?1", d.id)?;
         let collab_tasks = count(
             "SELECT count(*) FROM task, json_each(task.collab_departments) WHERE json_each.value = ?1",
             d.id,
@@ -473,13 +474,20 @@ mod tests {
     fn departments_come_from_the_registration_and_are_checked() {
         let mut conn = setup();
         let m = matrix(&conn).unwrap();
-        assert_eq!(m.missing_from_registration, ["产品部", "研发部", "市场部", "销售部"]);
+        assert_eq!(
+            m.missing_from_registration,
+            ["产品部", "研发部", "市场部", "销售部"]
+        );
         import_from_registration(&mut conn, "张伟").unwrap();
         let m = matrix(&conn).unwrap();
         assert!(m.missing_from_registration.is_empty());
         assert_eq!(
             keys(&m, "市场部"),
-            ["org.check.no_head", "org.check.no_interface", "org.check.gap"]
+            [
+                "org.check.no_head",
+                "org.check.no_interface",
+                "org.check.gap"
+            ]
         );
         // A head, an interface person and duties clear all three.
         for (name, role) in [("陈静", "head"), ("孙丽", "interface")] {
@@ -530,9 +538,15 @@ mod tests {
         update(&mut conn, "张伟", &renamed).unwrap();
         assert_eq!(people::list(&conn).unwrap()[0].department, "品牌市场部");
         // In use by a person: not removed.
-        assert_eq!(remove(&mut conn, "张伟", d.id).unwrap_err().code(), "refused");
+        assert_eq!(
+            remove(&mut conn, "张伟", d.id).unwrap_err().code(),
+            "refused"
+        );
         let mut bad = renamed.clone();
         bad.delivery_date = Some("2023-13-01".into());
-        assert_eq!(update(&mut conn, "张伟", &bad).unwrap_err().code(), "invalid");
+        assert_eq!(
+            update(&mut conn, "张伟", &bad).unwrap_err().code(),
+            "invalid"
+        );
     }
 }

@@ -26,8 +26,9 @@ pub struct Person {
 
 /// Everyone, by department, then name.
 pub fn list(conn: &Connection) -> Result<Vec<Person>> {
-    let mut stmt = conn
-        .prepare("SELECT id, name, department, role, contact FROM person ORDER BY department, name, id")?;
+    let mut stmt = conn.prepare(
+        "SELECT id, name, department, role, contact FROM person ORDER BY department, name, id",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(Person {
             id: r.get(0)?,

@@ -23,7 +23,13 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// Task statuses (未开始 / 进行中 / 已完成 / 阻塞 / 需支持); labels are `status.<code>`.
-pub const STATUSES: &[&str] = &["not_started", "in_progress", "done", "blocked", "needs_support"];
+pub const STATUSES: &[&str] = &[
+    "not_started",
+    "in_progress",
+    "done",
+    "blocked",
+    "needs_support",
+];
 
 /// The fields of a task that report progress rather than plan it.
 const PROGRESS: &[&str] = &["status", "statusReason", "statusSuggestion", "percentDone"];
@@ -441,7 +447,10 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
     if value.chars().count() > max {
         return Err(invalid(field, "validation.too_long"));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(invalid(field, "validation.control_chars"));
     }
     Ok(())
@@ -604,7 +613,10 @@ pub fn add_task(conn: &mut Connection, actor: &str, new: &NewTask) -> Result<Tas
         }
     }
     let siblings = plan.children(new.parent_id);
-    let at = match new.after.and_then(|a| siblings.iter().position(|t| t.id == a)) {
+    let at = match new
+        .after
+        .and_then(|a| siblings.iter().position(|t| t.id == a))
+    {
         Some(i) => i + 1,
         None => siblings.len(),
     };
@@ -616,7 +628,11 @@ pub fn add_task(conn: &mut Connection, actor: &str, new: &NewTask) -> Result<Tas
         .and_then(|r| r.finish)
         .map(|f| plan.calendar.add_working_days(f, 1));
     let start = prev_finish
-        .or_else(|| new.parent_id.and_then(|p| plan.row(p)).and_then(|r| r.start))
+        .or_else(|| {
+            new.parent_id
+                .and_then(|p| plan.row(p))
+                .and_then(|r| r.start)
+        })
         .or_else(|| {
             crate::registration::load(conn)
                 .ok()
@@ -690,7 +706,9 @@ pub fn update_task(conn: &mut Connection, actor: &str, t: &Task) -> Result<Saved
     t.position = before.position;
     let changes = task_changes(&before, &t);
     // While the plan is being countersigned only progress may change (the triggers refuse the rest).
-    let progress_only = changes.iter().all(|(f, _, _)| PROGRESS.contains(&f.as_str()));
+    let progress_only = changes
+        .iter()
+        .all(|(f, _, _)| PROGRESS.contains(&f.as_str()));
     if !progress_only {
         signoff::ensure_editable(conn, "plan", 1)?;
     }
@@ -700,7 +718,13 @@ pub fn update_task(conn: &mut Connection, actor: &str, t: &Task) -> Result<Saved
             tx.execute(
                 "UPDATE task SET status = ?1, status_reason = ?2, status_suggestion = ?3,
                     percent_done = ?4 WHERE id = ?5",
-                params![t.status, t.status_reason, t.status_suggestion, t.percent_done, t.id],
+                params![
+                    t.status,
+                    t.status_reason,
+                    t.status_suggestion,
+                    t.percent_done,
+                    t.id
+                ],
             )?;
         } else {
             write_task(&tx, &t)?;
@@ -737,12 +761,11 @@ pub fn move_task(conn: &mut Connection, actor: &str, id: i64, how: Move) -> Resu
         .task(id)
         .cloned()
         .ok_or_else(|| Error::refused("plan.no_task", &[]))?;
-    let siblings: Vec<i64> = plan
-        .children(task.parent_id)
+    let siblings: Vec<i64> = plan.children(task.parent_id).iter().map(|t| t.id).collect();
+    let at = siblings
         .iter()
-        .map(|t| t.id)
-        .collect();
-    let at = siblings.iter().position(|x| *x == id).expect("among siblings");
+        .position(|x| *x == id)
+        .expect("among siblings");
     // (new parent, the new sibling order under it, the old parent's order when it changes)
     let (parent, order, old_order): (Option<i64>, Vec<i64>, Option<Vec<i64>>) = match how {
         Move::Up | Move::Down => {
@@ -780,7 +803,10 @@ pub fn move_task(conn: &mut Connection, actor: &str, id: i64, how: Move) -> Resu
             };
             let grand = plan.task(parent).and_then(|p| p.parent_id);
             let mut order: Vec<i64> = plan.children(grand).iter().map(|t| t.id).collect();
-            let p_at = order.iter().position(|x| *x == parent).expect("parent listed");
+            let p_at = order
+                .iter()
+                .position(|x| *x == parent)
+                .expect("parent listed");
             order.insert(p_at + 1, id);
             let rest = siblings.iter().copied().filter(|x| *x != id).collect();
             (grand, order, Some(rest))
@@ -805,11 +831,7 @@ pub fn move_task(conn: &mut Connection, actor: &str, id: i64, how: Move) -> Resu
             &tx,
             actor,
             id,
-            &[(
-                "parentId".into(),
-                label(task.parent_id),
-                label(parent),
-            )],
+            &[("parentId".into(), label(task.parent_id), label(parent))],
         )?;
     }
     tx.commit()?;
@@ -1010,7 +1032,8 @@ pub fn fix_start(conn: &mut Connection, actor: &str, id: i64) -> Result<Saved> {
                 let len = plan
                     .calendar
                     .working_days(row.start.unwrap_or(v.earliest), v.actual);
-                plan.calendar.add_working_days(v.earliest, -(len - 1).max(0))
+                plan.calendar
+                    .add_working_days(v.earliest, -(len - 1).max(0))
             }
         };
         start = Some(start.map_or(wanted, |s| s.max(wanted)));
@@ -1188,7 +1211,11 @@ pub fn baseline(conn: &Connection) -> Result<Option<Baseline>> {
     let content: Value = serde_json::from_str(&content).unwrap_or(Value::Null);
     let mut spans = HashMap::new();
     let mut names = HashMap::new();
-    for t in content["tasks"].as_array().map(Vec::as_slice).unwrap_or_default() {
+    for t in content["tasks"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         let Some(id) = t["id"].as_i64() else { continue };
         let d = |k: &str| t[k].as_str().and_then(parse_date);
         spans.insert(id, (d("start"), d("finish")));

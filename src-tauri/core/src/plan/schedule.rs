@@ -222,7 +222,10 @@ mod tests {
 
     #[test]
     fn a_link_that_closes_a_loop_names_the_loop_in_order() {
-        let links = [link(1, 1, 2, LinkKind::Fs, 0), link(2, 2, 3, LinkKind::Fs, 0)];
+        let links = [
+            link(1, 1, 2, LinkKind::Fs, 0),
+            link(2, 2, 3, LinkKind::Fs, 0),
+        ];
         assert_eq!(cycle_with(&links, 3, 1), Some(vec![3, 1, 2, 3]));
         assert_eq!(cycle_with(&links, 2, 1), Some(vec![2, 1, 2]));
         assert_eq!(cycle_with(&links, 1, 3), None);

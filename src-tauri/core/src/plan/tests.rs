@@ -111,12 +111,24 @@ fn finishes_follow_the_calendar_with_holidays_make_up_days_and_buffer() {
     );
     let r = rows.iter().find(|r| r.id == t2.id).unwrap();
     assert_eq!(r.suggested_buffer, Some(1));
-    update_task(&mut conn, ME, &Task { buffer: 1, ..t2.clone() }).unwrap();
+    update_task(
+        &mut conn,
+        ME,
+        &Task {
+            buffer: 1,
+            ..t2.clone()
+        },
+    )
+    .unwrap();
     let plan = load(&conn).unwrap();
     let row = plan.row(t2.id).unwrap();
     assert_eq!(row.work_finish, Some(d("2023-08-15")));
     assert_eq!(row.finish, Some(d("2023-08-16")));
-    assert_eq!(plan.calendar.working_days(row.start.unwrap(), row.finish.unwrap()), 8);
+    assert_eq!(
+        plan.calendar
+            .working_days(row.start.unwrap(), row.finish.unwrap()),
+        8
+    );
     // Removing the exception restores the normal week.
     set_calendar_day(&mut conn, ME, "2023-10-07", None, "").unwrap();
     assert!(!load_calendar(&conn).unwrap().is_working(d("2023-10-07")));
@@ -134,10 +146,16 @@ fn a_cycle_is_refused_with_the_tasks_along_it() {
     assert_eq!(err.code(), "refused");
     let msg = err.message(crate::Lang::Zh);
     assert!(
-        msg.contains("3 售后响应手册制定 → 1 销售培训材料制作 → 2 渠道铺货执行 → 3 售后响应手册制定"),
+        msg.contains(
+            "3 售后响应手册制定 → 1 销售培训材料制作 → 2 渠道铺货执行 → 3 售后响应手册制定"
+        ),
         "{msg}"
     );
-    assert!(err.message(crate::Lang::En).contains("loop"), "{}", err.message(crate::Lang::En));
+    assert!(
+        err.message(crate::Lang::En).contains("loop"),
+        "{}",
+        err.message(crate::Lang::En)
+    );
     assert_eq!(load_links(&conn).unwrap().len(), 2, "nothing was added");
     assert_eq!(
         add_link(&mut conn, ME, a.id, b.id, LinkKind::Ss, 0)
@@ -191,13 +209,24 @@ fn the_tree_numbers_and_rolls_up() {
     let b = task(&mut conn, "渠道铺货执行", "2023-08-10", 9, "销售部");
     move_task(&mut conn, ME, a.id, Move::Indent).unwrap();
     move_task(&mut conn, ME, b.id, Move::Indent).unwrap();
-    update_task(&mut conn, ME, &Task { percent_done: 100, ..a.clone() }).unwrap();
+    update_task(
+        &mut conn,
+        ME,
+        &Task {
+            percent_done: 100,
+            ..a.clone()
+        },
+    )
+    .unwrap();
     let plan = load(&conn).unwrap();
     let outline: Vec<&str> = plan.rows.iter().map(|r| r.outline.as_str()).collect();
     assert_eq!(outline, ["1", "1.1", "1.2"]);
     let p = plan.row(phase.id).unwrap();
     assert!(p.summary);
-    assert_eq!((p.start, p.finish), (Some(d("2023-08-01")), Some(d("2023-08-22"))));
+    assert_eq!(
+        (p.start, p.finish),
+        (Some(d("2023-08-01")), Some(d("2023-08-22")))
+    );
     // 5 of 14 working days are done.
     assert_eq!(p.percent, 35);
     assert_eq!(plan.task(a.id).unwrap().status, "done");
@@ -227,7 +256,11 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     assert_eq!(heads.len(), 4);
     // Leaving a head out is refused, naming them.
     let err = signoff::start(&mut conn, ME, "plan", 1, &heads[..3]).unwrap_err();
-    assert!(err.message(crate::Lang::Zh).contains("刘洋"), "{}", err.message(crate::Lang::Zh));
+    assert!(
+        err.message(crate::Lang::Zh).contains("刘洋"),
+        "{}",
+        err.message(crate::Lang::Zh)
+    );
     let panel = publish(&mut conn, ME).unwrap();
     assert_eq!(panel.state, State::InSignoff);
     // The schedule is locked while signing; progress is not.
@@ -235,10 +268,24 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
         start_date: Some("2023-08-02".into()),
         ..a.clone()
     };
-    assert_eq!(update_task(&mut conn, ME, &moved).unwrap_err().code(), "locked");
-    update_task(&mut conn, ME, &Task { percent_done: 20, status: "in_progress".into(), ..a.clone() }).unwrap();
     assert_eq!(
-        add_link(&mut conn, ME, b.id, a.id, LinkKind::Ff, 0).unwrap_err().code(),
+        update_task(&mut conn, ME, &moved).unwrap_err().code(),
+        "locked"
+    );
+    update_task(
+        &mut conn,
+        ME,
+        &Task {
+            percent_done: 20,
+            status: "in_progress".into(),
+            ..a.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        add_link(&mut conn, ME, b.id, a.id, LinkKind::Ff, 0)
+            .unwrap_err()
+            .code(),
         "locked"
     );
     let round = panel.rounds[0].clone();
@@ -263,7 +310,15 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     assert_eq!(compare(&load(&conn).unwrap(), &base), Comparison::default());
     // A later edit is a revision against the baseline.
     let a_now = load(&conn).unwrap().task(a.id).unwrap().clone();
-    update_task(&mut conn, ME, &Task { duration: 8, ..a_now }).unwrap();
+    update_task(
+        &mut conn,
+        ME,
+        &Task {
+            duration: 8,
+            ..a_now
+        },
+    )
+    .unwrap();
     let extra = task(&mut conn, "售后响应手册制定", "2023-08-05", 5, "产品部");
     let cmp = compare(&load(&conn).unwrap(), &base);
     assert_eq!(cmp.moved, [(a.id, "1 销售培训材料制作".to_string(), 0, 3)]);
@@ -301,7 +356,15 @@ fn the_list_filters_sorts_and_groups() {
     let a = task(&mut conn, "销售培训材料制作", "2023-08-01", 5, "销售部");
     let b = task(&mut conn, "渠道铺货执行", "2023-08-10", 9, "销售部");
     let c = task(&mut conn, "售后响应手册制定", "2023-08-05", 5, "产品部");
-    update_task(&mut conn, ME, &Task { status: "done".into(), ..a.clone() }).unwrap();
+    update_task(
+        &mut conn,
+        ME,
+        &Task {
+            status: "done".into(),
+            ..a.clone()
+        },
+    )
+    .unwrap();
     let plan = load(&conn).unwrap();
     let names = view::Names {
         departments: org::list(&conn)
@@ -318,15 +381,46 @@ fn the_list_filters_sorts_and_groups() {
             .collect()
     };
     let sales = dept(&conn, "销售部");
-    assert_eq!(ids(view::Query { department: Some(sales), ..Default::default() }), [a.id, b.id]);
-    // Overdue on 8-15: c (finished 8-11) but not a (done).
-    assert_eq!(ids(view::Query { overdue: true, ..Default::default() }), [c.id]);
     assert_eq!(
-        ids(view::Query { sort: "start".into(), ..Default::default() }),
+        ids(view::Query {
+            department: Some(sales),
+            ..Default::default()
+        }),
+        [a.id, b.id]
+    );
+    // Overdue on 8-15: c (finished 8-11) but not a (done).
+    assert_eq!(
+        ids(view::Query {
+            overdue: true,
+            ..Default::default()
+        }),
+        [c.id]
+    );
+    assert_eq!(
+        ids(view::Query {
+            sort: "start".into(),
+            ..Default::default()
+        }),
         [a.id, c.id, b.id]
     );
-    assert_eq!(ids(view::Query { text: "手册".into(), ..Default::default() }), [c.id]);
-    let grouped = view::rows(&plan, &names, None, &[], &view::Query { group: true, ..Default::default() }, d("2023-08-15"));
+    assert_eq!(
+        ids(view::Query {
+            text: "手册".into(),
+            ..Default::default()
+        }),
+        [c.id]
+    );
+    let grouped = view::rows(
+        &plan,
+        &names,
+        None,
+        &[],
+        &view::Query {
+            group: true,
+            ..Default::default()
+        },
+        d("2023-08-15"),
+    );
     let kinds: Vec<(&str, String)> = grouped.iter().map(|r| (r.kind, r.label.clone())).collect();
     assert_eq!(kinds[0], ("group", "产品部".to_string()));
     assert_eq!(grouped[2].label, "销售部");

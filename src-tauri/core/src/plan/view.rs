@@ -87,15 +87,24 @@ pub fn rows(
     let mut out: Vec<ViewRow> = Vec::new();
     for (t, r) in plan.tasks.iter().zip(&plan.rows) {
         let overdue = !r.summary && t.status != "done" && r.finish.is_some_and(|f| f < today);
-        if q.department.is_some() && t.lead_department != q.department
-            && !q.department.is_some_and(|d| t.collab_departments.contains(&d))
+        if q.department.is_some()
+            && t.lead_department != q.department
+            && !q
+                .department
+                .is_some_and(|d| t.collab_departments.contains(&d))
         {
             continue;
         }
-        if q.owner.is_some() && t.owner_id != q.owner && !q.owner.is_some_and(|o| t.collaborators.contains(&o)) {
+        if q.owner.is_some()
+            && t.owner_id != q.owner
+            && !q.owner.is_some_and(|o| t.collaborators.contains(&o))
+        {
             continue;
         }
-        if q.status.as_deref().is_some_and(|s| !s.is_empty() && s != t.status) {
+        if q.status
+            .as_deref()
+            .is_some_and(|s| !s.is_empty() && s != t.status)
+        {
             continue;
         }
         if q.overdue && !overdue {
@@ -174,8 +183,14 @@ fn sort(rows: &mut [ViewRow], q: &Query, departments: &[(i64, String)]) {
     match q.sort.as_str() {
         "start" => rows.sort_by_key(|r| (r.start.is_none(), r.start)),
         "finish" => rows.sort_by_key(|r| (r.finish.is_none(), r.buffer_finish.or(r.finish))),
-        "department" => rows.sort_by_key(|r| r.lead_id.and_then(|d| dept_order.get(&d).copied()).unwrap_or(usize::MAX)),
-        "owner" => rows.sort_by(|a, b| (a.owner.is_empty(), &a.owner).cmp(&(b.owner.is_empty(), &b.owner))),
+        "department" => rows.sort_by_key(|r| {
+            r.lead_id
+                .and_then(|d| dept_order.get(&d).copied())
+                .unwrap_or(usize::MAX)
+        }),
+        "owner" => {
+            rows.sort_by(|a, b| (a.owner.is_empty(), &a.owner).cmp(&(b.owner.is_empty(), &b.owner)))
+        }
         "status" => rows.sort_by_key(|r| status_order(&r.status)),
         "percent" => rows.sort_by_key(|r| r.percent),
         "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
@@ -211,4 +226,108 @@ fn group(rows: Vec<ViewRow>, departments: &[(i64, String)]) -> Vec<ViewRow> {
         }
     }
     out
+}
+
+/// A dependency as the screen shows it: ends by id and label, and whether the dates break it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    pub id: i64,
+    pub from: i64,
+    pub to: i64,
+    pub from_label: String,
+    pub to_label: String,
+    pub kind: super::schedule::LinkKind,
+    pub lag: i64,
+    pub violated: bool,
+    /// When broken: the earliest start (finish for FF) the successor may have.
+    pub earliest: Option<NaiveDate>,
+}
+
+/// Everything the Plan screen draws.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanView {
+    pub rows: Vec<ViewRow>,
+    pub total: usize,
+    pub links: Vec<LinkView>,
+    pub calendar: Vec<super::CalendarDay>,
+    pub departments: Vec<(i64, String)>,
+    pub people: Vec<crate::people::Person>,
+    pub state: crate::signoff::State,
+    pub baseline: Option<Baseline>,
+    pub comparison: Option<super::Comparison>,
+    /// Tasks without an owner, blocked or needing support without a reason, and the like.
+    pub findings: Vec<crate::org::Finding>,
+}
+
+/// Reads the plan and builds the screen for `q` on `today`.
+pub fn build(conn: &rusqlite::Connection, q: &Query, today: NaiveDate) -> crate::Result<PlanView> {
+    let plan = super::load(conn)?;
+    let people = crate::people::list(conn)?;
+    let names = Names {
+        departments: crate::org::list(conn)?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect(),
+        people: people.iter().map(|p| (p.id, p.name.clone())).collect(),
+    };
+    let baseline = super::baseline(conn)?;
+    let violations = plan.violations();
+    let rows = rows(&plan, &names, baseline.as_ref(), &violations, q, today);
+    let broken: HashMap<i64, NaiveDate> =
+        violations.iter().map(|v| (v.link.id, v.earliest)).collect();
+    let links = plan
+        .links
+        .iter()
+        .map(|l| LinkView {
+            id: l.id,
+            from: l.predecessor,
+            to: l.successor,
+            from_label: plan.label(l.predecessor),
+            to_label: plan.label(l.successor),
+            kind: l.kind,
+            lag: l.lag,
+            violated: broken.contains_key(&l.id),
+            earliest: broken.get(&l.id).copied(),
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for (t, r) in plan.tasks.iter().zip(&plan.rows) {
+        let say = |key: &str| crate::org::Finding {
+            key: key.into(),
+            params: vec![("task".into(), plan.label(t.id))],
+            department: None,
+            task: Some(t.id),
+        };
+        if r.summary {
+            continue;
+        }
+        if t.owner_id.is_none() {
+            findings.push(say("plan.check.no_owner"));
+        }
+        if t.lead_department.is_none() {
+            findings.push(say("org.check.no_lead"));
+        }
+        if (t.status == "blocked" || t.status == "needs_support")
+            && (t.status_reason.trim().is_empty() || t.status_suggestion.trim().is_empty())
+        {
+            findings.push(say("plan.check.no_reason"));
+        }
+        if !t.milestone && t.delivery_standard.trim().is_empty() {
+            findings.push(say("plan.check.no_standard"));
+        }
+    }
+    Ok(PlanView {
+        total: plan.tasks.len(),
+        comparison: baseline.as_ref().map(|b| super::compare(&plan, b)),
+        rows,
+        links,
+        calendar: super::calendar_days(conn)?,
+        departments: names.departments,
+        people,
+        state: crate::signoff::state(conn, "plan", 1)?,
+        baseline,
+        findings,
+    })
 }
