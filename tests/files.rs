@@ -407,3 +407,54 @@ fn check_finds_an_altered_or_deleted_audit_entry() {
         .execute("UPDATE signature SET comment = 'x'", [])
         .is_err());
 }
+
+#[test]
+fn a_schema_3_file_gains_its_departments_from_its_people_and_an_empty_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = old_file(dir.path(), 3, "有人员的旧项目");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "INSERT INTO person (name, department, role) VALUES ('李娜', '产品部', 'head');
+         INSERT INTO person (name, department, role) VALUES ('周杰', '销售部', 'interface');
+         INSERT INTO person (name, department, role) VALUES ('吴建国', '', 'decision');",
+    )
+    .unwrap();
+    drop(conn);
+    let project = Project::open(&path).unwrap();
+    assert_eq!(project.migrated().unwrap().from, 3);
+    let mut names: Vec<String> = liaison_core::org::list(project.conn())
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["产品部", "销售部"]);
+    let matrix = liaison_core::org::matrix(project.conn()).unwrap();
+    let keys: Vec<&str> = matrix.findings.iter().map(|f| f.key.as_str()).collect();
+    assert!(keys.contains(&"org.check.no_interface"), "{keys:?}");
+    assert!(keys.contains(&"org.check.no_head"), "{keys:?}");
+    let plan = liaison_core::plan::load(project.conn()).unwrap();
+    assert!(plan.tasks.is_empty());
+    assert_eq!(
+        liaison_core::signoff::state(project.conn(), "plan", 1).unwrap(),
+        liaison_core::signoff::State::Draft
+    );
+    // The original was kept beside it before migrating.
+    assert!(listing(dir.path())
+        .iter()
+        .any(|f| f.contains(".backup-v3-")));
+}
+
+#[test]
+fn check_finds_a_published_baseline_altered_outside_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_file(dir.path(), "plan.liaison");
+    tamper(
+        &path,
+        "DROP TRIGGER signoff_round_closed;
+         UPDATE signoff_round SET content = replace(content, '2023-10-16', '2023-10-17') WHERE kind = 'plan';",
+    );
+    let out = liaison(dir.path(), &["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("执行计划"), "{}", stderr(&out));
+}

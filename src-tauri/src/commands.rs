@@ -189,6 +189,7 @@ pub async fn back_up<R: Runtime>(
 #[tauri::command]
 pub fn close_project<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     drop(state.project().take());
+    state.plan_cache().clear();
     state.update_title(&app);
 }
 
@@ -308,6 +309,7 @@ fn switch_to<R: Runtime>(
     open: impl FnOnce() -> Result<Project, Error>,
 ) -> CmdResult<ProjectInfo> {
     let previous = state.project().take().map(|p| p.path().to_path_buf());
+    state.plan_cache().clear();
     match open() {
         Ok(project) => {
             let info = state.set_project(project);

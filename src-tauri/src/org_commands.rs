@@ -51,7 +51,7 @@ pub fn department_move(state: State<'_, AppState>, id: i64, delta: i64) -> CmdRe
 
 #[tauri::command]
 pub fn departments_import(state: State<'_, AppState>) -> CmdResult<Vec<Department>> {
-    with_project(&state, |c, actor| org::import_from_registration(c, actor))
+    with_project(&state, org::import_from_registration)
 }
 
 #[tauri::command]
@@ -111,7 +111,8 @@ pub fn comms_remove(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
 
 #[tauri::command]
 pub fn plan_view(state: State<'_, AppState>, query: Query) -> CmdResult<PlanView> {
-    with_project(&state, |c, _| plan::view::build(c, &query, today()))
+    let mut cache = state.plan_cache();
+    with_project(&state, |c, _| cache.view(c, &query, today()))
 }
 
 /// One task with its dependencies both ways, for the task editor.
@@ -195,13 +196,10 @@ pub fn link_add(
 }
 
 #[tauri::command]
-pub fn link_update(
-    state: State<'_, AppState>,
-    id: i64,
-    kind: LinkKind,
-    lag: i64,
-) -> CmdResult<()> {
-    with_project(&state, |c, actor| plan::update_link(c, actor, id, kind, lag))
+pub fn link_update(state: State<'_, AppState>, id: i64, kind: LinkKind, lag: i64) -> CmdResult<()> {
+    with_project(&state, |c, actor| {
+        plan::update_link(c, actor, id, kind, lag)
+    })
 }
 
 #[tauri::command]
@@ -223,5 +221,5 @@ pub fn calendar_set(
 
 #[tauri::command]
 pub fn plan_publish(state: State<'_, AppState>) -> CmdResult<Panel> {
-    with_project(&state, |c, actor| plan::publish(c, actor))
+    with_project(&state, plan::publish)
 }

@@ -50,6 +50,8 @@ pub struct AppState {
     pub started: Instant,
     /// Set once the user asked to quit; the UI then flushes its edits and calls `quit_app`.
     pub quitting: AtomicBool,
+    /// The open project's plan, prepared for filtering (cleared whenever the project changes).
+    pub plan_cache: Mutex<liaison_core::plan::view::Cache>,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
             measure_startup: opts.measure_startup,
             started,
             quitting: AtomicBool::new(false),
+            plan_cache: Mutex::new(Default::default()),
         };
         let opened = match opts.file {
             Some(file) if !file.exists() => Project::create(&file, &stem(&file)),
@@ -113,6 +116,7 @@ impl AppState {
     /// Closes the project (so the file is left tidy, without its journal) and exits.
     pub fn shut_down<R: Runtime>(&self, app: &AppHandle<R>) {
         drop(self.project().take());
+        self.plan_cache().clear();
         app.exit(0);
     }
 
@@ -135,6 +139,10 @@ impl AppState {
 
     pub fn project(&self) -> MutexGuard<'_, Option<Project>> {
         self.project.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn plan_cache(&self) -> MutexGuard<'_, liaison_core::plan::view::Cache> {
+        self.plan_cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn err(&self, e: Error) -> ErrorPayload {
@@ -162,6 +170,7 @@ impl AppState {
         }
         let mut info = describe(&project);
         info.notice = notice;
+        self.plan_cache().clear();
         *self.project() = Some(project);
         info
     }

@@ -116,7 +116,7 @@ export class OrgView extends HTMLElement {
   #deptRow(d) {
     const flagged = this.#matrix.findings.some((f) => f.department === d.id);
     return h('tr', { class: flagged ? 'flagged' : '', dataset: { department: d.name } },
-      h('td', {}, this.#input(d, 'name')),
+      h('td', { class: 'name-col' }, this.#input(d, 'name')),
       h('td', {}, this.#chips(d.heads)),
       h('td', {}, this.#chips(d.interfaces)),
       h('td', {}, this.#input(d, 'duties', { multiline: true })),

@@ -31,6 +31,7 @@ export class PlanView extends HTMLElement {
   #gantt = null;
   #editor = null;
   #calendarOpen = false;
+  #queue = Promise.resolve();
 
   async load() {
     this.#view = await call('plan_view', { query: this.#query });
@@ -74,10 +75,13 @@ export class PlanView extends HTMLElement {
     const cmp = v.comparison;
     const state = base && v.state === 'draft' ? 'published' : v.state;
     const broken = v.links.filter((l) => l.violated);
-    const list = [
-      ...broken.map((l) => h('li', { class: 'msg error' }, t('plan.broken', { from: l.fromLabel, to: l.toLabel, earliest: l.earliest }))),
-      ...v.findings.map((f) => h('li', { class: 'msg warning' }, message(f))),
+    // A big plan can have thousands of notes: list the first hundred, count the rest.
+    const notes = [
+      ...broken.map((l) => ['error', t('plan.broken', { from: l.fromLabel, to: l.toLabel, earliest: l.earliest })]),
+      ...v.findings.map((f) => ['warning', f]),
     ];
+    const list = notes.slice(0, 100).map(([kind, m]) => h('li', { class: `msg ${kind}` }, typeof m === 'string' ? m : message(m)));
+    if (notes.length > 100) list.push(h('li', { class: 'muted' }, t('plan.more_notes', { n: notes.length - 100 })));
     mount(head,
       h('div', { class: 'form-head' },
         h('div', {},
@@ -88,11 +92,11 @@ export class PlanView extends HTMLElement {
             state === 'published' ? t('plan.published', { version: base.version, at: base.publishedAt.slice(0, 10) }) : t(`signoff.state.${state}`)),
           cmp ? h('span', { class: cmp.moved.length || cmp.added.length || cmp.removed.length ? 'count warning' : 'count ok', id: 'plan-revisions', title: cmp.moved.map((m) => m[1]).join('\n') },
             t('plan.revisions', { moved: cmp.moved.length, added: cmp.added.length, removed: cmp.removed.length })) : null,
-          h('span', { class: list.length ? 'count warning' : 'count ok', id: 'plan-checks' }, list.length ? t('plan.checks', { n: list.length }) : t('org.no_findings')),
+          h('span', { class: notes.length ? 'count warning' : 'count ok', id: 'plan-checks' }, notes.length ? t('plan.checks', { n: notes.length }) : t('org.no_findings')),
           h('button', { type: 'button', class: 'secondary', id: 'plan-history', onclick: () => this.#history() }, t('history.open')),
           v.state === 'draft' ? h('button', { type: 'button', class: 'primary', id: 'plan-publish', onclick: () => this.#publish() }, base ? t('plan.republish') : t('plan.publish')) : null)),
       list.length ? h('details', { class: 'card findings', id: 'plan-findings', open: broken.length > 0 },
-        h('summary', {}, t('plan.checks', { n: list.length })),
+        h('summary', {}, t('plan.checks', { n: notes.length })),
         h('ul', { class: 'finding-list' }, list)) : null);
     this.#drawSignoff();
   }
@@ -104,7 +108,7 @@ export class PlanView extends HTMLElement {
     if (v.state === 'in_signoff' || v.baseline) {
       let panel = wrap.querySelector('liaison-signoff');
       if (!panel) {
-        panel = h('liaison-signoff', { kind: 'plan', 'doc-id': '1' });
+        panel = h('liaison-signoff', { kind: 'plan', 'doc-id': '1', 'no-start': '' });
         panel.addEventListener('signoff-changed', () => this.load());
         mount(wrap, panel);
       }
@@ -171,13 +175,13 @@ export class PlanView extends HTMLElement {
 
   #columns() {
     const cols = [
-      { key: 'outline', label: 'WBS', width: 52 },
-      { key: 'name', label: t('field.task.name'), width: this.#chart ? 230 : 300 },
-      { key: 'lead', label: t('field.task.lead'), width: 84 },
-      { key: 'owner', label: t('field.task.owner'), width: 70 },
+      { key: 'outline', label: 'WBS', width: 48 },
+      { key: 'name', label: t('field.task.name'), width: this.#chart ? 210 : 300 },
+      { key: 'lead', label: t('field.task.lead'), width: 80 },
     ];
     if (!this.#chart) {
       cols.push(
+        { key: 'owner', label: t('field.task.owner'), width: 80 },
         { key: 'start', label: t('field.task.start'), width: 96 },
         { key: 'finish', label: t('field.task.finish'), width: 96 },
         { key: 'duration', label: t('plan.days'), width: 60 },
@@ -250,20 +254,36 @@ export class PlanView extends HTMLElement {
     if (name) { name.focus(); name.select(); }
   }
 
+  #close() {
+    this.#selected = null;
+    this.#detail = null;
+    this.#drawChart();
+    this.#drawEditor();
+  }
+
   async #move(how) {
     if (!this.#selected) return;
     if (await edit(this, 'task_move', { id: this.#selected, how })) await this.load();
   }
 
-  async #save(patch) {
+  /**
+   * Saves a change of the task in the editor. The change applies to the editor's copy at once, and
+   * saves run one after another, so that a quick second edit builds on the first instead of undoing it.
+   */
+  #save(patch) {
     const d = this.#detail;
-    if (!d) return;
-    const saved = await edit(this, 'task_update', { task: { ...d.task, ...patch } });
-    if (saved && saved.broken?.length) {
-      const names = saved.broken.map((b) => this.#label(b.link.successor)).join('、');
-      toast(t('plan.now_broken', { names }), 'notice');
-    }
-    await this.load();
+    if (!d) return Promise.resolve();
+    Object.assign(d.task, patch);
+    const task = { ...d.task };
+    this.#queue = this.#queue.then(async () => {
+      const saved = await edit(this, 'task_update', { task });
+      if (saved && saved.broken?.length) {
+        const names = saved.broken.map((b) => this.#label(b.link.successor)).join('、');
+        toast(t('plan.now_broken', { names }), 'notice');
+      }
+      await this.load();
+    });
+    return this.#queue;
   }
 
   #label(id) {
@@ -275,8 +295,9 @@ export class PlanView extends HTMLElement {
     const box = this.#editor;
     if (!box) return;
     const d = this.#detail;
+    this.querySelector('.plan-body')?.classList.toggle('editing', Boolean(d));
     if (!d) {
-      mount(box, h('div', { class: 'editor-empty muted' }, t('plan.pick_task')));
+      mount(box);
       return;
     }
     const v = this.#view;
@@ -301,10 +322,13 @@ export class PlanView extends HTMLElement {
     const people = v.people.map((p) => [p.id, p.name]);
     const blocked = task.status === 'blocked' || task.status === 'needs_support';
     const suggestion = row?.suggestedBuffer;
+    // Redrawing after a save must not take the field the user is in, nor what they typed there.
+    const active = box.contains(document.activeElement) ? document.activeElement : null;
+    const keep = active && active.id ? { id: active.id, value: active.value, start: active.selectionStart, end: active.selectionEnd } : null;
     mount(box,
       h('div', { class: 'editor-head' },
         h('span', { class: 'outline' }, d.outline),
-        h('button', { type: 'button', class: 'icon-button', id: 'task-delete', title: t('common.remove'), disabled: locked, onclick: () => this.#delete() }, '×')),
+        h('button', { type: 'button', class: 'icon-button plain', id: 'task-close', title: t('common.close'), onclick: () => this.#close() }, '×')),
       field(t('field.task.name'), input('task-name', 'name', { disabled: locked })),
       h('div', { class: 'grid two' },
         field(t('field.task.lead'), select('task-lead', 'leadDepartment', depts, { disabled: locked })),
@@ -327,7 +351,15 @@ export class PlanView extends HTMLElement {
         field(t('field.task.percent'), input('task-percent', 'percentDone', { type: 'number', min: '0', max: '100', disabled: d.summary }))),
       blocked ? field(t('field.task.status_reason'), input('task-reason', 'statusReason', { multiline: true })) : null,
       blocked ? field(t('field.task.status_suggestion'), input('task-suggestion', 'statusSuggestion', { multiline: true })) : null,
-      this.#links(d, locked));
+      this.#links(d, locked),
+      h('div', { class: 'editor-foot' },
+        h('button', { type: 'button', class: 'danger small', id: 'task-delete', disabled: locked, onclick: () => this.#delete() }, t('plan.delete'))));
+    const again = keep && box.querySelector(`#${keep.id}`);
+    if (again) {
+      if (typeof keep.value === 'string' && again.value !== keep.value && again.type !== 'checkbox') again.value = keep.value;
+      again.focus();
+      try { if (keep.start !== null && keep.start !== undefined) again.setSelectionRange(keep.start, keep.end); } catch { /* not a text field */ }
+    }
   }
 
   #links(d, locked) {

@@ -144,8 +144,11 @@ export class SignoffPanel extends HTMLElement {
   #render() {
     const p = this.#panel;
     const current = this.#current();
+    // no-start: the document starts its rounds itself (the plan's "publish"); show what was signed.
+    const noStart = this.hasAttribute('no-start');
+    const showCurrent = current && (current.status === 'open' || p.state === 'signed' || noStart);
     const body = [];
-    if (current && (current.status === 'open' || p.state === 'signed')) {
+    if (showCurrent) {
       body.push(h('div', { class: 'round-head' },
         h('span', { class: 'rev' }, t('signoff.revision', { revision: current.revision })),
         h('span', { class: `round-status ${current.status}` }, t(`signoff.round.${current.status}`))));
@@ -158,16 +161,16 @@ export class SignoffPanel extends HTMLElement {
       const reason = h('input', { type: 'text', id: 'revision-reason', placeholder: t('signoff.new_revision.reason'), 'aria-label': t('signoff.new_revision.reason') });
       body.push(h('div', { class: 'actions revise' }, reason,
         h('button', { type: 'button', class: 'secondary', id: 'signoff-revise', onclick: () => this.#do('new_revision', { kind: this.kind, docId: this.docId, reason: reason.value }) }, t('signoff.new_revision'))));
-    } else {
+    } else if (!noStart) {
       if (!p.rounds.length) body.push(h('p', { class: 'muted' }, t('signoff.none')));
       body.push(this.#chooser());
     }
-    const shown = current && (current.status === 'open' || p.state === 'signed') ? 1 : 0;
+    const shown = showCurrent ? 1 : 0;
     const earlier = p.rounds.slice(shown);
     mount(this, h('section', { class: 'card signoff' },
       h('div', { class: 'signoff-head' },
         h('h2', {}, t('signoff.title')),
-        h('span', { class: `state-badge ${p.state}`, id: 'signoff-state' }, t(`signoff.state.${p.state}`)),
+        noStart ? null : h('span', { class: `state-badge ${p.state}`, id: 'signoff-state' }, t(`signoff.state.${p.state}`)),
         h('span', { class: 'muted mode' }, t(`signoff.mode.${p.mode}`))),
       h('p', { class: 'muted who' }, t(p.whoKey)),
       h('div', { class: 'fingerprint', title: t('signoff.fingerprint.note') },

@@ -53,6 +53,7 @@ pub fn worked_example_people() -> Vec<Person> {
     vec![
         p("张伟", "产品部", "owner"),
         p("李娜", "产品部", "head"),
+        p("何芳", "产品部", "interface"),
         p("王强", "研发部", "head"),
         p("赵敏", "研发部", "interface"),
         p("陈静", "市场部", "head"),
@@ -100,6 +101,11 @@ pub fn write_example(path: &Path) -> Result<Project> {
 /// Later issues add their records (10,000 tasks, 1,000 meetings, 5,000 action items, 500 risks and
 /// issues) here.
 pub fn write_large(path: &Path) -> Result<Project> {
+    write_large_sized(path, LARGE_TASKS)
+}
+
+/// `write_large` with `tasks` tasks (the Gantt chart's benchmark uses 2,000).
+pub fn write_large_sized(path: &Path, tasks: usize) -> Result<Project> {
     let mut project = Project::create(path, "新品上市项目（大型基准）")?;
     let mut reg = worked_example();
     reg.name = "新品上市项目（大型基准）".into();
@@ -119,7 +125,7 @@ pub fn write_large(path: &Path) -> Result<Project> {
         people::add(project.conn_mut(), DEMO_ACTOR, &p)?;
     }
     org::import_from_registration(project.conn_mut(), DEMO_ACTOR)?;
-    write_large_plan(project.conn_mut(), start, LARGE_TASKS)?;
+    write_large_plan(project.conn_mut(), start, tasks)?;
     Ok(project)
 }
 
@@ -130,7 +136,18 @@ pub const LARGE_TASKS: usize = 10_000;
 /// and the resource plan), the communication plan, and the 2023 National Day holidays.
 fn write_organization(conn: &mut Connection) -> Result<()> {
     org::import_from_registration(conn, DEMO_ACTOR)?;
-    let facts: [(&str, &str, &str, &str, i64, i64, &str, &str); 4] = [
+    // (department, duties, deliverables, delivery date, people, budget, material, gap)
+    type Facts<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        i64,
+        i64,
+        &'a str,
+        &'a str,
+    );
+    let facts: [Facts; 4] = [
         (
             "产品部",
             "定义产品卖点与技术参数，统筹上市节奏",

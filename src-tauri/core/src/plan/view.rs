@@ -261,8 +261,20 @@ pub struct PlanView {
     pub findings: Vec<crate::org::Finding>,
 }
 
-/// Reads the plan and builds the screen for `q` on `today`.
-pub fn build(conn: &rusqlite::Connection, q: &Query, today: NaiveDate) -> crate::Result<PlanView> {
+/// Everything of the Plan screen that does not depend on the query, read and computed once per
+/// change of the file: the Plan screen filters and sorts this in memory.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The connection's change count when this was read (see `Cache`).
+    changes: u64,
+    plan: Plan,
+    names: Names,
+    violations: Vec<Violation>,
+    base: PlanView,
+}
+
+/// Reads the plan and everything around it.
+pub fn prepare(conn: &rusqlite::Connection) -> crate::Result<Prepared> {
     let plan = super::load(conn)?;
     let people = crate::people::list(conn)?;
     let names = Names {
@@ -274,7 +286,6 @@ pub fn build(conn: &rusqlite::Connection, q: &Query, today: NaiveDate) -> crate:
     };
     let baseline = super::baseline(conn)?;
     let violations = plan.violations();
-    let rows = rows(&plan, &names, baseline.as_ref(), &violations, q, today);
     let broken: HashMap<i64, NaiveDate> =
         violations.iter().map(|v| (v.link.id, v.earliest)).collect();
     let links = plan
@@ -318,16 +329,73 @@ pub fn build(conn: &rusqlite::Connection, q: &Query, today: NaiveDate) -> crate:
             findings.push(say("plan.check.no_standard"));
         }
     }
-    Ok(PlanView {
+    let base = PlanView {
+        rows: Vec::new(),
         total: plan.tasks.len(),
         comparison: baseline.as_ref().map(|b| super::compare(&plan, b)),
-        rows,
         links,
         calendar: super::calendar_days(conn)?,
-        departments: names.departments,
+        departments: names.departments.clone(),
         people,
         state: crate::signoff::state(conn, "plan", 1)?,
         baseline,
         findings,
+    };
+    Ok(Prepared {
+        changes: conn.total_changes(),
+        plan,
+        names,
+        violations,
+        base,
     })
+}
+
+impl Prepared {
+    /// The screen for `q` on `today`.
+    pub fn view(&self, q: &Query, today: NaiveDate) -> PlanView {
+        PlanView {
+            rows: rows(
+                &self.plan,
+                &self.names,
+                self.base.baseline.as_ref(),
+                &self.violations,
+                q,
+                today,
+            ),
+            ..self.base.clone()
+        }
+    }
+}
+
+/// Reads the plan and builds the screen for `q` on `today`.
+pub fn build(conn: &rusqlite::Connection, q: &Query, today: NaiveDate) -> crate::Result<PlanView> {
+    Ok(prepare(conn)?.view(q, today))
+}
+
+/// The prepared plan of one open project, read again only when the connection has written since
+/// (every edit goes through the one connection, whose change count only grows).
+#[derive(Debug, Default)]
+pub struct Cache(Option<Prepared>);
+
+impl Cache {
+    pub fn view(
+        &mut self,
+        conn: &rusqlite::Connection,
+        q: &Query,
+        today: NaiveDate,
+    ) -> crate::Result<PlanView> {
+        let fresh = self
+            .0
+            .as_ref()
+            .is_some_and(|p| p.changes == conn.total_changes());
+        if !fresh {
+            self.0 = Some(prepare(conn)?);
+        }
+        Ok(self.0.as_ref().expect("prepared").view(q, today))
+    }
+
+    /// Forgets the prepared plan (another project was opened).
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
 }
