@@ -14,7 +14,9 @@ fn demo_writes_the_worked_example_and_check_accepts_it() {
     let line = stdout(&out);
     assert_eq!(line.lines().count(), 1, "one-line summary: {line}");
     assert!(
-        line.contains("新品上市项目") && line.contains("4 个里程碑"),
+        line.contains("新品上市项目")
+            && line.contains("4 个里程碑")
+            && line.contains("9 个任务（计划已发布 1 版）"),
         "{line}"
     );
 
@@ -51,6 +53,7 @@ fn demo_large_is_deterministic_and_checkable() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = liaison(dir.path(), &["check", a.to_str().unwrap()]);
     assert!(stdout(&out).contains("1000 个里程碑"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("10000 个任务"), "{}", stdout(&out));
 }
 
 #[test]

@@ -162,6 +162,8 @@ fn check(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) 
                         ("milestones", &s.milestones.to_string()),
                         ("audit", &s.audit_entries.to_string()),
                         ("signed", &s.signed_documents.to_string()),
+                        ("tasks", &s.tasks.to_string()),
+                        ("versions", &s.plan_versions.to_string()),
                         ("kb", &s.bytes.div_ceil(1024).to_string()),
                     ],
                 )

@@ -83,6 +83,9 @@ pub struct Summary {
     pub audit_entries: i64,
     /// Documents signed and locked, all verified.
     pub signed_documents: i64,
+    /// Tasks of the plan and its published (countersigned) versions; 0 before schema 4.
+    pub tasks: i64,
+    pub plan_versions: i64,
     pub bytes: u64,
 }
 
@@ -182,6 +185,16 @@ impl Project {
                 |r| r.get(0),
             )?;
         }
+        let (mut tasks, mut plan_versions) = (0, 0);
+        if version >= 4 {
+            tasks = conn.query_row("SELECT count(*) FROM task", [], |r| r.get(0))?;
+            plan_versions = conn.query_row(
+                "SELECT count(*) FROM signoff_round
+                 WHERE kind = 'plan' AND doc_id = 1 AND status = 'approved'",
+                [],
+                |r| r.get(0),
+            )?;
+        }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         Ok(Summary {
             path: path.to_path_buf(),
@@ -190,6 +203,8 @@ impl Project {
             milestones,
             audit_entries,
             signed_documents,
+            tasks,
+            plan_versions,
             bytes,
         })
     }
