@@ -1,6 +1,7 @@
 // <liaison-gantt>: the Plan screen's task grid and Gantt chart, virtualized so 2,000 tasks paint like 50.
-// Only the rows near the viewport (and the time-axis cells near it) are in the DOM; everything that depends
-// on the data alone (dates as day numbers, link routes, the id → row map) is computed once when data is set.
+// Only the rows near the viewport, and about three viewports of the time axis, are in the DOM. Everything that
+// depends on the data alone (dates as day numbers, link routes, the id → row map) is computed once per data.
+// Scrolling adds and removes whole rows and chart blocks off screen and never rewrites what is visible.
 // Catalog keys: gantt.today, gantt.baseline, gantt.buffer, gantt.empty, gantt.week, gantt.violated
 
 import { h } from '../lib/dom.js';
@@ -12,7 +13,7 @@ const ROW_H = 28;
 const HEAD_H = 44;
 const HEAD_MID = 22;         // the line between the two header lines
 const OVERSCAN = 10;         // rows rendered beyond each edge of the viewport
-const ROW_STEP = 8;          // the row window moves in steps of 8 rows, so most scroll frames touch no DOM
+const ROW_STEP = 8;          // the row window moves in steps of 8 rows (one chart block), so most frames touch no DOM
 const INDENT = 16;           // px per outline level in the name column
 const ANCHOR_PX = 48;        // where "today" lands from the chart's left edge on first show
 const PX_PER_DAY = { day: 28, week: 10, month: 3 };
@@ -25,7 +26,7 @@ const BASE_H = 3;
 const DIAMOND = 7;
 const STUB = 8;              // length of a link's horizontal stubs
 const HEAD_LEN = 5;          // arrowhead length
-const LABEL_GAP = STUB + 5;   // bar labels start past the link stubs, so a link's vertical never crosses the text
+const LABEL_GAP = STUB + 5;  // bar labels start past the link stubs, so a link's vertical never crosses the text
 const STATUSES = new Set(['not_started', 'in_progress', 'done', 'blocked', 'needs_support']);
 const FORMATS = {
   monthLong: { year: 'numeric', month: 'long' },
@@ -34,6 +35,9 @@ const FORMATS = {
   year: { year: 'numeric' },
   date: { year: 'numeric', month: 'numeric', day: 'numeric' },
 };
+
+// Used for a paint before the element has ever been measured (data set right after it was created).
+const GUESSED_METRICS = { top: 0, left: 0, gridLeft: 0, width: 1400, height: 800, scrollbar: 0 };
 
 let instances = 0;
 const formatters = new Map();
@@ -99,10 +103,19 @@ function text(v) { return v === null || v === undefined ? '' : String(v); }
 
 // ---- the model: everything that depends on the data only, computed once per `data` set
 
+/** Keys of `data` the model is built from; `selected` and `sort` only change the paint. */
+const MODEL_KEYS = ['columns', 'rows', 'links', 'today', 'zoom', 'nonWorking', 'workingWeekends', 'showChart'];
+
+/** Whether `next` would build the same model as `prev` (the same arrays, not equal copies: that check is cheap). */
+function sameModelInputs(prev, next) {
+  return Boolean(prev) && MODEL_KEYS.every((k) => prev[k] === next[k]);
+}
+
 function buildModel(data) {
   const zoom = PX_PER_DAY[data.zoom] ? data.zoom : 'day';
   const rows = Array.isArray(data.rows) ? data.rows : [];
   const m = {
+    data,
     zoom,
     px: PX_PER_DAY[zoom],
     rows,
@@ -209,6 +222,7 @@ function buildLinks(list, m) {
       hi: Math.max(i, j),
       from: l.from,
       to: l.to,
+      toRow: j,
       violated: Boolean(l.violated),
       ...route(kind, ax, i * ROW_H + MID_Y, bx, j * ROW_H, j > i),
     });
@@ -261,43 +275,43 @@ function axisCells(m, d0, d1) {
 }
 
 /**
- * One element per row for a contiguous window of rows. When the window moves, only rows that enter it are
- * built and only rows that leave it are removed; the rows in between stay untouched in the DOM.
+ * Keeps one element per key (a row index, a block index) under `parent`. When the wanted keys change, only
+ * elements for new keys are built and only those for dropped keys removed; the rest stay untouched, so the
+ * browser repaints nothing that is on screen while scrolling.
  */
-class RowWindow {
+class Recycler {
   constructor(parent) {
     this.parent = parent;
-    this.els = new Map(); // row index → element, or null when the row draws nothing
-    this.r0 = 0;
-    this.r1 = 0;
+    this.els = new Map(); // key → element
   }
 
   clear() {
     this.parent.replaceChildren();
     this.els.clear();
-    this.r0 = 0;
-    this.r1 = 0;
   }
 
-  update(r0, r1, build) {
-    for (const [i, el] of this.els) {
-      if (i >= r0 && i < r1) continue;
-      el?.remove();
-      this.els.delete(i);
+  sync(keys, build) {
+    const wanted = new Set(keys);
+    for (const [key, el] of this.els) {
+      if (wanted.has(key)) continue;
+      el.remove();
+      this.els.delete(key);
     }
-    const before = document.createDocumentFragment();
-    const after = document.createDocumentFragment();
-    for (let i = r0; i < r1; i++) {
-      if (this.els.has(i)) continue;
-      const el = build(i);
-      this.els.set(i, el);
-      if (el) (i < this.r0 ? before : after).append(el);
+    const frag = document.createDocumentFragment();
+    for (const key of keys) {
+      if (this.els.has(key)) continue;
+      const el = build(key);
+      this.els.set(key, el);
+      frag.append(el);
     }
-    this.parent.prepend(before);
-    this.parent.append(after);
-    this.r0 = r0;
-    this.r1 = r1;
+    this.parent.append(frag);
   }
+}
+
+function range(r0, r1) {
+  const out = new Array(r1 - r0);
+  for (let i = r0; i < r1; i++) out[i - r0] = i;
+  return out;
 }
 
 export class LiaisonGantt extends HTMLElement {
@@ -310,28 +324,36 @@ export class LiaisonGantt extends HTMLElement {
   #force = false;
   #homed = false;          // the chart has been scrolled to "today" once; later data keeps the user's place
   #pendingDay = null;      // day to bring to the chart's left edge once the element has a size
-  #leftDay = NaN;          // day currently at the chart's left edge
+  #anchorDay = NaN;        // day currently ANCHOR_PX from the chart's left edge
+  #shownLeft = NaN;        // chart offset currently applied to the chart and axis
+  #shownGridLeft = 0;      // sideways scroll of the body currently applied to the header
   #chartW = -1;
+  #metrics = null;         // scroll positions and sizes, read once per frame (reading them in the setter would force a layout)
+  #pendingLeft = null;     // chart offset to hand to the native scrollbar at the next frame
+  #scrollbarW = 0;         // width of the body's vertical scrollbar
   #lastPaintMs = 0;
-  #gridRows = null;        // RowWindow of grid rows
-  #taskRows = null;        // RowWindow of chart bars
+  #carryMs = 0;            // a first paint from a guessed size, counted into the frame that completes it
   #topLabels = [];         // month/year labels that slide to stay readable while the axis scrolls
+  #calendar = null;        // weekend runs, period lines and today of the horizontal window, drawn into each block
   #pointer = null;         // last pointer position, so the hover follows rows that scroll under a still mouse
   #resize = null;
   #uid = ++instances;
   #el = null;              // the fixed skeleton nodes
+  #layers = null;          // Recyclers: grid rows, chart blocks
 
   constructor() {
     super();
     this.addEventListener('keydown', (e) => this.#onKey(e));
+    this.addEventListener('wheel', (e) => this.#onWheel(e), { passive: false });
   }
 
   connectedCallback() {
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     this.setAttribute('role', 'grid');
     this.#build();
-    this.#resize = new ResizeObserver(() => this.#schedule(true));
-    this.#resize.observe(this.#el.scroll);
+    this.#resize = new ResizeObserver(() => this.#schedule(false)); // the frame reads the new size
+    this.#resize.observe(this);
+    this.#schedule(false); // learn the size before data arrives
   }
 
   disconnectedCallback() {
@@ -346,12 +368,16 @@ export class LiaisonGantt extends HTMLElement {
     const t0 = performance.now();
     this.#data = d || {};
     this.#build();
-    this.#model = buildModel(this.#data);
+    if (!sameModelInputs(this.#model?.data, this.#data)) this.#model = buildModel(this.#data);
     this.#selected = this.#data.selected ?? null;
-    this.#pendingDay = this.#homed && !Number.isNaN(this.#leftDay) ? this.#leftDay : this.#model.homeDay;
+    this.#pendingDay = this.#homed && !Number.isNaN(this.#anchorDay) ? this.#anchorDay : this.#model.homeDay;
     this.#applyStructure();
-    this.#renderNow(true);
+    // Paint from the last frame's scroll positions and size: reading them now would force a layout of the page.
+    // Scroll and resize events schedule a frame that reads them afresh and adds only what this paint missed.
+    this.#renderNow(true, this.#metrics);
     this.#lastPaintMs = performance.now() - t0;
+    if (!this.#metrics?.width) this.#carryMs = this.#lastPaintMs; // painted from a guessed size: the next frame completes it
+    if (!this.#metrics?.width || this.#pendingLeft !== null) this.#schedule(false);
   }
 
   get lastPaintMs() { return this.#lastPaintMs; }
@@ -370,38 +396,50 @@ export class LiaisonGantt extends HTMLElement {
     const m = this.#model;
     const i = m?.index.get(id);
     if (i === undefined) return;
-    const sc = this.#el.scroll;
-    const viewH = sc.clientHeight - HEAD_H;
-    if (i * ROW_H < sc.scrollTop || (i + 1) * ROW_H > sc.scrollTop + viewH) {
-      sc.scrollTop = Math.max(0, i * ROW_H - Math.floor(viewH / 3));
+    const { scroll: sc, hscroll: hs } = this.#el;
+    if (i * ROW_H < sc.scrollTop || (i + 1) * ROW_H > sc.scrollTop + sc.clientHeight) {
+      sc.scrollTop = Math.max(0, i * ROW_H - Math.floor(sc.clientHeight / 3));
     }
     const a = m.showChart && anchors(m, i);
-    if (a && (a.left < sc.scrollLeft || a.left > sc.scrollLeft + sc.clientWidth - m.gridW - ANCHOR_PX)) {
-      sc.scrollLeft = Math.max(0, a.left - ANCHOR_PX);
+    if (a && (a.left < hs.scrollLeft || a.left > hs.scrollLeft + hs.clientWidth - ANCHOR_PX)) {
+      this.#pendingDay = null; // the row's bar wins over a first show's "today"
+      this.#pendingLeft = null;
+      this.#homed = true;
+      hs.scrollLeft = Math.max(0, a.left - ANCHOR_PX);
     }
   }
 
   // ---- skeleton and structure
 
+  /**
+   * Layout: a fixed header (column heads | time axis) over one vertical scroller holding the grid and the chart
+   * pane side by side, and a horizontal scrollbar under the chart. The scroller never scrolls sideways and has
+   * no sticky parts: WebKitGTK composites wide sticky layers slowly. The chart and axis instead shift by a
+   * transform, and only a window of about three viewports of them is ever drawn.
+   */
   #build() {
     if (this.#el) return;
     const el = {};
-    el.corner = h('div', { class: 'gantt-corner', role: 'row', 'aria-rowindex': 1 });
+    el.corner = h('div', { class: 'gantt-corner', role: 'row', 'aria-rowindex': 1, onclick: (e) => this.#onHeadClick(e) });
     el.axis = svg('svg', { class: 'gantt-axis', height: HEAD_H });
     el.todayPill = h('div', { class: 'gantt-today-pill', hidden: true });
-    el.timehead = h('div', { class: 'gantt-timehead', 'aria-hidden': 'true' }, el.axis, el.todayPill);
+    el.axisInner = h('div', { class: 'gantt-shift' }, el.axis, el.todayPill);
+    el.timehead = h('div', { class: 'gantt-timehead', 'aria-hidden': 'true' }, el.axisInner);
+    el.head = h('div', { class: 'gantt-head' }, el.corner, el.timehead);
     el.rows = h('div', { class: 'gantt-rows', role: 'rowgroup' });
     el.grid = h('div', { class: 'gantt-grid' }, el.rows);
     el.hatchId = `gantt-hatch-${this.#uid}`;
-    el.back = svg('g', { class: 'gantt-back' });
-    el.hoverRect = svg('rect', { class: 'gantt-hover', height: ROW_H, visibility: 'hidden' });
-    el.links = svg('g', { class: 'gantt-links' });
-    el.tasks = svg('g', { class: 'gantt-tasks' });
-    el.arrows = svg('g', { class: 'gantt-arrows' }); // above the bars, so a head entering a finish is never hidden by a buffer
-    el.chart = svg('svg', { class: 'gantt-chart', 'aria-hidden': 'true' });
-    el.chart.append(this.#defs(el.hatchId), el.back, el.hoverRect, el.links, el.tasks, el.arrows);
-    el.empty = h('div', { class: 'gantt-empty', hidden: true });
-    el.inner = h('div', { class: 'gantt-inner' }, el.corner, el.timehead, el.grid, el.chart);
+    // The chart is the selection and hover bands under one small <svg> per block of ROW_STEP rows. WebKit repaints
+    // a whole <svg> when anything in it changes, and paints tall shapes slowly, so each block draws its own piece
+    // of everything (calendar, row lines, links) and rows entering the window never touch what is on screen.
+    el.defs = svg('svg', { class: 'gantt-defs', width: 0, height: 0 });
+    el.defs.append(this.#defs(el.hatchId));
+    el.blocks = h('div', { class: 'gantt-blocks' });
+    el.chart = h('div', { class: 'gantt-shift' }, el.defs, el.blocks);
+    el.selBand = h('div', { class: 'gantt-band-sel', hidden: true });
+    el.hoverBand = h('div', { class: 'gantt-band-hover', hidden: true });
+    el.pane = h('div', { class: 'gantt-pane', 'aria-hidden': 'true' }, el.selBand, el.hoverBand, el.chart);
+    el.body = h('div', { class: 'gantt-body' }, el.grid, el.pane);
     el.scroll = h('div', {
       class: 'gantt-scroll',
       onscroll: () => this.#schedule(false),
@@ -409,11 +447,13 @@ export class LiaisonGantt extends HTMLElement {
       ondblclick: (e) => this.#onDblClick(e),
       onmousemove: (e) => this.#onMove(e),
       onmouseleave: () => { this.#pointer = null; this.#setHover(-1); },
-    }, el.inner);
+    }, el.body);
+    el.hspacer = h('div', { class: 'gantt-hspacer' });
+    el.hscroll = h('div', { class: 'gantt-hscroll', onscroll: () => this.#schedule(false) }, el.hspacer);
+    el.empty = h('div', { class: 'gantt-empty', hidden: true });
     this.#el = el;
-    this.#gridRows = new RowWindow(el.rows);
-    this.#taskRows = new RowWindow(el.tasks);
-    this.replaceChildren(el.scroll, el.empty);
+    this.#layers = { grid: new Recycler(el.rows), blocks: new Recycler(el.blocks) };
+    this.replaceChildren(el.head, el.scroll, el.hscroll, el.empty);
   }
 
   /** The diagonal hatch that marks buffer time. */
@@ -429,12 +469,15 @@ export class LiaisonGantt extends HTMLElement {
   #applyStructure() {
     const m = this.#model;
     const el = this.#el;
+    this.#setHover(-1); // the row under the pointer may be another one now; the next frame finds it
+    const height = `${m.rows.length * ROW_H}px`;
     this.classList.toggle('gantt-list', !m.showChart);
     this.style.setProperty('--gantt-cols', m.colTemplate);
     this.style.setProperty('--gantt-grid-w', `${m.gridW}px`);
     this.setAttribute('aria-rowcount', String(m.rows.length + 1));
-    el.grid.style.height = `${m.rows.length * ROW_H}px`;
-    el.chart.setAttribute('height', String(m.rows.length * ROW_H));
+    el.grid.style.height = height;
+    el.pane.style.height = height;
+    this.#placeBand(el.selBand, m.index.get(this.#selected) ?? -1);
     el.empty.hidden = m.rows.length > 0;
     el.empty.textContent = t('gantt.empty');
     this.#paintColumnHeads();
@@ -456,7 +499,7 @@ export class LiaisonGantt extends HTMLElement {
     }));
   }
 
-  // ---- frames: read the scroll position once, repaint only when the rendered window must move
+  // ---- frames: read the scroll positions once, repaint only when the rendered window must move
 
   #schedule(force) {
     this.#force ||= force;
@@ -464,82 +507,161 @@ export class LiaisonGantt extends HTMLElement {
   }
 
   #frame() {
+    const { scroll: sc, hscroll: hs } = this.#el;
+    if (this.#pendingLeft !== null) { // the layout is fresh at the start of a frame, so this write is cheap
+      hs.scrollLeft = this.#pendingLeft;
+      this.#pendingLeft = null;
+    }
+    this.#metrics = {
+      top: sc.scrollTop,
+      left: hs.scrollLeft,
+      gridLeft: sc.scrollLeft,
+      width: sc.clientWidth,
+      height: sc.clientHeight,
+      scrollbar: sc.offsetWidth - sc.clientWidth,
+    };
     if (!this.#model) return;
+    // The reads above cost a layout only if the DOM changed since the last frame, one the browser was about to do.
     const t0 = performance.now();
-    if (this.#renderNow(this.#force)) this.#lastPaintMs = performance.now() - t0;
+    if (this.#renderNow(this.#force, this.#metrics)) this.#lastPaintMs = this.#carryMs + performance.now() - t0;
+    this.#carryMs = 0;
   }
 
-  /** Returns whether the DOM was repainted. */
-  #renderNow(force) {
+  /** Paints for the given scroll positions and size (null: not known yet); returns whether the DOM changed. */
+  #renderNow(force, metrics) {
     this.#force = false;
     const m = this.#model;
-    const sc = this.#el.scroll;
-    const view = { top: sc.scrollTop, left: sc.scrollLeft, h: sc.clientHeight, w: sc.clientWidth };
-    const sized = view.w > 0;
-    if (!sized) { // not laid out yet: paint a plausible window; the ResizeObserver repaints once the size is known
-      view.h = 800;
-      view.w = 1200;
-    }
-    const chartW = Math.max(m.width, view.w - m.gridW);
-    let jumpTo = null;
-    if (sized && m.showChart && this.#pendingDay !== null) {
-      jumpTo = clamp(Math.round((this.#pendingDay - m.day0) * m.px - ANCHOR_PX), 0, Math.max(0, m.gridW + chartW - view.w));
-      view.left = jumpTo;
-    }
-    const win = this.#windowFor(view);
-    const prev = this.#win;
-    const moved = force || !prev || win.r0 !== prev.r0 || win.r1 !== prev.r1 || win.x0 !== prev.x0 || win.x1 !== prev.x1;
-    if (moved) {
-      this.#win = win;
-      this.#paint(win, force || !prev || win.x0 !== prev.x0 || win.x1 !== prev.x1, force, chartW);
-    }
-    if (jumpTo !== null) {
-      sc.scrollLeft = jumpTo;
+    const sized = Boolean(metrics?.width);
+    const mt = sized ? metrics : GUESSED_METRICS;
+    const view = { top: mt.top, left: mt.left, h: mt.height, w: mt.width - m.gridW };
+    const chartW = Math.max(m.width, view.w);
+    if (sized && m.showChart && this.#pendingDay !== null) { // bring the pending day to the chart's left edge
+      view.left = clamp(Math.round((this.#pendingDay - m.day0) * m.px - ANCHOR_PX), 0, Math.max(0, chartW - view.w));
+      if (view.left !== mt.left) this.#pendingLeft = view.left;
       this.#pendingDay = null;
       this.#homed = true;
     }
-    if (m.showChart && sized && this.#pendingDay === null) {
-      this.#leftDay = m.day0 + view.left / m.px;
-      this.#slideTopLabels(view.left, view.w - m.gridW);
+    const win = this.#windowFor(view);
+    const prev = this.#win;
+    const xMoved = force || !prev || win.x0 !== prev.x0 || win.x1 !== prev.x1;
+    const moved = xMoved || win.r0 !== prev.r0 || win.r1 !== prev.r1;
+    if (moved) {
+      this.#win = win;
+      this.#paint(win, xMoved, force, chartW);
+    }
+    this.#shift(view.left, mt.gridLeft);
+    if (!sized) return moved;
+    this.#fitScrollbar(mt.scrollbar);
+    if (m.showChart && this.#pendingDay === null) {
+      this.#anchorDay = m.day0 + (view.left + ANCHOR_PX) / m.px;
+      this.#slideTopLabels(view.left, view.w);
     }
     if (this.#pointer) this.#setHover(this.#rowAtY(this.#pointer.y - this.#pointer.top, view.top));
     return moved;
+  }
+
+  /** Keeps the header and the chart's scrollbar clear of the body's vertical scrollbar, so columns line up. */
+  #fitScrollbar(width) {
+    if (width === this.#scrollbarW) return;
+    this.#scrollbarW = width;
+    this.#el.head.style.paddingRight = `${width}px`;
+    this.#el.hscroll.style.right = `${width}px`;
+  }
+
+  /**
+   * Moves the chart and the axis to the chart's horizontal offset, and the column heads with the body when a
+   * grid wider than the element scrolls sideways.
+   */
+  #shift(left, gridLeft) {
+    if (left !== this.#shownLeft) {
+      this.#shownLeft = left;
+      this.#el.chart.style.transform = `translateX(${-left}px)`;
+      this.#el.axisInner.style.transform = `translateX(${-left}px)`;
+    }
+    if (gridLeft !== this.#shownGridLeft) {
+      this.#shownGridLeft = gridLeft;
+      this.#el.head.style.transform = `translateX(${-gridLeft}px)`;
+    }
   }
 
   #windowFor(view) {
     const m = this.#model;
     const n = m.rows.length;
     const first = Math.floor(view.top / ROW_H) - OVERSCAN;
-    const last = Math.ceil((view.top + view.h - HEAD_H) / ROW_H) + OVERSCAN;
+    const last = Math.ceil((view.top + view.h) / ROW_H) + OVERSCAN;
     const r0 = clamp(Math.floor(first / ROW_STEP) * ROW_STEP, 0, n);
     const r1 = clamp(Math.ceil(last / ROW_STEP) * ROW_STEP, r0, n);
     if (!m.showChart) return { r0, r1, x0: 0, x1: 0 };
-    // the horizontal window (axis cells, weekend shading) also moves in steps, of half a viewport
-    const span = Math.max(256, view.w - m.gridW);
-    const step = Math.ceil(span / 2 / 64) * 64;
+    // The horizontal window (blocks, calendar, axis) moves in steps of half a viewport. Widths are rounded up
+    // to 512px so a slightly different size (a first paint from a guessed size) keeps the same window.
+    const span = Math.ceil(Math.max(1, view.w) / 512) * 512;
+    const step = span / 2;
     const k = Math.floor(view.left / step);
     return { r0, r1, x0: Math.max(0, (k - 1) * step), x1: (k + 1) * step + span + step };
   }
 
-  /** `force` rebuilds every row (the data or selection changed); otherwise only rows entering the window are built. */
-  #paint(win, axisMoved, force, chartW) {
+  /**
+   * `force` rebuilds everything (data or selection changed); a new horizontal window redraws the chart;
+   * otherwise only grid rows and chart blocks entering the window are built.
+   */
+  #paint(win, xMoved, force, chartW) {
     const m = this.#model;
-    if (force) {
-      this.#gridRows.clear();
-      this.#taskRows.clear();
-    }
-    this.#gridRows.update(win.r0, win.r1, (i) => this.#gridRow(m.rows[i], i));
-    this.#el.rows.style.transform = `translateY(${win.r0 * ROW_H}px)`;
+    const layers = this.#layers;
+    if (force) layers.grid.clear();
+    layers.grid.sync(range(win.r0, win.r1), (i) => this.#gridRow(m.rows[i], i));
     if (!m.showChart) return;
     if (chartW !== this.#chartW) {
       this.#chartW = chartW;
-      this.#el.chart.setAttribute('width', String(chartW));
-      this.#el.axis.setAttribute('width', String(chartW));
+      this.#el.hspacer.style.width = `${chartW}px`;
     }
-    if (axisMoved) this.#paintAxis(win);
-    this.#paintBack(win);
-    this.#paintLinks(win);
-    this.#taskRows.update(win.r0, win.r1, (i) => this.#taskShape(i));
+    if (xMoved) {
+      layers.blocks.clear();
+      this.#paintAxis(win);
+      this.#calendar = this.#calendarFor(win);
+    }
+    // the row window is aligned to ROW_STEP, so it is exactly a run of whole blocks
+    layers.blocks.sync(range(Math.floor(win.r0 / ROW_STEP), Math.ceil(win.r1 / ROW_STEP)), (b) => this.#block(b, win));
+  }
+
+  /**
+   * Rows [b * ROW_STEP, +ROW_STEP) of the horizontal window as one <svg>: calendar and row lines, group bands,
+   * link lines, bars, then arrowheads on top (so a head entering a finish is never hidden by a buffer). Every link crossing the block
+   * is drawn whole and clipped by the block's edges, so a long link shows wherever the viewport is between its ends.
+   */
+  #block(b, win) {
+    const m = this.#model;
+    const r0 = b * ROW_STEP;
+    const r1 = Math.min(m.rows.length, r0 + ROW_STEP);
+    const top = r0 * ROW_H;
+    const width = win.x1 - win.x0;
+    const block = svg('svg', { class: 'gantt-block', width, height: (r1 - r0) * ROW_H });
+    block.style.left = `${win.x0}px`;
+    block.style.top = `${top}px`;
+    const g = svg('g', { transform: `translate(${-win.x0} ${-top})` }); // draw in chart coordinates
+    this.#drawCalendar(g, win, r0, r1);
+    const heads = [];
+    for (let i = r0; i < r1; i++) {
+      if (m.rows[i].kind === 'group') g.append(svg('rect', { class: 'gantt-band', x: win.x0, y: i * ROW_H, width, height: ROW_H }));
+    }
+    for (const l of m.links) {
+      if (l.lo >= r1 || l.hi < r0) continue;
+      g.append(svg('path', { class: this.#linkClass(l, 'gantt-link'), d: l.d }));
+      if (l.toRow >= r0 && l.toRow < r1) heads.push(svg('path', { class: this.#linkClass(l, 'gantt-arrow'), d: l.head }));
+    }
+    for (let i = r0; i < r1; i++) {
+      const task = this.#taskShape(i);
+      if (task) g.append(task);
+    }
+    g.append(...heads);
+    block.append(g);
+    return block;
+  }
+
+  /** Violated links in the error colour, links touching the selected task in the accent colour. */
+  #linkClass(l, base) {
+    if (l.violated) return `${base} gantt-link-bad`;
+    const sel = this.#selected;
+    return sel !== null && (l.from === sel || l.to === sel) ? `${base} gantt-link-sel` : base;
   }
 
   // ---- grid
@@ -547,19 +669,22 @@ export class LiaisonGantt extends HTMLElement {
   #gridRow(row, i) {
     const cls = ['gantt-row'];
     if (i === this.#hover) cls.push('gantt-hovered');
+    let el;
     if (row.kind === 'group') {
       cls.push('gantt-group');
-      return h('div', { class: cls.join(' '), role: 'row', 'aria-rowindex': i + 2 },
+      el = h('div', { class: cls.join(' '), role: 'row', 'aria-rowindex': i + 2 },
         h('div', { class: 'gantt-cell', role: 'gridcell' },
           h('span', { class: 'gantt-group-label' }, text(row.label)),
           row.count === undefined ? null : h('span', { class: 'gantt-group-count' }, text(row.count))));
+    } else {
+      const selected = row.id === this.#selected;
+      if (selected) cls.push('gantt-selected');
+      if (row.summary) cls.push('gantt-summary-row');
+      if (row.violated) cls.push('gantt-violated');
+      el = h('div', { class: cls.join(' '), role: 'row', 'aria-rowindex': i + 2, 'aria-selected': String(selected) });
+      for (const col of this.#model.columns) el.append(this.#cell(row, col.key));
     }
-    const selected = row.id === this.#selected;
-    if (selected) cls.push('gantt-selected');
-    if (row.summary) cls.push('gantt-summary-row');
-    if (row.violated) cls.push('gantt-violated');
-    const el = h('div', { class: cls.join(' '), role: 'row', 'aria-rowindex': i + 2, 'aria-selected': String(selected) });
-    for (const col of this.#model.columns) el.append(this.#cell(row, col.key));
+    el.style.top = `${i * ROW_H}px`; // absolutely placed: rows that stay in the window never move or repaint
     return el;
   }
 
@@ -569,7 +694,7 @@ export class LiaisonGantt extends HTMLElement {
     if (key === 'name') {
       cell.classList.add('gantt-name');
       cell.style.paddingLeft = `${8 + (row.depth || 0) * INDENT}px`;
-      cell.title = text(v);
+      cell.title = row.violated ? `${text(v)}\n⚠ ${t('gantt.violated')}` : text(v);
       if (row.milestone) cell.append(h('span', { class: 'gantt-diamond', 'aria-hidden': 'true' }, '◆'));
     }
     cell.append(text(v));
@@ -584,7 +709,7 @@ export class LiaisonGantt extends HTMLElement {
     const d1 = m.day0 + Math.ceil(win.x1 / m.px);
     const [top, bottom] = axisCells(m, d0, d1);
     const x = (dn) => (dn - m.day0) * m.px;
-    const frag = document.createDocumentFragment();
+    const g = svg('g', { transform: `translate(${-win.x0} 0)` });
     let off = '';
     let lines = `M${win.x0} ${HEAD_MID + 0.5}H${win.x1}`;
     for (const c of bottom) {
@@ -592,22 +717,25 @@ export class LiaisonGantt extends HTMLElement {
       if (c.off) off += `M${x0} ${HEAD_MID}h${m.px}v${HEAD_H - HEAD_MID}h${-m.px}z`;
       lines += `M${crisp(x0)} ${HEAD_MID}V${HEAD_H}`;
     }
-    if (off) frag.append(svg('path', { class: 'gantt-axis-off', d: off }));
-    this.#topLabels = [];
+    if (off) g.append(svg('path', { class: 'gantt-axis-off', d: off }));
     for (const c of top) lines += `M${crisp(x(c.s))} 0V${HEAD_MID}`;
-    frag.append(svg('path', { class: 'gantt-axis-lines', d: lines }));
+    g.append(svg('path', { class: 'gantt-axis-lines', d: lines }));
+    this.#topLabels = [];
     for (const c of top) {
       const label = svg('text', { class: 'gantt-axis-top', x: x(c.s) + 8, y: 15 });
       label.textContent = c.label;
-      this.#topLabels.push({ el: label, x0: x(c.s), x1: x(c.e), w: c.label.length * 7 + 8 });
-      frag.append(label);
+      this.#topLabels.push({ el: label, x0: x(c.s), x1: x(c.e), w: c.label.length * 7 + 8, at: x(c.s) + 8 });
+      g.append(label);
     }
     for (const c of bottom) {
       const label = svg('text', { class: c.off ? 'gantt-axis-bottom gantt-offday' : 'gantt-axis-bottom', x: (x(c.s) + x(c.e)) / 2, y: 37 });
       label.textContent = c.label;
-      frag.append(label);
+      g.append(label);
     }
-    this.#el.axis.replaceChildren(frag);
+    const axis = this.#el.axis;
+    axis.setAttribute('width', String(win.x1 - win.x0));
+    axis.style.left = `${win.x0}px`;
+    axis.replaceChildren(g);
     const pill = this.#el.todayPill;
     pill.hidden = Number.isNaN(m.today);
     if (!pill.hidden) {
@@ -620,91 +748,51 @@ export class LiaisonGantt extends HTMLElement {
   #slideTopLabels(left, width) {
     for (const l of this.#topLabels) {
       if (l.x1 < left || l.x0 > left + width) continue;
-      l.el.setAttribute('x', String(Math.max(l.x0 + 8, Math.min(left + 8, l.x1 - l.w))));
+      const at = Math.max(l.x0 + 8, Math.min(left + 8, l.x1 - l.w));
+      if (at === l.at) continue; // an unchanged attribute would still cost a repaint
+      l.at = at;
+      l.el.setAttribute('x', String(at));
     }
   }
 
-  /** Weekend shading, group bands, row and period lines, the selection band and the today line. */
-  #paintBack(win) {
+  /** Weekend and holiday runs, period lines and the today line of the horizontal window, as x positions. */
+  #calendarFor(win) {
     const m = this.#model;
-    const el = this.#el;
-    const yTop = win.r0 * ROW_H;
-    const height = (win.r1 - win.r0) * ROW_H;
     const x = (dn) => (dn - m.day0) * m.px;
     const d0 = m.day0 + Math.floor(win.x0 / m.px);
     const d1 = m.day0 + Math.ceil(win.x1 / m.px);
-    const frag = document.createDocumentFragment();
+    const cal = { off: [], minor: [], major: [], today: Number.isNaN(m.today) ? NaN : crisp(x(m.today + 0.5)) };
     if (m.zoom !== 'month') {
-      let off = '';
       for (let d = d0; d < d1; d++) {
         if (!m.off(d)) continue;
         let e = d + 1;
         while (e < d1 && m.off(e)) e++;
-        off += `M${x(d)} ${yTop}h${(e - d) * m.px}v${height}h${-(e - d) * m.px}z`;
+        cal.off.push([x(d), (e - d) * m.px]);
         d = e;
       }
-      if (off) frag.append(svg('path', { class: 'gantt-off', d: off }));
     }
-    let rowLines = '';
-    for (let i = win.r0; i < win.r1; i++) {
-      if (m.rows[i].kind === 'group') frag.append(svg('rect', { class: 'gantt-band', x: win.x0, y: i * ROW_H, width: win.x1 - win.x0, height: ROW_H }));
-      rowLines += `M${win.x0} ${(i + 1) * ROW_H - 0.5}H${win.x1}`;
+    if (m.zoom === 'month') { // month lines, year lines stronger
+      for (let s = monthStart(d0); s < d1; s = nextMonth(s)) (s === yearStart(s) ? cal.major : cal.minor).push(crisp(x(s)));
+    } else { // week lines, month lines stronger
+      for (let s = mondayOf(d0); s < d1; s += 7) cal.minor.push(crisp(x(s)));
+      for (let s = monthStart(d0); s < d1; s = nextMonth(s)) cal.major.push(crisp(x(s)));
     }
-    const sel = m.index.get(this.#selected);
-    if (sel >= win.r0 && sel < win.r1) frag.append(svg('rect', { class: 'gantt-sel', x: win.x0, y: sel * ROW_H, width: win.x1 - win.x0, height: ROW_H }));
-    const [minor, major] = this.#periodLines(d0, d1, yTop, height);
-    frag.append(
-      svg('path', { class: 'gantt-rowline', d: rowLines }),
-      svg('path', { class: 'gantt-vline', d: minor }),
-      svg('path', { class: 'gantt-vline gantt-vline-major', d: major }),
-    );
-    if (!Number.isNaN(m.today)) {
-      const tx = crisp(x(m.today) + m.px / 2);
-      frag.append(svg('path', { class: 'gantt-today', d: `M${tx} ${yTop}v${height}` }));
-    }
-    el.back.replaceChildren(frag);
-    el.hoverRect.setAttribute('x', String(win.x0));
-    el.hoverRect.setAttribute('width', String(win.x1 - win.x0));
+    return cal;
   }
 
-  /** Faint lines at week (day zoom) or month starts, stronger ones at month (or year) starts. */
-  #periodLines(d0, d1, yTop, height) {
-    const m = this.#model;
-    const line = (dn) => `M${crisp((dn - m.day0) * m.px)} ${yTop}v${height}`;
-    let minor = '';
-    let major = '';
-    if (m.zoom === 'month') {
-      for (let s = monthStart(d0); s < d1; s = nextMonth(s)) {
-        if (s === yearStart(s)) major += line(s);
-        else minor += line(s);
-      }
-    } else {
-      for (let s = mondayOf(d0); s < d1; s += 7) minor += line(s);
-      for (let s = monthStart(d0); s < d1; s = nextMonth(s)) major += line(s);
-    }
-    return [minor || 'M0 0', major || 'M0 0'];
-  }
-
-  /** All visible links as six paths (normal, touching the selection, violated; lines and heads). */
-  #paintLinks(win) {
-    const buckets = { normal: [[], []], sel: [[], []], bad: [[], []] };
-    const selId = this.#selected;
-    for (const l of this.#model.links) {
-      if (l.lo >= win.r1 || l.hi < win.r0) continue; // a long link still draws while the viewport is between its ends
-      const b = l.violated ? buckets.bad : (selId !== null && (l.from === selId || l.to === selId) ? buckets.sel : buckets.normal);
-      b[0].push(l.d);
-      b[1].push(l.head);
-    }
-    const lineFrag = document.createDocumentFragment();
-    const headFrag = document.createDocumentFragment();
-    for (const name of ['normal', 'sel', 'bad']) { // later buckets draw on top
-      const [lines, heads] = buckets[name];
-      if (!lines.length) continue;
-      lineFrag.append(svg('path', { class: `gantt-link gantt-link-${name}`, d: lines.join('') }));
-      headFrag.append(svg('path', { class: `gantt-arrow gantt-link-${name}`, d: heads.join('') }));
-    }
-    this.#el.links.replaceChildren(lineFrag);
-    this.#el.arrows.replaceChildren(headFrag);
+  /** The calendar and the row lines behind rows [r0, r1). */
+  #drawCalendar(g, win, r0, r1) {
+    const cal = this.#calendar;
+    const y0 = r0 * ROW_H;
+    const hgt = (r1 - r0) * ROW_H;
+    const vlines = (xs) => xs.map((x) => `M${x} ${y0}v${hgt}`).join('');
+    let rows = '';
+    for (let i = r0; i < r1; i++) rows += `M${win.x0} ${(i + 1) * ROW_H - 0.5}H${win.x1}`;
+    if (cal.off.length) g.append(svg('path', { class: 'gantt-off', d: cal.off.map(([x, w]) => `M${x} ${y0}h${w}v${hgt}h${-w}z`).join('') }));
+    g.append(svg('path', { class: 'gantt-rowline', d: rows }));
+    if (cal.minor.length) g.append(svg('path', { class: 'gantt-vline', d: vlines(cal.minor) }));
+    if (cal.major.length) g.append(svg('path', { class: 'gantt-vline gantt-vline-major', d: vlines(cal.major) }));
+    if (!Number.isNaN(cal.today)) g.append(svg('path', { class: 'gantt-today', d: `M${cal.today} ${y0}v${hgt}` }));
   }
 
   #taskShape(i) {
@@ -767,21 +855,20 @@ export class LiaisonGantt extends HTMLElement {
 
   #tooltip(row, i) {
     const m = this.#model;
-    const range = (a, b) => (a === b ? format('date', a) : `${format('date', a)} – ${format('date', b)}`);
-    const lines = [text(row.name), row.milestone ? format('date', m.ds[i]) : `${range(m.ds[i], m.df[i])} · ${clamp(Number(row.percent) || 0, 0, 100)}%`];
-    if (!Number.isNaN(m.dbuf[i])) lines.push(`${t('gantt.buffer')}: ${range(m.df[i] + 1, m.dbuf[i])}`);
-    if (!Number.isNaN(m.dbs[i])) lines.push(`${t('gantt.baseline')}: ${range(m.dbs[i], m.dbf[i])}`);
+    const span = (a, b) => (a === b ? format('date', a) : `${format('date', a)} – ${format('date', b)}`);
+    const lines = [text(row.name), row.milestone ? format('date', m.ds[i]) : `${span(m.ds[i], m.df[i])} · ${clamp(Number(row.percent) || 0, 0, 100)}%`];
+    if (!Number.isNaN(m.dbuf[i])) lines.push(`${t('gantt.buffer')}: ${span(m.df[i] + 1, m.dbuf[i])}`);
+    if (!Number.isNaN(m.dbs[i])) lines.push(`${t('gantt.baseline')}: ${span(m.dbs[i], m.dbf[i])}`);
     if (row.violated) lines.push(`⚠ ${t('gantt.violated')}`);
     return lines.join('\n');
   }
 
   // ---- interaction
 
-  /** Row index under a y offset from the top of the scroll viewport, or -1 (header, past the last row). */
+  /** Row index under a y offset from the top of the scroller, or -1 past the last row. */
   #rowAtY(y, scrollTop) {
-    if (y < HEAD_H) return -1;
-    const i = Math.floor((y - HEAD_H + scrollTop) / ROW_H);
-    return i < this.#model.rows.length ? i : -1;
+    const i = Math.floor((y + scrollTop) / ROW_H);
+    return i >= 0 && i < this.#model.rows.length ? i : -1;
   }
 
   #rowAt(e) {
@@ -798,20 +885,34 @@ export class LiaisonGantt extends HTMLElement {
 
   #setHover(i) {
     if (i === this.#hover) return;
-    this.#gridRows.els.get(this.#hover)?.classList.remove('gantt-hovered');
+    const rows = this.#layers.grid.els;
+    rows.get(this.#hover)?.classList.remove('gantt-hovered');
     this.#hover = i;
-    this.#gridRows.els.get(i)?.classList.add('gantt-hovered');
-    const rect = this.#el.hoverRect;
-    rect.setAttribute('visibility', i < 0 ? 'hidden' : 'visible');
-    if (i >= 0) rect.setAttribute('y', String(i * ROW_H));
+    rows.get(i)?.classList.add('gantt-hovered');
+    this.#placeBand(this.#el.hoverBand, i);
+  }
+
+  /** Moves a full-width chart band (selection, hover) to row i, or hides it for -1. */
+  #placeBand(band, i) {
+    band.hidden = i < 0;
+    if (i >= 0) band.style.top = `${i * ROW_H}px`;
+  }
+
+  /** Sideways wheel (a trackpad, or Shift + wheel) scrolls the chart; plain wheel scrolls the rows natively. */
+  #onWheel(e) {
+    if (!this.#model?.showChart) return;
+    const dx = e.shiftKey ? e.deltaX || e.deltaY : e.deltaX;
+    if (!e.shiftKey && Math.abs(dx) <= Math.abs(e.deltaY)) return;
+    e.preventDefault();
+    this.#el.hscroll.scrollLeft += e.deltaMode === WheelEvent.DOM_DELTA_LINE ? dx * ROW_H : dx;
+  }
+
+  #onHeadClick(e) {
+    const head = e.target.closest('[data-sort-key]');
+    if (head) this.#emit('gantt-sort', { key: head.dataset.sortKey });
   }
 
   #onClick(e) {
-    const head = e.target.closest('[data-sort-key]');
-    if (head) {
-      this.#emit('gantt-sort', { key: head.dataset.sortKey });
-      return;
-    }
     const i = this.#rowAt(e);
     if (i >= 0 && this.#model.rows[i].kind !== 'group') this.#select(i, false);
   }
@@ -850,18 +951,19 @@ export class LiaisonGantt extends HTMLElement {
     const id = this.#model.rows[i].id;
     if (id !== this.#selected) {
       this.#selected = id;
+      this.#placeBand(this.#el.selBand, i);
       this.#schedule(true);
     }
     if (reveal) this.#reveal(i);
     this.#emit('gantt-select', { id });
   }
 
-  /** Scrolls the least needed to show row i below the sticky header. */
+  /** Scrolls the least needed to show row i. */
   #reveal(i) {
     const sc = this.#el.scroll;
     const top = i * ROW_H;
     if (top < sc.scrollTop) sc.scrollTop = top;
-    else if (top + ROW_H + HEAD_H > sc.scrollTop + sc.clientHeight) sc.scrollTop = top + ROW_H + HEAD_H - sc.clientHeight;
+    else if (top + ROW_H > sc.scrollTop + sc.clientHeight) sc.scrollTop = top + ROW_H - sc.clientHeight;
   }
 
   #emit(name, detail) {
