@@ -45,6 +45,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Inv
         }
         "demo" => demo(lang, &args[1..], out, err),
         "check" => check(lang, &args[1..], out, err),
+        "warnings" => warnings(lang, &args[1..], out, err),
         _ => gui(lang, &args, err),
     }
 }
@@ -175,6 +176,83 @@ fn check(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) 
             Invocation::Exit(1)
         }
     }
+}
+
+/// `liaison warnings FILE [--today YYYY-MM-DD] [--json]`: the early warnings at a moment (now, or
+/// the start of the day given), as lines in the user's language or as a JSON array.
+fn warnings(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let (mut file, mut today, mut json) = (None, None, false);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--today" => {
+                let Some(day) = it.next().and_then(|d| crate::registration::parse_date(d)) else {
+                    return usage(lang, err, "cli.error.bad_date", &[("option", "--today")]);
+                };
+                today = Some(day);
+            }
+            s if s.starts_with('-') => {
+                return usage(lang, err, "cli.error.unknown_option", &[("option", s)])
+            }
+            s if file.is_none() => file = Some(PathBuf::from(s)),
+            s => return usage(lang, err, "cli.error.extra_argument", &[("argument", s)]),
+        }
+    }
+    let Some(file) = file else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    let now = match today {
+        Some(d) => d.and_hms_opt(0, 0, 0).expect("midnight"),
+        None => crate::control::now(),
+    };
+    let list = Project::read_only(&file).and_then(|(conn, version)| {
+        if version < 4 {
+            return Err(crate::Error::refused("cli.warnings.old", &[]));
+        }
+        crate::warnings::for_project(&conn, now)
+    });
+    let list = match list {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "{}", e.message(lang));
+            return Invocation::Exit(1);
+        }
+    };
+    if json {
+        let items: Vec<serde_json::Value> = list
+            .iter()
+            .map(|w| {
+                serde_json::json!({
+                    "rule": w.rule,
+                    "severity": w.severity,
+                    "object": w.object,
+                    "label": w.label,
+                    "message": w.message.get(lang),
+                    "messages": w.message,
+                    "action": w.action.get(lang),
+                })
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&items).expect("serializes")
+        );
+    } else if list.is_empty() {
+        let _ = writeln!(out, "{}", i18n::text(lang, "cli.warnings.none"));
+    } else {
+        for w in &list {
+            let _ = writeln!(
+                out,
+                "[{}] {} — {}",
+                i18n::text(lang, &format!("severity.{}", w.severity)),
+                w.message.get(lang),
+                w.action.get(lang)
+            );
+        }
+    }
+    Invocation::Exit(0)
 }
 
 fn usage(lang: Lang, err: &mut dyn Write, key: &str, args: &[(&str, &str)]) -> Invocation {

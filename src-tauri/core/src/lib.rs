@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod cli;
 pub mod comms;
+pub mod control;
 pub mod demo;
 pub mod error;
 pub mod fingerprint;
@@ -16,6 +17,7 @@ pub mod prefs;
 pub mod registration;
 pub mod signoff;
 pub mod storage;
+pub mod warnings;
 pub mod wording;
 
 pub use error::{Error, Result};

@@ -234,6 +234,54 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO document_state (kind, doc_id, state) VALUES ('plan', 1, 'draft');
     INSERT INTO department (name, position)
         SELECT DISTINCT department, 0 FROM person WHERE department <> '';",
+    // 5: control. The risk register; the issue log with its three-level ladder and an event log
+    // (meetings, escalations, solutions); change requests, signed as documents ('change_request', id)
+    // and carrying the concrete plan edits they propose.
+    "CREATE TABLE risk (
+        id          INTEGER PRIMARY KEY,
+        description TEXT NOT NULL,
+        level       TEXT NOT NULL CHECK (level IN ('low', 'medium', 'high')),
+        owner_id    INTEGER REFERENCES person (id),
+        measures    TEXT NOT NULL DEFAULT '',
+        contingency TEXT NOT NULL DEFAULT '',
+        raised_at   TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        CHECK (level <> 'high' OR contingency <> '')
+    ) STRICT;
+    CREATE TABLE issue (
+        id                INTEGER PRIMARY KEY,
+        description       TEXT NOT NULL,
+        impact            TEXT NOT NULL DEFAULT '',
+        expected_solution TEXT NOT NULL DEFAULT '',
+        raised_by         INTEGER REFERENCES person (id),
+        raised_at         TEXT NOT NULL,
+        scope             TEXT NOT NULL DEFAULT 'cross' CHECK (scope IN ('minor', 'cross')),
+        ladder            INTEGER NOT NULL DEFAULT 1 CHECK (ladder BETWEEN 1 AND 3),
+        ladder_since      TEXT NOT NULL,
+        dispute           INTEGER NOT NULL DEFAULT 0 CHECK (dispute IN (0, 1)),
+        meeting_at        TEXT,
+        solution          TEXT NOT NULL DEFAULT '',
+        solution_owner    INTEGER REFERENCES person (id),
+        solution_deadline TEXT,
+        solved_at         TEXT,
+        closed_at         TEXT,
+        decision          TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE change_request (
+        id           INTEGER PRIMARY KEY,
+        title        TEXT NOT NULL,
+        aspects      TEXT NOT NULL DEFAULT '[]',
+        reason       TEXT NOT NULL DEFAULT '',
+        impact       TEXT NOT NULL DEFAULT '',
+        alternatives TEXT NOT NULL DEFAULT '',
+        edits        TEXT NOT NULL DEFAULT '[]',
+        created_at   TEXT NOT NULL,
+        applied_at   TEXT
+    ) STRICT;
+    CREATE TRIGGER change_request_locked BEFORE UPDATE OF title, aspects, reason, impact, alternatives, edits
+        ON change_request
+        WHEN (SELECT state FROM document_state WHERE kind = 'change_request' AND doc_id = OLD.id) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:change_request'); END;",
 ];
 
 /// The schema version this build writes and reads.
@@ -260,6 +308,22 @@ pub fn expected_tables(version: i64) -> &'static [&'static str] {
             "signature",
             "audit_log",
         ],
+        4 => &[
+            "project_meta",
+            "registration",
+            "milestone",
+            "person",
+            "document_state",
+            "signoff_round",
+            "signoff_signer",
+            "signature",
+            "audit_log",
+            "department",
+            "comm_plan",
+            "calendar_day",
+            "task",
+            "dependency",
+        ],
         _ => &[
             "project_meta",
             "registration",
@@ -275,6 +339,9 @@ pub fn expected_tables(version: i64) -> &'static [&'static str] {
             "calendar_day",
             "task",
             "dependency",
+            "risk",
+            "issue",
+            "change_request",
         ],
     }
 }

@@ -157,8 +157,9 @@ impl Project {
         Project::open(path)
     }
 
-    /// Reads a file without ever writing to it and reports whether it is a sound project.
-    pub fn check(path: &Path) -> Result<Summary> {
+    /// Opens a sound project file read-only (for the command line's reports): the same checks as
+    /// `check`, nothing written. Returns the connection and the file's schema version.
+    pub fn read_only(path: &Path) -> Result<(Connection, i64)> {
         if Claim::held(path) {
             return Err(Error::AlreadyOpen(path.to_path_buf()));
         }
@@ -172,6 +173,12 @@ impl Project {
         conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
             .map_err(|e| classify(path, e))?;
         let version = verify(&conn, path)?;
+        Ok((conn, version))
+    }
+
+    /// Reads a file without ever writing to it and reports whether it is a sound project.
+    pub fn check(path: &Path) -> Result<Summary> {
+        let (conn, version) = Project::read_only(path)?;
         let name =
             crate::registration::name(&conn).map_err(|e| Error::damaged(path, e.to_string()))?;
         let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
