@@ -78,3 +78,44 @@ fn version_help_and_usage_errors() {
         assert!(stderr(&out).contains("用法"), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn warnings_lists_the_rules_that_fire_on_a_day_as_text_or_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.liaison");
+    let f = file.to_str().unwrap();
+    assert!(liaison(dir.path(), &["demo", f]).status.success());
+    let out = liaison(
+        dir.path(),
+        &["warnings", f, "--today", "2023-10-24", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let list = list.as_array().unwrap();
+    let has = |rule: &str, label: &str| {
+        list.iter()
+            .any(|w| w["rule"] == rule && w["label"].as_str().unwrap().contains(label))
+    };
+    // 1.2 ends 10-25 (buffer included), 40 % done with 75 % of its days gone.
+    assert!(has("task_due_soon", "销售培训材料制作"), "{list:?}");
+    assert!(has("schedule_deviation", "销售培训材料制作"), "{list:?}");
+    assert!(has("predecessor_due", "销售培训材料制作"), "{list:?}");
+    for w in list {
+        for key in ["rule", "severity", "object", "message"] {
+            assert!(w[key].is_string(), "{key} in {w}");
+        }
+        assert!(w["messages"]["en"].is_string() && w["messages"]["zh-CN"].is_string());
+    }
+    // Text, in the user's language; a file is read, never written.
+    let before = std::fs::read(&file).unwrap();
+    let out = liaison(dir.path(), &["warnings", f, "--today", "2023-11-20"]);
+    assert!(
+        stdout(&out).contains("[严重] 任务「2.1 渠道铺货执行」已逾期"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    let out = liaison(dir.path(), &["warnings", f, "--today", "10/24"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("YYYY-MM-DD"), "{}", stderr(&out));
+}

@@ -242,7 +242,8 @@ pub fn evaluate(snap: &Snapshot, now: NaiveDateTime, s: &Settings) -> Vec<Warnin
             .and_then(|o| snap.owners.get(&o).cloned())
             .unwrap_or_default();
         let day = finish.to_string();
-        if now >= due {
+        let overdue = now >= due;
+        if overdue {
             let late = plan
                 .calendar
                 .working_days(finish + Duration::days(1), today);
@@ -269,7 +270,8 @@ pub fn evaluate(snap: &Snapshot, now: NaiveDateTime, s: &Settings) -> Vec<Warnin
         }
         let share = elapsed_share(plan, start, finish, today);
         let behind = share - t.percent_done as f64;
-        if behind > s.deviation_points {
+        // An overdue task is already critical; a milestone has no span to be behind on.
+        if !overdue && !t.milestone && behind > s.deviation_points {
             warn(
                 "schedule_deviation",
                 "warning",
@@ -283,7 +285,12 @@ pub fn evaluate(snap: &Snapshot, now: NaiveDateTime, s: &Settings) -> Vec<Warnin
             );
         }
         let left = plan.calendar.working_days(today, finish);
-        if behind > 0.0 && left > 0 && left <= s.delay_report_working_days && now < due {
+        if !t.milestone
+            && behind > 0.0
+            && left > 0
+            && left <= s.delay_report_working_days
+            && !overdue
+        {
             warn(
                 "delay_report",
                 "warning",
