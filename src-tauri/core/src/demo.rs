@@ -1,7 +1,9 @@
 //! Demo projects: domain.md's worked example ("新品上市项目"), and a deterministic large project for
 //! benchmarks. Later record kinds add themselves here.
 
+use crate::changes::{self, ChangeRequest};
 use crate::comms::{self, CommItem, Recurrence};
+use crate::control;
 use crate::error::Result;
 use crate::org;
 use crate::people::{self, Person};
@@ -81,6 +83,7 @@ pub fn write_example(path: &Path) -> Result<Project> {
     write_organization(conn)?;
     write_plan(conn)?;
     publish_plan(conn)?;
+    write_control(conn)?;
     let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
     let round = &panel.rounds[0];
     signoff::sign(
@@ -503,12 +506,66 @@ fn write_plan(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Every head countersigns the plan (version 1, the baseline); then the channel roll-out slips two
-/// days, so the demo shows a revision against the baseline and the dependency it now breaks.
+/// Every head countersigns the plan (version 1, the baseline). Then the channel roll-out slips two
+/// days by an approved change request, so the demo shows a revision against the baseline and the
+/// dependency it now breaks; a second request waits for signatures.
 fn publish_plan(conn: &mut Connection) -> Result<()> {
     let panel = plan::publish(conn, DEMO_ACTOR)?;
-    let round = panel.rounds[0].clone();
-    for s in &round.signers {
+    sign_round(conn, &panel.rounds[0], usize::MAX)?;
+    let current = plan::load(conn)?;
+    let task = |name: &str| current.tasks.iter().find(|t| t.name == name).map(|t| t.id);
+    let (Some(rollout), Some(sales)) = (task("渠道铺货执行"), task("渠道与上市")) else {
+        return Ok(());
+    };
+    let slip = changes::save(
+        conn,
+        DEMO_ACTOR,
+        &ChangeRequest {
+            title: "渠道铺货推迟两个工作日".into(),
+            aspects: vec!["time".into()],
+            reason: "物流商排期冲突，首批货车 10-30 才能到位".into(),
+            impact: "铺货完成推迟至 11-10，上市发布会需相应顺延".into(),
+            alternatives: "更换物流商（成本增加约 8%）".into(),
+            edits: vec![changes::Edit {
+                task: rollout,
+                field: "start".into(),
+                value: serde_json::json!("2023-10-30"),
+            }],
+            ..Default::default()
+        },
+    )?;
+    let panel = changes::submit(conn, DEMO_ACTOR, slip.id)?;
+    sign_round(conn, &panel.rounds[0], usize::MAX)?;
+    let finance = changes::save(
+        conn,
+        DEMO_ACTOR,
+        &ChangeRequest {
+            title: "增加物流备选方案评估".into(),
+            aspects: vec!["scope".into(), "resources".into()],
+            reason: "避免再次因物流排期延误铺货".into(),
+            impact: "销售部增加 2 个工作日工作量".into(),
+            alternatives: "不设备选，接受延误风险".into(),
+            edits: vec![changes::Edit {
+                task: sales,
+                field: "addTask".into(),
+                value: serde_json::json!({
+                    "name": "物流备选方案评估",
+                    "start": "2023-10-30",
+                    "duration": 2,
+                    "lead": current.task(rollout).and_then(|t| t.lead_department),
+                }),
+            }],
+            ..Default::default()
+        },
+    )?;
+    let panel = changes::submit(conn, DEMO_ACTOR, finance.id)?;
+    sign_round(conn, &panel.rounds[0], 1)?;
+    Ok(())
+}
+
+/// Approves the first `n` signatures of a round.
+fn sign_round(conn: &mut Connection, round: &signoff::Round, n: usize) -> Result<()> {
+    for s in round.signers.iter().take(n) {
         signoff::sign(
             conn,
             DEMO_ACTOR,
@@ -521,14 +578,95 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
             },
         )?;
     }
-    let current = plan::load(conn)?;
-    if let Some(t) = current.tasks.iter().find(|t| t.name == "渠道铺货执行") {
-        let moved = plan::Task {
-            start_date: Some("2023-10-30".into()),
-            ..t.clone()
-        };
-        plan::update_task(conn, DEMO_ACTOR, &moved)?;
+    Ok(())
+}
+
+/// A few risks and issues of the worked example, one escalated and counted as a dispute.
+fn write_control(conn: &mut Connection) -> Result<()> {
+    let person = |conn: &Connection, name: &str| -> Option<i64> {
+        people::list(conn)
+            .ok()?
+            .into_iter()
+            .find(|p| p.name == name)
+            .map(|p| p.id)
+    };
+    let risks = [
+        (
+            "物流延误导致 30 个城市无法按期铺货",
+            "high",
+            "刘洋",
+            "提前锁定两家物流商运力",
+            "启用备选物流商，优先保障一线城市",
+        ),
+        (
+            "竞品提前降价，首月销量不达预期",
+            "medium",
+            "陈静",
+            "准备两套促销方案",
+            "",
+        ),
+        (
+            "培训材料中的技术参数有误",
+            "low",
+            "李娜",
+            "研发部复核参数",
+            "",
+        ),
+    ];
+    for (description, level, owner, measures, contingency) in risks {
+        control::save_risk(
+            conn,
+            DEMO_ACTOR,
+            &control::Risk {
+                description: description.into(),
+                level: level.into(),
+                owner_id: person(conn, owner),
+                measures: measures.into(),
+                contingency: contingency.into(),
+                raised_at: "2023-10-16T09:30:00".into(),
+                ..Default::default()
+            },
+        )?;
     }
+    let issue = control::save_issue(
+        conn,
+        DEMO_ACTOR,
+        &control::Issue {
+            description: "铺货资金审批卡在财务流程，物流商要求预付".into(),
+            impact: "30 个核心城市的首批铺货".into(),
+            expected_solution: "财务部 48 小时内特批预付款".into(),
+            raised_by: person(conn, "周杰"),
+            raised_at: "2023-10-24T10:00:00".into(),
+            dispute: true,
+            meeting_at: Some("2023-10-24T16:00:00".into()),
+            ..Default::default()
+        },
+    )?;
+    control::escalate(
+        conn,
+        DEMO_ACTOR,
+        issue.id,
+        "接口人层面 48 小时未解决",
+        control::parse_time("2023-10-26T10:00:00").expect("time"),
+    )?;
+    control::save_issue(
+        conn,
+        DEMO_ACTOR,
+        &control::Issue {
+            description: "宣传物料的产品图片版本不一致".into(),
+            impact: "市场部与销售部的物料".into(),
+            expected_solution: "以产品部定稿为准统一替换".into(),
+            raised_by: person(conn, "孙丽"),
+            raised_at: "2023-10-18T14:00:00".into(),
+            scope: "minor".into(),
+            meeting_at: Some("2023-10-18T17:00:00".into()),
+            solution: "产品部发布定稿图片包，两部门统一替换".into(),
+            solution_owner: person(conn, "李娜"),
+            solution_deadline: Some("2023-10-20".into()),
+            solved_at: Some("2023-10-19T18:00:00".into()),
+            ..Default::default()
+        },
+    )?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! Nothing here knows about Tauri or a window; the desktop shell in `src-tauri/src` is glue over it.
 
 pub mod audit;
+pub mod changes;
 pub mod cli;
 pub mod comms;
 pub mod control;

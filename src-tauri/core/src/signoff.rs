@@ -102,6 +102,13 @@ pub fn rule(kind: &str) -> Result<Rule> {
             who_key: "signoff.who.plan",
             after_approval: "draft",
         }),
+        // The head of every collaborating department signs a change request; the last approval
+        // applies its edits to the plan in the same transaction.
+        "change_request" => Ok(Rule {
+            mode: Mode::All,
+            who_key: "signoff.who.change_request",
+            after_approval: "signed",
+        }),
         _ => Err(unknown_kind(kind)),
     }
 }
@@ -121,6 +128,7 @@ pub fn content(conn: &Connection, kind: &str, id: i64) -> Result<Value> {
             Ok(serde_json::to_value(reg).expect("registration serializes"))
         }
         ("plan", 1) => crate::plan::content(conn),
+        ("change_request", id) => crate::changes::content(conn, id),
         _ => Err(unknown_kind(kind)),
     }
 }
@@ -327,6 +335,7 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
                 .collect()
         }
         "plan" => crate::plan::countersigners(conn).unwrap_or_default(),
+        "change_request" => crate::changes::signers(conn).unwrap_or_default(),
         _ => Vec::new(),
     };
     Ok(Panel {
@@ -388,6 +397,9 @@ fn start_round(
     }
     if kind == "plan" {
         crate::plan::check_publishable(conn, signers)?;
+    }
+    if kind == "change_request" {
+        crate::changes::check_signers(conn, signers)?;
     }
     let content = content(conn, kind, id)?;
     let fp = fingerprint::of_document(kind, id, &content);
@@ -533,6 +545,10 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
             params![round_status, signed_at, s.round_id],
         )?;
         set_state(&tx, &kind, id, doc_state)?;
+        if kind == "change_request" && round_status == "approved" {
+            // All heads approved: the edits go into the plan now, or the signature does not either.
+            crate::changes::apply(&tx, actor, id)?;
+        }
         closed = format!("revision {revision}: {round_status}");
         changes.push(Change {
             record: &record,

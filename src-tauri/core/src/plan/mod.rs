@@ -31,6 +31,16 @@ pub const STATUSES: &[&str] = &[
     "needs_support",
 ];
 
+/// Refuses a schedule edit while the plan is being countersigned, and once it is published (then
+/// the schedule changes through a change request; progress stays editable).
+pub fn ensure_schedulable(conn: &Connection) -> Result<()> {
+    signoff::ensure_editable(conn, "plan", 1)?;
+    if baseline(conn)?.is_some() {
+        return Err(Error::refused("plan.use_change_request", &[]));
+    }
+    Ok(())
+}
+
 /// The fields of a task that report progress rather than plan it.
 const PROGRESS: &[&str] = &["status", "statusReason", "statusSuggestion", "percentDone"];
 
@@ -457,7 +467,7 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
 }
 
 /// The task as it may be stored: trimmed, checked, progress and status kept consistent.
-fn checked(conn: &Connection, t: &Task) -> Result<Task> {
+pub(crate) fn checked(conn: &Connection, t: &Task) -> Result<Task> {
     let mut t = t.clone();
     t.name = t.name.trim().to_string();
     if t.name.is_empty() || t.name.contains('\n') {
@@ -518,7 +528,7 @@ fn checked(conn: &Connection, t: &Task) -> Result<Task> {
     Ok(t)
 }
 
-fn write_task(conn: &Connection, t: &Task) -> Result<()> {
+pub(crate) fn write_task(conn: &Connection, t: &Task) -> Result<()> {
     conn.execute(
         "UPDATE task SET parent_id = ?1, position = ?2, name = ?3, lead_department = ?4,
             collab_departments = ?5, owner_id = ?6, collaborators = ?7, start_date = ?8,
@@ -560,7 +570,7 @@ fn plain(v: &Value) -> String {
 }
 
 /// The audit entries for what changed between two versions of a task.
-fn task_changes(before: &Task, after: &Task) -> Vec<(String, String, String)> {
+pub(crate) fn task_changes(before: &Task, after: &Task) -> Vec<(String, String, String)> {
     let old = serde_json::to_value(before).expect("serializes");
     let new = serde_json::to_value(after).expect("serializes");
     new.as_object()
@@ -571,7 +581,7 @@ fn task_changes(before: &Task, after: &Task) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn audit_task(
+pub(crate) fn audit_task(
     conn: &Connection,
     actor: &str,
     id: i64,
@@ -605,7 +615,7 @@ pub struct NewTask {
 /// Adds a task. It inherits its parent's lead department and starts with the parent, the previous
 /// sibling's finish, or the project start.
 pub fn add_task(conn: &mut Connection, actor: &str, new: &NewTask) -> Result<Task> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    ensure_schedulable(conn)?;
     let plan = load(conn)?;
     if let Some(p) = new.parent_id {
         if plan.task(p).is_none() {
@@ -710,7 +720,7 @@ pub fn update_task(conn: &mut Connection, actor: &str, t: &Task) -> Result<Saved
         .iter()
         .all(|(f, _, _)| PROGRESS.contains(&f.as_str()));
     if !progress_only {
-        signoff::ensure_editable(conn, "plan", 1)?;
+        ensure_schedulable(conn)?;
     }
     if !changes.is_empty() {
         let tx = conn.transaction()?;
@@ -755,7 +765,7 @@ pub enum Move {
 }
 
 pub fn move_task(conn: &mut Connection, actor: &str, id: i64, how: Move) -> Result<()> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    ensure_schedulable(conn)?;
     let plan = load(conn)?;
     let task = plan
         .task(id)
@@ -840,7 +850,7 @@ pub fn move_task(conn: &mut Connection, actor: &str, id: i64, how: Move) -> Resu
 
 /// Deletes a task with its subtasks and their dependencies.
 pub fn delete_task(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    ensure_schedulable(conn)?;
     let plan = load(conn)?;
     if plan.task(id).is_none() {
         return Err(Error::refused("plan.no_task", &[]));
@@ -878,7 +888,7 @@ pub fn add_link(
     kind: LinkKind,
     lag: i64,
 ) -> Result<Link> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    ensure_schedulable(conn)?;
     let plan = load(conn)?;
     if plan.task(predecessor).is_none() || plan.task(successor).is_none() {
         return Err(Error::refused("plan.no_task", &[]));
@@ -952,7 +962,7 @@ pub fn update_link(
     kind: LinkKind,
     lag: i64,
 ) -> Result<()> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    ensure_schedulable(conn)?;
     let plan = load(conn)?;
     let old = plan
         .links
@@ -986,7 +996,7 @@ pub fn update_link(
 }
 
 pub fn remove_link(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    ensure_schedulable(conn)?;
     let plan = load(conn)?;
     let old = plan
         .links

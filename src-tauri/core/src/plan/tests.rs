@@ -308,18 +308,75 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     assert_eq!(base.version, 1);
     assert_eq!(signoff::state(&conn, "plan", 1).unwrap(), State::Draft);
     assert_eq!(compare(&load(&conn).unwrap(), &base), Comparison::default());
-    // A later edit is a revision against the baseline.
+    // A published plan's schedule changes only by an approved change request; progress still
+    // changes directly.
     let a_now = load(&conn).unwrap().task(a.id).unwrap().clone();
-    update_task(
+    let direct = update_task(
         &mut conn,
         ME,
         &Task {
             duration: 8,
+            ..a_now.clone()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        direct.message(crate::Lang::Zh).contains("变更申请"),
+        "{}",
+        direct.message(crate::Lang::Zh)
+    );
+    update_task(
+        &mut conn,
+        ME,
+        &Task {
+            percent_done: 30,
             ..a_now
         },
     )
     .unwrap();
-    let extra = task(&mut conn, "售后响应手册制定", "2023-08-05", 5, "产品部");
+    let sales = dept(&conn, "产品部");
+    let cr = crate::changes::save(
+        &mut conn,
+        ME,
+        &crate::changes::ChangeRequest {
+            title: "培训材料延长".into(),
+            aspects: vec!["time".into()],
+            reason: "竞品参数需补充".into(),
+            edits: vec![
+                crate::changes::Edit { task: a.id, field: "duration".into(), value: json!(8) },
+                crate::changes::Edit {
+                    task: 0,
+                    field: "addTask".into(),
+                    value: json!({"name": "售后响应手册制定", "start": "2023-08-05", "duration": 5, "lead": sales}),
+                },
+            ],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let panel = crate::changes::submit(&mut conn, ME, cr.id).unwrap();
+    let round = panel.rounds[0].clone();
+    for s in &round.signers {
+        signoff::sign(
+            &mut conn,
+            ME,
+            &Sign {
+                round_id: round.id,
+                revision: round.revision,
+                person_id: s.person.id,
+                decision: Decision::Approve,
+                comment: String::new(),
+            },
+        )
+        .unwrap();
+    }
+    let extra = load(&conn)
+        .unwrap()
+        .tasks
+        .iter()
+        .find(|t| t.name == "售后响应手册制定")
+        .unwrap()
+        .clone();
     let cmp = compare(&load(&conn).unwrap(), &base);
     assert_eq!(cmp.moved, [(a.id, "1 销售培训材料制作".to_string(), 0, 3)]);
     assert_eq!(cmp.added, [(extra.id, "3 售后响应手册制定".to_string())]);

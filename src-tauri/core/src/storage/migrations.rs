@@ -275,6 +275,7 @@ pub const MIGRATIONS: &[&str] = &[
         impact       TEXT NOT NULL DEFAULT '',
         alternatives TEXT NOT NULL DEFAULT '',
         edits        TEXT NOT NULL DEFAULT '[]',
+        frozen       TEXT NOT NULL DEFAULT '',
         created_at   TEXT NOT NULL,
         applied_at   TEXT
     ) STRICT;
