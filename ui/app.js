@@ -11,8 +11,12 @@ import './components/prefs.js';
 import './components/history-drawer.js';
 import './components/org-view.js';
 import './components/plan-view.js';
+import './components/tracking-view.js';
 
 const STAGES = ['registration', 'organization', 'plan', 'meetings', 'tracking', 'acceptance', 'retrospective', 'archive'];
+
+/** The stages that have their own screen (the others show what is coming). */
+const VIEWS = { organization: 'liaison-org', plan: 'liaison-plan', tracking: 'liaison-tracking' };
 
 const app = {
   project: null,
@@ -34,6 +38,7 @@ async function boot() {
   if (s.startupError) showError(s.startupError.message);
   if (!s.displayName) toast(t('prefs.name_hint'), 'notice');
   await show();
+  if (app.project) summarizeWarnings();
   await listen('menu', onMenu);
   await listen('quit-requested', async () => {
     try { if (app.form) await app.form.flush(); } finally { await call('quit_app', {}, { quiet: true }); }
@@ -53,6 +58,8 @@ function wire() {
   document.addEventListener('start-action', (e) => onStartAction(e.detail));
   document.addEventListener('prefs-done', (e) => closePrefs(e.detail));
   document.addEventListener('show-history', (e) => showHistory(e.detail.records));
+  // A screen asks for another: {stage, query?, select?, tab?} (e.g. a dashboard number → its tasks).
+  document.addEventListener('navigate', (e) => { app.preset = e.detail; goTo(e.detail.stage); });
   document.addEventListener('history-close', () => document.getElementById('history-dialog').close());
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && document.getElementById('prefs-dialog').open) closePrefs(null);
@@ -75,8 +82,10 @@ async function show() {
     mount(body, form);
     app.form = form;
     await form.load();
-  } else if (app.stage === 'organization' || app.stage === 'plan') {
-    const view = h(app.stage === 'plan' ? 'liaison-plan' : 'liaison-org');
+  } else if (VIEWS[app.stage]) {
+    const view = h(VIEWS[app.stage]);
+    if (app.preset && view.preset) view.preset(app.preset);
+    app.preset = null;
     mount(body, view);
     await view.load();
   } else {
@@ -167,6 +176,19 @@ async function opened(info) {
   await show();
   if (info.notice) toast(info.notice, 'notice');
   else toast(t('project.opened', { name: info.name || info.fileName }));
+  await summarizeWarnings();
+}
+
+/** One summary of the project's warnings when it opens (switchable in the warning settings). */
+async function summarizeWarnings() {
+  try {
+    const list = await call('warnings_on_open', {}, { quiet: true });
+    if (!list.length) return;
+    const n = (sev) => list.filter((w) => w.severity === sev).length;
+    toast(t('warnings.summary', { critical: n('critical'), warning: n('warning'), info: n('info') }), n('critical') ? 'notice' : 'info');
+  } catch {
+    // An older file without warnings support: nothing to summarize.
+  }
 }
 
 async function refreshRecent() {

@@ -3,6 +3,7 @@
 //! Each command is a few lines that lock the state and call the core; no rules live here.
 
 mod commands;
+mod control_commands;
 mod menu;
 mod org_commands;
 mod state;
@@ -88,6 +89,14 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             org_commands::link_remove,
             org_commands::calendar_set,
             org_commands::plan_publish,
+            control_commands::tracking_view,
+            control_commands::warnings_on_open,
+            control_commands::warning_settings_save,
+            control_commands::risk_save,
+            control_commands::issue_save,
+            control_commands::issue_escalate,
+            control_commands::change_save,
+            control_commands::change_submit,
             commands::ui_ready,
             commands::quit_app,
         ])

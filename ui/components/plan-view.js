@@ -33,6 +33,12 @@ export class PlanView extends HTMLElement {
   #calendarOpen = false;
   #queue = Promise.resolve();
 
+  /** Opens with a filter or a selected task (a dashboard number or a warning led here). */
+  preset(detail) {
+    if (detail.query) Object.assign(this.#query, detail.query);
+    if (detail.select) this.#selected = detail.select;
+  }
+
   async load() {
     this.#view = await call('plan_view', { query: this.#query });
     if (this.#selected && !this.#view.rows.some((r) => r.id === this.#selected)) this.#selected = null;
@@ -134,7 +140,7 @@ export class PlanView extends HTMLElement {
   #toolbar() {
     const v = this.#view;
     const q = this.#query;
-    const locked = v.state === 'in_signoff';
+    const locked = v.state === 'in_signoff' || Boolean(v.baseline);
     const sel = (id, label, options, value, onchange) => h('select', { id, 'aria-label': label, title: label, onchange },
       h('option', { value: '' }, label), options.map(([val, text]) => h('option', { value: String(val), selected: String(val) === String(value ?? '') }, text)));
     const set = (patch) => { Object.assign(this.#query, patch); this.#refresh(); };
@@ -237,7 +243,7 @@ export class PlanView extends HTMLElement {
     this.#drawEditor();
     for (const b of ['task-add-child', 'task-outdent', 'task-indent', 'task-up', 'task-down']) {
       const el = this.querySelector(`#${b}`);
-      if (el) el.disabled = this.#view.state === 'in_signoff' || !this.#selected;
+      if (el) el.disabled = this.#view.state === 'in_signoff' || Boolean(this.#view.baseline) || !this.#selected;
     }
     if (focus) this.querySelector('#task-name')?.focus();
   }
@@ -302,7 +308,8 @@ export class PlanView extends HTMLElement {
     }
     const v = this.#view;
     const task = d.task;
-    const locked = v.state === 'in_signoff';
+    // In countersign, or published: the schedule changes only by change request; progress stays open.
+    const locked = v.state === 'in_signoff' || Boolean(v.baseline);
     const row = v.rows.find((r) => r.id === task.id);
     const sched = d.summary || locked;
     const input = (id, key, attrs = {}) => {
@@ -329,6 +336,8 @@ export class PlanView extends HTMLElement {
       h('div', { class: 'editor-head' },
         h('span', { class: 'outline' }, d.outline),
         h('button', { type: 'button', class: 'icon-button plain', id: 'task-close', title: t('common.close'), onclick: () => this.#close() }, '×')),
+      v.baseline && v.state === 'draft' ? h('div', { class: 'note' }, t('plan.use_change_request'),
+        h('button', { type: 'button', class: 'link', id: 'task-change-request', onclick: () => this.dispatchEvent(new CustomEvent('navigate', { bubbles: true, detail: { stage: 'tracking', tab: 'changes' } })) }, t('plan.open_changes'))) : null,
       field(t('field.task.name'), input('task-name', 'name', { disabled: locked })),
       h('div', { class: 'grid two' },
         field(t('field.task.lead'), select('task-lead', 'leadDepartment', depts, { disabled: locked })),

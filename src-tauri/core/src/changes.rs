@@ -268,10 +268,23 @@ pub fn views(conn: &Connection) -> Result<Vec<View>> {
     list(conn)?
         .into_iter()
         .map(|c| {
-            let described = if c.applied_at.is_some() {
-                Vec::new()
-            } else {
-                describe(conn, &c.edits).unwrap_or_default()
+            // Submitted requests show the words they were signed on; drafts, the live plan.
+            let frozen: String = conn.query_row(
+                "SELECT frozen FROM change_request WHERE id = ?1",
+                [c.id],
+                |r| r.get(0),
+            )?;
+            let described = match serde_json::from_str::<Vec<Value>>(&frozen) {
+                Ok(list) => list
+                    .iter()
+                    .map(|v| Described {
+                        task: v["task"].as_str().unwrap_or_default().into(),
+                        field: v["field"].as_str().unwrap_or_default().into(),
+                        before: v["before"].as_str().unwrap_or_default().into(),
+                        after: v["after"].as_str().unwrap_or_default().into(),
+                    })
+                    .collect(),
+                Err(_) => describe(conn, &c.edits).unwrap_or_default(),
             };
             Ok(View {
                 state: state(conn, &c)?,
@@ -322,7 +335,7 @@ pub fn save(conn: &mut Connection, actor: &str, c: &ChangeRequest) -> Result<Cha
     if c.id > 0 {
         tx.execute(
             "UPDATE change_request SET title = ?1, aspects = ?2, reason = ?3, impact = ?4,
-                alternatives = ?5, edits = ?6 WHERE id = ?7",
+                alternatives = ?5, edits = ?6, frozen = '' WHERE id = ?7",
             params![
                 c.title,
                 aspects,

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod cli;
 pub mod comms;
 pub mod control;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod fingerprint;
