@@ -941,6 +941,19 @@ fn e2e_the_sample_shows_its_organization_and_published_plan_in_both_languages() 
                 let comms = app.text("#comms").await?;
                 assert!(comms.contains("Every Monday at 10:00"), "{comms}");
                 app.shot("sample-organization-en").await;
+
+                // Tracking: a high risk without a contingency plan is refused, in the user's language.
+                app.click("#stage-tracking").await?;
+                app.click("#tab-risks").await?;
+                app.type_into("#risk-new-description", "Key supplier may miss the launch").await?;
+                app.set("#risk-new-level", "high").await?;
+                app.click("#risk-add").await?;
+                let banner = app.text(".banner.error .banner-text").await?;
+                assert!(banner.contains("contingency plan"), "{banner}");
+                app.shot("tracking-risks-en").await;
+                app.click("#tab-issues").await?;
+                app.find("[data-escalate]").await?;
+                app.shot("tracking-issues-en").await;
                 Ok(())
             }
             .await;

@@ -10,7 +10,8 @@ use liaison_core::people::Person;
 use liaison_core::signoff::Panel;
 use liaison_core::warnings::{self, Settings, Warning};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_notification::NotificationExt;
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
@@ -75,15 +76,44 @@ pub fn tracking_view(state: State<'_, AppState>) -> CmdResult<TrackingView> {
     })
 }
 
-/// The warnings now, for the summary shown when a project opens (empty when switched off).
+/// The warnings now, summarized once as a desktop notification when a project opens (and returned
+/// for the window's own summary); empty when the project switched it off.
 #[tauri::command]
-pub fn warnings_on_open(state: State<'_, AppState>) -> CmdResult<Vec<Warning>> {
-    with_project(&state, |c, _| {
+pub fn warnings_on_open<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<Vec<Warning>> {
+    let lang = state.lang();
+    let (list, name) = with_project(&state, |c, _| {
         if !warnings::settings(c)?.notify_on_open {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), String::new()));
         }
-        warnings::for_project(c, control::now())
-    })
+        Ok((
+            warnings::for_project(c, control::now())?,
+            liaison_core::registration::name(c)?,
+        ))
+    })?;
+    if !list.is_empty() {
+        let n = |sev: &str| {
+            list.iter()
+                .filter(|w| w.severity == sev)
+                .count()
+                .to_string()
+        };
+        let body = liaison_core::i18n::format(
+            lang,
+            "warnings.summary",
+            &[
+                ("critical", &n("critical")),
+                ("warning", &n("warning")),
+                ("info", &n("info")),
+            ],
+        );
+        // Without a notification service (a bare X server, say) there is nothing to show it on;
+        // the window shows the same summary.
+        let _ = app.notification().builder().title(name).body(body).show();
+    }
+    Ok(list)
 }
 
 #[tauri::command]

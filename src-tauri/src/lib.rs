@@ -29,6 +29,7 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
     let lang = state.lang();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .menu(move |app| menu::build(app, lang))
         .on_menu_event(menu::on_event)
