@@ -8,6 +8,7 @@ use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::plan::{self, Task};
 use crate::signoff;
+use crate::validate::invalid;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -71,13 +72,6 @@ pub struct Described {
     pub field: String,
     pub before: String,
     pub after: String,
-}
-
-fn invalid(field: &str, detail: &str) -> Error {
-    Error::Invalid {
-        field: field.into(),
-        detail: detail.into(),
-    }
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<ChangeRequest>> {

@@ -4,6 +4,7 @@
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
+use crate::validate::invalid;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -68,13 +69,6 @@ pub struct CommItem {
 
 fn parse_time(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
-}
-
-fn invalid(field: &str, detail: &str) -> Error {
-    Error::Invalid {
-        field: field.into(),
-        detail: detail.into(),
-    }
 }
 
 impl Recurrence {

@@ -5,6 +5,7 @@
 
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
+use crate::validate::{check_text, invalid};
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -33,21 +34,12 @@ pub fn parse_time(s: &str) -> Option<NaiveDateTime> {
         .or_else(|| crate::registration::parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))
 }
 
-fn invalid(field: &str, detail: &str) -> Error {
-    Error::Invalid {
-        field: field.into(),
-        detail: detail.into(),
-    }
-}
-
 fn text(field: &str, value: &str, required: bool) -> Result<String> {
     let v = value.trim().to_string();
     if required && v.is_empty() {
         return Err(invalid(field, "validation.required"));
     }
-    if v.chars().count() > 4000 || v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(invalid(field, "validation.too_long"));
-    }
+    check_text(field, &v, 4000)?;
     Ok(v)
 }
 

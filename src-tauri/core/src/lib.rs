@@ -19,6 +19,7 @@ pub mod prefs;
 pub mod registration;
 pub mod signoff;
 pub mod storage;
+pub mod validate;
 pub mod warnings;
 pub mod wording;
 

@@ -6,6 +6,7 @@ use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::people::{self, Person};
 use crate::registration;
+use crate::validate::{check_text, invalid};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -95,26 +96,6 @@ pub fn get(conn: &Connection, id: i64) -> Result<Department> {
     )
     .optional()?
     .ok_or_else(|| Error::refused("org.no_department", &[]))
-}
-
-fn invalid(field: &str, detail: &str) -> Error {
-    Error::Invalid {
-        field: field.into(),
-        detail: detail.into(),
-    }
-}
-
-fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.chars().count() > max {
-        return Err(invalid(field, "validation.too_long"));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(invalid(field, "validation.control_chars"));
-    }
-    Ok(())
 }
 
 fn checked(d: &Department) -> Result<Department> {

@@ -14,6 +14,7 @@ use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::registration::parse_date;
 use crate::signoff;
+use crate::validate::{check_text, invalid};
 use calendar::Calendar;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -444,26 +445,6 @@ fn max_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
         (x, None) => x,
         (None, y) => y,
     }
-}
-
-fn invalid(field: &str, detail: &str) -> Error {
-    Error::Invalid {
-        field: field.into(),
-        detail: detail.into(),
-    }
-}
-
-fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.chars().count() > max {
-        return Err(invalid(field, "validation.too_long"));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(invalid(field, "validation.control_chars"));
-    }
-    Ok(())
 }
 
 /// The task as it may be stored: trimmed, checked, progress and status kept consistent.

@@ -288,63 +288,41 @@ pub const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
+/// The tables each migration adds (`-` marks one it drops), in the order of `MIGRATIONS`.
+const TABLES: &[&[&str]] = &[
+    &["project_meta", "registration", "milestone"],
+    &["registration_review"],
+    &[
+        "person",
+        "document_state",
+        "signoff_round",
+        "signoff_signer",
+        "signature",
+        "audit_log",
+        "-registration_review",
+    ],
+    &[
+        "department",
+        "comm_plan",
+        "calendar_day",
+        "task",
+        "dependency",
+    ],
+    &["risk", "issue", "change_request"],
+];
+
 /// The tables a sound file of schema `version` must have (checked on open).
-pub fn expected_tables(version: i64) -> &'static [&'static str] {
-    match version {
-        1 => &["project_meta", "registration", "milestone"],
-        2 => &[
-            "project_meta",
-            "registration",
-            "milestone",
-            "registration_review",
-        ],
-        3 => &[
-            "project_meta",
-            "registration",
-            "milestone",
-            "person",
-            "document_state",
-            "signoff_round",
-            "signoff_signer",
-            "signature",
-            "audit_log",
-        ],
-        4 => &[
-            "project_meta",
-            "registration",
-            "milestone",
-            "person",
-            "document_state",
-            "signoff_round",
-            "signoff_signer",
-            "signature",
-            "audit_log",
-            "department",
-            "comm_plan",
-            "calendar_day",
-            "task",
-            "dependency",
-        ],
-        _ => &[
-            "project_meta",
-            "registration",
-            "milestone",
-            "person",
-            "document_state",
-            "signoff_round",
-            "signoff_signer",
-            "signature",
-            "audit_log",
-            "department",
-            "comm_plan",
-            "calendar_day",
-            "task",
-            "dependency",
-            "risk",
-            "issue",
-            "change_request",
-        ],
+pub fn expected_tables(version: i64) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for added in TABLES.iter().take(version.max(0) as usize) {
+        for t in *added {
+            match t.strip_prefix('-') {
+                Some(dropped) => out.retain(|x| *x != dropped),
+                None => out.push(t),
+            }
+        }
     }
+    out
 }
 
 /// Brings `conn` from its `user_version` up to `target`, all in one transaction.
@@ -377,6 +355,11 @@ mod tests {
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(got, v);
+            assert_eq!(
+                TABLES.len() as i64,
+                LATEST,
+                "every migration lists its tables"
+            );
             for table in expected_tables(v) {
                 let n: i64 = conn
                     .query_row(

@@ -1,0 +1,25 @@
+//! The checks every record's fields share: a refusal naming the field, and plain-text limits.
+
+use crate::error::{Error, Result};
+
+/// A refusal of `field` (a catalog key) for `detail` (a catalog key).
+pub fn invalid(field: &str, detail: &str) -> Error {
+    Error::Invalid {
+        field: field.into(),
+        detail: detail.into(),
+    }
+}
+
+/// Text of at most `max` characters, with no control characters but new lines and tabs.
+pub fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.chars().count() > max {
+        return Err(invalid(field, "validation.too_long"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(invalid(field, "validation.control_chars"));
+    }
+    Ok(())
+}
