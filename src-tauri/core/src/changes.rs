@@ -581,6 +581,11 @@ mod tests {
         (conn, c, t)
     }
 
+    fn finish_of(conn: &Connection, task: i64) -> String {
+        let plan = plan::load(conn).unwrap();
+        plan.row(task).unwrap().finish.unwrap().to_string()
+    }
+
     fn sign_all(conn: &mut Connection, id: i64, decision: Decision) -> Result<signoff::Panel> {
         let panel = signoff::panel(conn, "change_request", id)?;
         let round = panel.rounds[0].clone();
@@ -648,16 +653,7 @@ mod tests {
         sign_all(&mut conn, c.id, Decision::Reject).unwrap();
         assert_eq!(plan::content(&conn).unwrap(), before);
         assert_eq!(views(&conn).unwrap()[0].state, "rejected");
-        assert_eq!(
-            plan::load(&conn)
-                .unwrap()
-                .row(t)
-                .unwrap()
-                .finish
-                .unwrap()
-                .to_string(),
-            "2023-10-25"
-        );
+        assert_eq!(finish_of(&conn, t), "2023-10-25");
     }
 
     #[test]
@@ -681,16 +677,7 @@ mod tests {
         // Three heads signed; the fourth signature and the first edit were rolled back together.
         assert_eq!(signatures(&conn), before_signatures + 3);
         assert_eq!(plan::content(&conn).unwrap(), before_plan);
-        assert_eq!(
-            plan::load(&conn)
-                .unwrap()
-                .row(t)
-                .unwrap()
-                .finish
-                .unwrap()
-                .to_string(),
-            "2023-10-25"
-        );
+        assert_eq!(finish_of(&conn, t), "2023-10-25");
         assert_eq!(
             signoff::state(&conn, "change_request", c.id).unwrap(),
             State::InSignoff

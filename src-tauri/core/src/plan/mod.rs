@@ -348,6 +348,15 @@ impl Plan {
         }
     }
 
+    /// One dependency by id.
+    pub fn link(&self, id: i64) -> Result<Link> {
+        self.links
+            .iter()
+            .find(|l| l.id == id)
+            .copied()
+            .ok_or_else(|| Error::refused("plan.no_link", &[]))
+    }
+
     pub fn position(&self, id: i64) -> Option<usize> {
         self.index.get(&id).copied()
     }
@@ -945,12 +954,7 @@ pub fn update_link(
 ) -> Result<()> {
     ensure_schedulable(conn)?;
     let plan = load(conn)?;
-    let old = plan
-        .links
-        .iter()
-        .find(|l| l.id == id)
-        .copied()
-        .ok_or_else(|| Error::refused("plan.no_link", &[]))?;
+    let old = plan.link(id)?;
     if !(-MAX_DAYS..=MAX_DAYS).contains(&lag) {
         return Err(invalid("field.link.lag", "validation.number"));
     }
@@ -979,12 +983,7 @@ pub fn update_link(
 pub fn remove_link(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
     ensure_schedulable(conn)?;
     let plan = load(conn)?;
-    let old = plan
-        .links
-        .iter()
-        .find(|l| l.id == id)
-        .copied()
-        .ok_or_else(|| Error::refused("plan.no_link", &[]))?;
+    let old = plan.link(id)?;
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM dependency WHERE id = ?1", [id])?;
     let shown = format!(
