@@ -85,18 +85,7 @@ pub fn write_example(path: &Path) -> Result<Project> {
     publish_plan(conn)?;
     write_control(conn)?;
     let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
-    let round = &panel.rounds[0];
-    signoff::sign(
-        conn,
-        DEMO_ACTOR,
-        &Sign {
-            round_id: round.id,
-            revision: round.revision,
-            person_id: head,
-            decision: Decision::Approve,
-            comment: "目标明确，同意立项。".into(),
-        },
-    )?;
+    sign_round(conn, &panel.rounds[0], 1, "目标明确，同意立项。")?;
     Ok(project)
 }
 
@@ -511,7 +500,7 @@ fn write_plan(conn: &mut Connection) -> Result<()> {
 /// dependency it now breaks; a second request waits for signatures.
 fn publish_plan(conn: &mut Connection) -> Result<()> {
     let panel = plan::publish(conn, DEMO_ACTOR)?;
-    sign_round(conn, &panel.rounds[0], usize::MAX)?;
+    sign_round(conn, &panel.rounds[0], usize::MAX, "")?;
     let current = plan::load(conn)?;
     let task = |name: &str| current.tasks.iter().find(|t| t.name == name).map(|t| t.id);
     let (Some(rollout), Some(sales)) = (task("渠道铺货执行"), task("渠道与上市")) else {
@@ -535,7 +524,7 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
         },
     )?;
     let panel = changes::submit(conn, DEMO_ACTOR, slip.id)?;
-    sign_round(conn, &panel.rounds[0], usize::MAX)?;
+    sign_round(conn, &panel.rounds[0], usize::MAX, "")?;
     let finance = changes::save(
         conn,
         DEMO_ACTOR,
@@ -559,12 +548,17 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
         },
     )?;
     let panel = changes::submit(conn, DEMO_ACTOR, finance.id)?;
-    sign_round(conn, &panel.rounds[0], 1)?;
+    sign_round(conn, &panel.rounds[0], 1, "")?;
     Ok(())
 }
 
-/// Approves the first `n` signatures of a round.
-fn sign_round(conn: &mut Connection, round: &signoff::Round, n: usize) -> Result<()> {
+/// Approves the first `n` signatures of a round, each with `comment`.
+fn sign_round(
+    conn: &mut Connection,
+    round: &signoff::Round,
+    n: usize,
+    comment: &str,
+) -> Result<()> {
     for s in round.signers.iter().take(n) {
         signoff::sign(
             conn,
@@ -574,7 +568,7 @@ fn sign_round(conn: &mut Connection, round: &signoff::Round, n: usize) -> Result
                 revision: round.revision,
                 person_id: s.person.id,
                 decision: Decision::Approve,
-                comment: String::new(),
+                comment: comment.into(),
             },
         )?;
     }
