@@ -7,3 +7,4 @@ mod cli;
 mod crash;
 mod e2e;
 mod files;
+mod meetings;

@@ -12,6 +12,8 @@ pub mod demo;
 pub mod error;
 pub mod fingerprint;
 pub mod i18n;
+pub mod ics;
+pub mod meetings;
 pub mod org;
 pub mod people;
 pub mod plan;

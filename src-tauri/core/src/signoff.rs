@@ -104,6 +104,12 @@ pub fn rule(kind: &str) -> Result<Rule> {
         }),
         // The head of every collaborating department signs a change request; the last approval
         // applies its edits to the plan in the same transaction.
+        // Every attendee confirms the minutes or asks for a correction; confirmed minutes are locked.
+        "minutes" => Ok(Rule {
+            mode: Mode::All,
+            who_key: "signoff.who.minutes",
+            after_approval: "signed",
+        }),
         "change_request" => Ok(Rule {
             mode: Mode::All,
             who_key: "signoff.who.change_request",
@@ -129,6 +135,7 @@ pub fn content(conn: &Connection, kind: &str, id: i64) -> Result<Value> {
         }
         ("plan", 1) => crate::plan::content(conn),
         ("change_request", id) => crate::changes::content(conn, id),
+        ("minutes", id) => crate::meetings::content(conn, id),
         _ => Err(unknown_kind(kind)),
     }
 }
@@ -336,6 +343,9 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
         }
         "plan" => crate::plan::countersigners(conn).unwrap_or_default(),
         "change_request" => crate::changes::signers(conn).unwrap_or_default(),
+        "minutes" => crate::meetings::meeting(conn, id)
+            .map(|m| m.attendees)
+            .unwrap_or_default(),
         _ => Vec::new(),
     };
     Ok(Panel {
@@ -400,6 +410,9 @@ fn start_round(
     }
     if kind == "change_request" {
         crate::changes::check_signers(conn, signers)?;
+    }
+    if kind == "minutes" {
+        crate::meetings::check_signers(conn, id, signers)?;
     }
     let content = content(conn, kind, id)?;
     let fp = fingerprint::of_document(kind, id, &content);

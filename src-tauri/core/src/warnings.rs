@@ -5,7 +5,7 @@ use crate::control::{self, Issue};
 use crate::error::Result;
 use crate::i18n::{self, Lang};
 use crate::plan::{self, Plan};
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -26,6 +26,8 @@ pub struct Settings {
     pub issue_meeting_hours: i64,
     /// …and a solution within this many, else escalation.
     pub issue_solution_hours: i64,
+    /// Minutes not confirmed this many working days after they were sent.
+    pub minutes_confirm_working_days: i64,
     /// Show one summary notification when the project opens.
     pub notify_on_open: bool,
 }
@@ -39,6 +41,7 @@ impl Default for Settings {
             delay_report_working_days: 2,
             issue_meeting_hours: 24,
             issue_solution_hours: 48,
+            minutes_confirm_working_days: 1,
             notify_on_open: true,
         }
     }
@@ -145,6 +148,11 @@ pub struct Snapshot {
     /// Change requests waiting for signatures: (id, title, signatures missing).
     pub waiting_changes: Vec<(i64, String, i64)>,
     pub high_risks: Vec<(i64, String)>,
+    /// Meetings with the state of their minutes' round (open or not).
+    pub meetings: Vec<(crate::meetings::Meeting, bool)>,
+    pub actions: Vec<crate::meetings::ActionItem>,
+    /// Who has not sent the weekly report, by week (Monday) — computed for the week asked.
+    pub missing_reports: Vec<(NaiveDate, Vec<i64>)>,
 }
 
 pub fn snapshot(conn: &Connection) -> Result<Snapshot> {
@@ -175,18 +183,46 @@ pub fn snapshot(conn: &Connection) -> Result<Snapshot> {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
     }
+    let (mut meetings, mut actions) = (Vec::new(), Vec::new());
+    if has_meetings(conn)? {
+        for m in crate::meetings::meetings(conn)? {
+            let open =
+                crate::signoff::state(conn, "minutes", m.id)? == crate::signoff::State::InSignoff;
+            meetings.push((m, open));
+        }
+        actions = crate::meetings::actions(conn)?;
+    }
     Ok(Snapshot {
         plan,
         owners,
         issues,
         waiting_changes,
         high_risks,
+        meetings,
+        actions,
+        missing_reports: Vec::new(),
     })
+}
+
+fn has_meetings(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meeting'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// The warnings of the project at `now`.
 pub fn for_project(conn: &Connection, now: NaiveDateTime) -> Result<Vec<Warning>> {
-    Ok(evaluate(&snapshot(conn)?, now, &settings(conn)?))
+    let mut snap = snapshot(conn)?;
+    if has_meetings(conn)? && now.date().weekday().number_from_monday() >= 5 {
+        let week = crate::meetings::week_of(now.date());
+        snap.missing_reports = vec![(week, crate::meetings::missing_reports(conn, now.date())?)];
+    }
+    Ok(evaluate(&snap, now, &settings(conn)?))
 }
 
 /// The moment a task's deadline passes: the end of its last day (buffer included).
@@ -369,6 +405,93 @@ pub fn evaluate(snap: &Snapshot, now: NaiveDateTime, s: &Settings) -> Vec<Warnin
             title.clone(),
             &[("title", title), ("missing", &missing.to_string())],
         );
+    }
+    for (m, open) in &snap.meetings {
+        let label = m.title.clone();
+        let object = format!("minutes:{}", m.id);
+        let start = control::parse_time(&m.starts_at);
+        // The notice: at least one working day ahead.
+        if let Some(start) = start {
+            let late = match m.notice_sent_at.as_deref().and_then(control::parse_time) {
+                Some(sent) => sent < start && crate::meetings::notice_late(&plan.calendar, m, sent),
+                None => now < start && crate::meetings::notice_late(&plan.calendar, m, now),
+            };
+            if late && now < start {
+                warn(
+                    "notice_late",
+                    "warning",
+                    object.clone(),
+                    label.clone(),
+                    &[
+                        ("meeting", &label),
+                        ("at", &m.starts_at.replace('T', " ")[..16]),
+                    ],
+                );
+            }
+        }
+        if let (true, Some(sent)) = (
+            *open,
+            m.minutes_sent_at.as_deref().and_then(control::parse_time),
+        ) {
+            let due = plan
+                .calendar
+                .add_working_days(sent.date(), s.minutes_confirm_working_days)
+                .and_time(sent.time());
+            if now >= due {
+                warn(
+                    "minutes_unconfirmed",
+                    "warning",
+                    object.clone(),
+                    label.clone(),
+                    &[("meeting", &label)],
+                );
+            }
+        }
+    }
+    for a in snap.actions.iter().filter(|a| a.status != "done") {
+        let Some(due) = a.due.as_deref().and_then(crate::registration::parse_date) else {
+            continue;
+        };
+        let end = deadline(due);
+        let label = a.description.chars().take(40).collect::<String>();
+        let owner = a
+            .person_id
+            .and_then(|o| snap.owners.get(&o).cloned())
+            .unwrap_or_default();
+        let params = [
+            ("item", label.as_str()),
+            ("due", &due.to_string()),
+            ("owner", &owner),
+        ];
+        if now >= end {
+            warn(
+                "action_overdue",
+                "critical",
+                format!("action:{}", a.id),
+                label.clone(),
+                &params,
+            );
+        } else if end - now <= Duration::hours(s.due_soon_hours) {
+            warn(
+                "action_due_soon",
+                "warning",
+                format!("action:{}", a.id),
+                label.clone(),
+                &params,
+            );
+        }
+    }
+    for (week, people) in &snap.missing_reports {
+        for p in people {
+            let name = snap.owners.get(p).cloned().unwrap_or_default();
+            warn(
+                "report_missing",
+                "info",
+                format!("person:{p}"),
+                name.clone(),
+                &[("person", &name), ("week", &week.to_string())],
+            );
+        }
     }
     for (id, description) in &snap.high_risks {
         let label = description.chars().take(40).collect::<String>();

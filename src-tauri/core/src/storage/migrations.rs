@@ -283,6 +283,126 @@ pub const MIGRATIONS: &[&str] = &[
         ON change_request
         WHEN (SELECT state FROM document_state WHERE kind = 'change_request' AND doc_id = OLD.id) <> 'draft'
         BEGIN SELECT RAISE(ABORT, 'liaison:locked:change_request'); END;",
+    // 6: meetings. The notice (time, form, place, attendees, agenda, background files kept in the
+    // file), the minutes (topics and action items; signed as ('minutes', meeting id) by the
+    // attendees, then locked), the follow-up log of action items, weekly progress reports and the log
+    // of communications outside meetings.
+    "CREATE TABLE meeting (
+        id             INTEGER PRIMARY KEY,
+        title          TEXT NOT NULL,
+        starts_at      TEXT NOT NULL,
+        duration       INTEGER NOT NULL DEFAULT 30 CHECK (duration BETWEEN 1 AND 1440),
+        form           TEXT NOT NULL DEFAULT 'online' CHECK (form IN ('online', 'onsite')),
+        place          TEXT NOT NULL DEFAULT '',
+        kind           TEXT NOT NULL DEFAULT 'regular' CHECK (kind IN ('regular', 'kickoff')),
+        comm_plan_id   INTEGER REFERENCES comm_plan (id),
+        agenda         TEXT NOT NULL DEFAULT '[]',
+        recorder_id    INTEGER REFERENCES person (id),
+        notice_sent_at TEXT,
+        minutes_sent_at TEXT,
+        resources      TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE meeting_attendee (
+        meeting_id INTEGER NOT NULL REFERENCES meeting (id),
+        person_id  INTEGER NOT NULL REFERENCES person (id),
+        PRIMARY KEY (meeting_id, person_id)
+    ) STRICT;
+    CREATE TABLE attachment (
+        id         INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meeting (id),
+        name       TEXT NOT NULL,
+        data       BLOB NOT NULL,
+        added_at   TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE topic (
+        id         INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meeting (id),
+        position   INTEGER NOT NULL,
+        title      TEXT NOT NULL DEFAULT '',
+        discussion TEXT NOT NULL DEFAULT '',
+        result     TEXT NOT NULL DEFAULT '',
+        disputes   TEXT NOT NULL DEFAULT '',
+        settlement TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE comm_log (
+        id           INTEGER PRIMARY KEY,
+        day          TEXT NOT NULL,
+        participants TEXT NOT NULL DEFAULT '[]',
+        topic        TEXT NOT NULL,
+        summary      TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE action_item (
+        id          INTEGER PRIMARY KEY,
+        meeting_id  INTEGER REFERENCES meeting (id),
+        comm_log_id INTEGER REFERENCES comm_log (id),
+        person_id   INTEGER REFERENCES person (id),
+        department  TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL,
+        standard    TEXT NOT NULL DEFAULT '',
+        deadline    TEXT,
+        due         TEXT,
+        status      TEXT NOT NULL DEFAULT 'not_started'
+                    CHECK (status IN ('not_started', 'in_progress', 'done', 'needs_support')),
+        urgent      INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+        task_id     INTEGER REFERENCES task (id),
+        created_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX action_item_meeting ON action_item (meeting_id);
+    CREATE TABLE follow_up (
+        id         INTEGER PRIMARY KEY,
+        action_id  INTEGER NOT NULL REFERENCES action_item (id),
+        at         TEXT NOT NULL,
+        progress   TEXT NOT NULL DEFAULT '',
+        problem    TEXT NOT NULL DEFAULT '',
+        adjustment TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE weekly_report (
+        id         INTEGER PRIMARY KEY,
+        person_id  INTEGER NOT NULL REFERENCES person (id),
+        week       TEXT NOT NULL,
+        task_id    INTEGER NOT NULL REFERENCES task (id),
+        percent    INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+        problems   TEXT NOT NULL DEFAULT '',
+        resources  TEXT NOT NULL DEFAULT '',
+        sent_at    TEXT NOT NULL,
+        UNIQUE (person_id, week, task_id)
+    ) STRICT;
+    CREATE TRIGGER topic_locked_insert BEFORE INSERT ON topic
+        WHEN coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = NEW.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER topic_locked_update BEFORE UPDATE ON topic
+        WHEN coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = OLD.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER topic_locked_delete BEFORE DELETE ON topic
+        WHEN coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = OLD.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER action_locked_insert BEFORE INSERT ON action_item
+        WHEN NEW.meeting_id IS NOT NULL
+         AND coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = NEW.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER action_locked_update
+        BEFORE UPDATE OF meeting_id, person_id, department, description, standard, deadline ON action_item
+        WHEN OLD.meeting_id IS NOT NULL
+         AND coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = OLD.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER action_locked_delete BEFORE DELETE ON action_item
+        WHEN OLD.meeting_id IS NOT NULL
+         AND coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = OLD.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER meeting_locked_update
+        BEFORE UPDATE OF title, starts_at, duration, form, place, kind, agenda, recorder_id, resources ON meeting
+        WHEN coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = OLD.id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER attendee_locked_insert BEFORE INSERT ON meeting_attendee
+        WHEN coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = NEW.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER attendee_locked_delete BEFORE DELETE ON meeting_attendee
+        WHEN coalesce((SELECT state FROM document_state WHERE kind = 'minutes' AND doc_id = OLD.meeting_id), 'draft') <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:minutes'); END;
+    CREATE TRIGGER follow_up_no_update BEFORE UPDATE ON follow_up
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:follow_up'); END;
+    CREATE TRIGGER follow_up_no_delete BEFORE DELETE ON follow_up
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:follow_up'); END;",
 ];
 
 /// The schema version this build writes and reads.
@@ -309,6 +429,16 @@ const TABLES: &[&[&str]] = &[
         "dependency",
     ],
     &["risk", "issue", "change_request"],
+    &[
+        "meeting",
+        "meeting_attendee",
+        "attachment",
+        "topic",
+        "comm_log",
+        "action_item",
+        "follow_up",
+        "weekly_report",
+    ],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).

@@ -38,6 +38,9 @@ fn snap(tasks: Vec<Task>, links: Vec<Link>, cal: Calendar) -> Snapshot {
         issues: Vec::new(),
         waiting_changes: Vec::new(),
         high_risks: Vec::new(),
+        meetings: Vec::new(),
+        actions: Vec::new(),
+        missing_reports: Vec::new(),
     }
 }
 
@@ -208,4 +211,34 @@ fn the_numbers_are_the_projects_own() {
     assert!(!evaluate(&s, now, &tight)
         .iter()
         .any(|w| w.rule == "task_due_soon"));
+}
+
+#[test]
+fn unconfirmed_minutes_and_action_items_at_their_boundaries() {
+    let mut s = snap(vec![], vec![], Calendar::default());
+    let m = crate::meetings::Meeting {
+        id: 3,
+        title: "周例会".into(),
+        starts_at: "2023-10-09T10:00:00".into(),
+        notice_sent_at: Some("2023-10-05T09:00:00".into()),
+        minutes_sent_at: Some("2023-10-13T16:00:00".into()),
+        ..Default::default()
+    };
+    s.meetings = vec![(m, true)];
+    // Sent Friday 16:00: one working day later is Monday 16:00, not Saturday.
+    assert!(rules(&s, "2023-10-16T15:59:59").is_empty());
+    assert_eq!(rules(&s, "2023-10-16T16:00:00"), ["minutes_unconfirmed"]);
+    s.meetings[0].1 = false;
+    assert!(
+        rules(&s, "2023-10-20T16:00:00").is_empty(),
+        "confirmed minutes raise nothing"
+    );
+    s.actions = vec![crate::meetings::ActionItem {
+        id: 9,
+        description: "落实物流车辆".into(),
+        due: Some("2023-10-27".into()),
+        ..Default::default()
+    }];
+    assert_eq!(rules(&s, "2023-10-26T00:00:00"), ["action_due_soon"]);
+    assert_eq!(rules(&s, "2023-10-28T00:00:00"), ["action_overdue"]);
 }

@@ -1,0 +1,126 @@
+//! A meeting as an iCalendar file (RFC 5545): one VEVENT with its attendees, times in UTC, text
+//! escaped and lines folded at 75 octets without splitting a character.
+
+use crate::control::parse_time;
+use crate::error::Result;
+use crate::meetings;
+use chrono::{Duration, Local, NaiveDateTime, TimeZone, Utc};
+use rusqlite::Connection;
+
+fn utc(t: NaiveDateTime) -> String {
+    let at = Local
+        .from_local_datetime(&t)
+        .earliest()
+        .map(|l| l.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&t));
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// TEXT values: backslash, semicolon, comma and line breaks escaped.
+fn text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
+/// A parameter value: quoted, without the characters a quoted value may not hold.
+fn param(s: &str) -> String {
+    format!("\"{}\"", s.replace(['"', '\r', '\n'], ""))
+}
+
+/// Folds one content line at 75 octets (continuation lines start with a space).
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if width + n > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += n;
+    }
+    out.push_str("\r\n");
+}
+
+/// The meeting `id` as an .ics file.
+pub fn meeting(conn: &Connection, id: i64) -> Result<String> {
+    let m = meetings::meeting(conn, id)?;
+    let start = parse_time(&m.starts_at).unwrap_or_default();
+    let end = start + Duration::minutes(m.duration);
+    let people = crate::people::list(conn)?;
+    let project = crate::registration::name(conn)?;
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        format!(
+            "PRODID:-//Liaison//Liaison {}//ZH",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:REQUEST".into(),
+        "BEGIN:VEVENT".into(),
+        format!(
+            "UID:liaison-meeting-{id}-{}@liaison.app",
+            start.format("%Y%m%d%H%M")
+        ),
+        format!("DTSTAMP:{}", utc(crate::control::now())),
+        format!("DTSTART:{}", utc(start)),
+        format!("DTEND:{}", utc(end)),
+        format!("SUMMARY:{}", text(&m.title)),
+    ];
+    if !m.place.is_empty() {
+        lines.push(format!("LOCATION:{}", text(&m.place)));
+    }
+    let mut description = vec![project];
+    description.extend(
+        m.agenda
+            .iter()
+            .enumerate()
+            .map(|(i, a)| format!("{}. {a}", i + 1)),
+    );
+    lines.push(format!("DESCRIPTION:{}", text(&description.join("\n"))));
+    for p in m
+        .attendees
+        .iter()
+        .filter_map(|a| people.iter().find(|p| p.id == *a))
+    {
+        let address = if p.contact.contains('@') && !p.contact.contains(char::is_whitespace) {
+            format!("mailto:{}", p.contact)
+        } else {
+            format!("urn:liaison:person:{}", p.id)
+        };
+        lines.push(format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:{address}",
+            param(&p.name)
+        ));
+    }
+    lines.extend(["END:VEVENT".to_string(), "END:VCALENDAR".into()]);
+    let mut out = String::new();
+    for l in &lines {
+        fold(l, &mut out);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_chinese_lines_fold_between_characters() {
+        let mut out = String::new();
+        fold(&format!("SUMMARY:{}", "跨部门协作".repeat(10)), &mut out);
+        for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets", line.len());
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(
+            unfolded.trim_end(),
+            format!("SUMMARY:{}", "跨部门协作".repeat(10))
+        );
+        assert_eq!(text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+}
