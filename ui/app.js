@@ -12,11 +12,12 @@ import './components/history-drawer.js';
 import './components/org-view.js';
 import './components/plan-view.js';
 import './components/tracking-view.js';
+import './components/meetings-view.js';
 
 const STAGES = ['registration', 'organization', 'plan', 'meetings', 'tracking', 'acceptance', 'retrospective', 'archive'];
 
 /** The stages that have their own screen (the others show what is coming). */
-const VIEWS = { organization: 'liaison-org', plan: 'liaison-plan', tracking: 'liaison-tracking' };
+const VIEWS = { organization: 'liaison-org', plan: 'liaison-plan', meetings: 'liaison-meetings', tracking: 'liaison-tracking' };
 
 const app = {
   project: null,

@@ -4,6 +4,7 @@
 
 mod commands;
 mod control_commands;
+mod meeting_commands;
 mod menu;
 mod org_commands;
 mod state;
@@ -98,6 +99,27 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             control_commands::issue_escalate,
             control_commands::change_save,
             control_commands::change_submit,
+            meeting_commands::meetings_view,
+            meeting_commands::meeting_detail,
+            meeting_commands::meeting_save,
+            meeting_commands::meeting_from_plan,
+            meeting_commands::meeting_notice,
+            meeting_commands::topic_save,
+            meeting_commands::topic_remove,
+            meeting_commands::action_save,
+            meeting_commands::action_remove,
+            meeting_commands::minutes_send,
+            meeting_commands::ledger,
+            meeting_commands::follow_ups,
+            meeting_commands::follow_up_add,
+            meeting_commands::action_to_task,
+            meeting_commands::reports_view,
+            meeting_commands::report_submit,
+            meeting_commands::comm_log_list,
+            meeting_commands::comm_log_save,
+            meeting_commands::meeting_export_ics,
+            meeting_commands::attachment_add,
+            meeting_commands::attachment_save,
             commands::ui_ready,
             commands::quit_app,
         ])

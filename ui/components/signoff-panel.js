@@ -68,9 +68,11 @@ export class SignoffPanel extends HTMLElement {
       const act = (decision) => this.#do('sign', {
         sign: { roundId: round.id, revision: round.revision, personId: s.person.id, decision, comment: comment.value },
       });
+      // Minutes are confirmed or corrected; other documents approved or rejected.
+      const [yes, no] = this.kind === 'minutes' ? ['confirm', 'request_correction'] : ['approve', 'reject'];
       status = h('div', { class: 'sig-act' }, comment,
-        h('button', { type: 'button', class: 'primary small', dataset: { sign: 'approve', person: String(s.person.id) }, onclick: () => act('approve') }, t('decision.approve')),
-        h('button', { type: 'button', class: 'danger small', dataset: { sign: 'reject', person: String(s.person.id) }, onclick: () => act('reject') }, t('decision.reject')));
+        h('button', { type: 'button', class: 'primary small', dataset: { sign: yes, person: String(s.person.id) }, onclick: () => act(yes) }, t(`decision.${yes}`)),
+        h('button', { type: 'button', class: 'danger small', dataset: { sign: no, person: String(s.person.id) }, onclick: () => act(no) }, t(`decision.${no}`)));
     }
     return h('tr', { class: sig ? 'signed' : (s.turn ? 'turn' : '') },
       h('td', { class: 'num' }, String(i + 1)),

@@ -1,5 +1,6 @@
-//! The plan's backend figures on the `--large` project (10,000 tasks): reading and computing the
-//! plan, and filtering and sorting the task list. `cargo bench -p liaison-core --bench plan`.
+//! The backend figures on the `--large` project (10,000 tasks, 1,000 meetings, 5,000 action items):
+//! reading and computing the plan, filtering and sorting the task list, and the follow-up ledger.
+//! `cargo bench -p liaison-core --bench plan`.
 //! The filter budget is one frame (16 ms); the figures are printed, not asserted.
 
 use liaison_core::plan::{self, view};
@@ -111,6 +112,33 @@ fn main() {
         ms(median(50, || {
             prepared.view(&queries[1].1, today);
         }))
+    );
+    let now = chrono::NaiveDate::from_ymd_opt(2024, 6, 3)
+        .expect("date")
+        .and_hms_opt(9, 0, 0)
+        .expect("time");
+    let mut shown = 0;
+    let all = median(10, || {
+        shown = liaison_core::meetings::ledger(conn, &Default::default(), now)
+            .expect("ledger")
+            .len();
+    });
+    println!(
+        "follow-up ledger, all {shown} action items of 1,000 meetings: median of 10 {}",
+        ms(all)
+    );
+    let q = liaison_core::meetings::LedgerQuery {
+        status: Some("needs_support".into()),
+        ..Default::default()
+    };
+    let filtered = median(10, || {
+        shown = liaison_core::meetings::ledger(conn, &q, now)
+            .expect("ledger")
+            .len();
+    });
+    println!(
+        "follow-up ledger filtered by status ({shown} rows): median of 10 {}",
+        ms(filtered)
     );
     println!(
         "whole Plan screen (plan::view::build, read + compute + filter): median of 10 {}",

@@ -5,6 +5,7 @@ use crate::changes::{self, ChangeRequest};
 use crate::comms::{self, CommItem, Recurrence};
 use crate::control;
 use crate::error::Result;
+use crate::meetings;
 use crate::org;
 use crate::people::{self, Person};
 use crate::plan::{self, schedule::LinkKind, NewTask};
@@ -84,6 +85,7 @@ pub fn write_example(path: &Path) -> Result<Project> {
     write_plan(conn)?;
     publish_plan(conn)?;
     write_control(conn)?;
+    write_meetings(conn)?;
     let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
     sign_round(conn, &panel.rounds[0], 1, "目标明确，同意立项。")?;
     Ok(project)
@@ -118,7 +120,49 @@ pub fn write_large_sized(path: &Path, tasks: usize) -> Result<Project> {
     }
     org::import_from_registration(project.conn_mut(), DEMO_ACTOR)?;
     write_large_plan(project.conn_mut(), start, tasks)?;
+    write_large_meetings(project.conn_mut(), start, LARGE_MEETINGS, 5)?;
     Ok(project)
+}
+
+/// How many meetings the large project has (each with five action items).
+pub const LARGE_MEETINGS: usize = 1_000;
+
+/// `n` weekly meetings with `per` action items each, in one transaction (the benchmark's ledger).
+fn write_large_meetings(
+    conn: &mut Connection,
+    start: chrono::NaiveDate,
+    n: usize,
+    per: usize,
+) -> Result<()> {
+    let everyone: Vec<(i64, String)> = people::list(conn)?
+        .into_iter()
+        .map(|p| (p.id, p.department))
+        .collect();
+    let statuses = meetings::ACTION_STATUSES;
+    let tx = conn.transaction()?;
+    for i in 0..n {
+        let day = start + chrono::Days::new((i * 2) as u64);
+        tx.execute(
+            "INSERT INTO meeting (title, starts_at, duration, agenda) VALUES (?1, ?2, 30, '[\"进度同步\"]')",
+            params![format!("第{}次协调会：渠道批次{}", i + 1, i / 5 + 1), format!("{day}T10:00:00")],
+        )?;
+        let m = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO document_state (kind, doc_id, state) VALUES ('minutes', ?1, 'draft')",
+            [m],
+        )?;
+        for j in 0..per {
+            let (person, dept) = &everyone[(i + j) % everyone.len()];
+            let due = day + chrono::Days::new((3 + j * 2) as u64);
+            tx.execute(
+                "INSERT INTO action_item (meeting_id, person_id, department, description, standard, deadline, due, status, urgent, created_at)
+                 VALUES (?1, ?2, ?3, ?4, '书面确认', ?5, ?5, ?6, ?7, ?8)",
+                params![m, person, dept, format!("行动项{}-{}：落实第{}城市的铺货与培训", i + 1, j + 1, j + 1), due.to_string(), statuses[(i + j) % statuses.len()], (i + j) % 7 == 0, format!("{day}T11:00:00")],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// How many tasks the large project has (the figure the plan's benchmarks are set for).
@@ -549,6 +593,217 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
     )?;
     let panel = changes::submit(conn, DEMO_ACTOR, finance.id)?;
     sign_round(conn, &panel.rounds[0], 1, "")?;
+    Ok(())
+}
+
+/// The kick-off with confirmed minutes and three action items (one followed up with a moved
+/// deadline), and a weekly sync whose minutes wait for confirmation.
+fn write_meetings(conn: &mut Connection) -> Result<()> {
+    let everyone = people::list(conn)?;
+    let id = |n: &str| {
+        everyone
+            .iter()
+            .find(|p| p.name == n)
+            .map(|p| p.id)
+            .expect("demo person")
+    };
+    let heads: Vec<i64> = ["张伟", "李娜", "王强", "陈静", "刘洋"]
+        .iter()
+        .map(|n| id(n))
+        .collect();
+    let kickoff = meetings::save_meeting(
+        conn,
+        DEMO_ACTOR,
+        &meetings::Meeting {
+            title: "新品上市项目启动会".into(),
+            starts_at: "2023-10-09T10:00:00".into(),
+            duration: 60,
+            form: "onsite".into(),
+            place: "总部 3 楼会议室 A".into(),
+            kind: "kickoff".into(),
+            agenda: vec![
+                "项目目标与里程碑".into(),
+                "各部门职责分工".into(),
+                "沟通机制".into(),
+            ],
+            recorder_id: Some(id("张伟")),
+            attendees: heads.clone(),
+            ..Default::default()
+        },
+    )?;
+    meetings::send_notice(
+        conn,
+        DEMO_ACTOR,
+        kickoff.id,
+        control::parse_time("2023-10-07T09:00:00").expect("time"),
+    )?;
+    for (title, discussion, result) in [
+        (
+            "项目目标与里程碑",
+            "首月销量 1 万件的拆解；铺货覆盖 30 个核心城市",
+            "目标确认，按登记表里程碑执行",
+        ),
+        (
+            "各部门职责分工",
+            "销售部主导培训与铺货，产品部提供技术参数",
+            "按职责分工表执行，接口人本周确认",
+        ),
+    ] {
+        meetings::save_topic(
+            conn,
+            DEMO_ACTOR,
+            &meetings::Topic {
+                meeting_id: kickoff.id,
+                title: title.into(),
+                discussion: discussion.into(),
+                result: result.into(),
+                ..Default::default()
+            },
+        )?;
+    }
+    let mut items = Vec::new();
+    for (who, what, standard, day, urgent) in [
+        (
+            "李娜",
+            "提供新品技术参数表",
+            "参数经研发部确认",
+            "2023-10-13",
+            true,
+        ),
+        (
+            "刘洋",
+            "确认 30 个核心城市的渠道名单",
+            "名单经销售部负责人签字",
+            "2023-10-20",
+            false,
+        ),
+        (
+            "陈静",
+            "提交发布会方案初稿",
+            "含预算与媒体名单",
+            "2023-10-27",
+            false,
+        ),
+    ] {
+        items.push(meetings::save_action(
+            conn,
+            DEMO_ACTOR,
+            &meetings::ActionItem {
+                meeting_id: Some(kickoff.id),
+                person_id: Some(id(who)),
+                description: what.into(),
+                standard: standard.into(),
+                deadline: Some(day.into()),
+                urgent,
+                ..Default::default()
+            },
+        )?);
+    }
+    let panel = meetings::send_minutes(
+        conn,
+        DEMO_ACTOR,
+        kickoff.id,
+        control::parse_time("2023-10-10T17:00:00").expect("time"),
+    )?;
+    let round = panel.rounds[0].clone();
+    for s in &round.signers {
+        signoff::sign(
+            conn,
+            DEMO_ACTOR,
+            &Sign {
+                round_id: round.id,
+                revision: round.revision,
+                person_id: s.person.id,
+                decision: Decision::Confirm,
+                comment: String::new(),
+            },
+        )?;
+    }
+    meetings::follow_up(
+        conn,
+        DEMO_ACTOR,
+        &meetings::FollowUp {
+            action_id: items[0].id,
+            at: "2023-10-12T18:00:00".into(),
+            progress: "参数表已完成 80%".into(),
+            problem: "电池参数待研发部复核".into(),
+            adjustment: "期限顺延至 10-16：等待研发部复核".into(),
+            ..Default::default()
+        },
+        &meetings::Adjust {
+            status: Some("in_progress".into()),
+            due: Some("2023-10-16".into()),
+            ..Default::default()
+        },
+    )?;
+    let sync = meetings::save_meeting(
+        conn,
+        DEMO_ACTOR,
+        &meetings::Meeting {
+            title: "周例会（第 3 周）".into(),
+            starts_at: "2023-10-23T10:00:00".into(),
+            duration: 30,
+            place: "线上腾讯会议".into(),
+            agenda: vec!["培训材料进度".into(), "铺货资金".into()],
+            recorder_id: Some(id("张伟")),
+            attendees: vec![id("张伟"), id("周杰"), id("孙丽"), id("何芳")],
+            ..Default::default()
+        },
+    )?;
+    meetings::save_topic(
+        conn,
+        DEMO_ACTOR,
+        &meetings::Topic {
+            meeting_id: sync.id,
+            title: "铺货资金".into(),
+            discussion: "物流商要求预付".into(),
+            disputes: "预付比例：销售部 30%，财务建议 20%".into(),
+            settlement: "10-26 前由部门负责人商定".into(),
+            ..Default::default()
+        },
+    )?;
+    meetings::save_action(
+        conn,
+        DEMO_ACTOR,
+        &meetings::ActionItem {
+            meeting_id: Some(sync.id),
+            person_id: Some(id("周杰")),
+            description: "提交预付款申请".into(),
+            standard: "财务系统已受理".into(),
+            deadline: Some("2023-10-25".into()),
+            urgent: true,
+            ..Default::default()
+        },
+    )?;
+    let panel = meetings::send_minutes(
+        conn,
+        DEMO_ACTOR,
+        sync.id,
+        control::parse_time("2023-10-23T16:00:00").expect("time"),
+    )?;
+    let round = panel.rounds[0].clone();
+    signoff::sign(
+        conn,
+        DEMO_ACTOR,
+        &Sign {
+            round_id: round.id,
+            revision: round.revision,
+            person_id: id("张伟"),
+            decision: Decision::Confirm,
+            comment: String::new(),
+        },
+    )?;
+    meetings::save_comm(
+        conn,
+        DEMO_ACTOR,
+        &meetings::CommEntry {
+            day: "2023-10-18".into(),
+            participants: vec![id("孙丽"), id("周杰")],
+            topic: "宣传物料图片统一".into(),
+            summary: "以产品部定稿图片包为准，两部门统一替换。".into(),
+            ..Default::default()
+        },
+    )?;
     Ok(())
 }
 

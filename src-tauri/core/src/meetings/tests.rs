@@ -221,6 +221,7 @@ fn the_ledger_filters_and_flags_follow_up_cadence() {
     assert!(urgent.due_soon && urgent.cadence == "daily");
     let q = LedgerQuery {
         overdue: true,
+        meeting: Some(m.id),
         ..Default::default()
     };
     let late = ledger(&conn, &q, at("2023-10-28T09:00:00")).unwrap();
@@ -230,6 +231,7 @@ fn the_ledger_filters_and_flags_follow_up_cadence() {
     );
     let q = LedgerQuery {
         department: "产品部".into(),
+        meeting: Some(m.id),
         ..Default::default()
     };
     assert_eq!(

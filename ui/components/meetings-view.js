@@ -1,0 +1,318 @@
+// <liaison-meetings>: the Meetings stage, the closed loop. Meetings (notice → minutes → every
+// attendee confirms → locked), the follow-up ledger of all action items, weekly progress reports and
+// the log of communications outside meetings.
+
+import { h, mount } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
+import { call, toast } from '../lib/ipc.js';
+import { edit } from '../lib/save.js';
+
+const TABS = ['meetings', 'ledger', 'reports', 'comms'];
+const STATUSES = ['not_started', 'in_progress', 'done', 'needs_support'];
+
+function field(label, control, cls = '') {
+  return h('div', { class: `field ${cls}` }, h('label', {}, label), control);
+}
+
+function short(stamp) {
+  return stamp ? stamp.replace('T', ' ').slice(0, 16) : '';
+}
+
+function today() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export class MeetingsView extends HTMLElement {
+  #tab = 'meetings';
+  #v = null;
+  #selected = null;
+  #detail = null;
+  #ledger = [];
+  #ledgerQuery = { department: '', person: null, status: null, meeting: null, overdue: false, text: '' };
+  /** How many ledger rows are drawn: a page at a time, so thousands of items open without a pause. */
+  #shown = 200;
+  #ledgerTotal = 0;
+  #open = null;
+  #followUps = [];
+  #reports = null;
+  #comms = [];
+
+  preset(detail) { if (TABS.includes(detail.tab)) this.#tab = detail.tab; }
+
+  async load() {
+    this.#v = await call('meetings_view');
+    if (this.#selected === null && this.#v.meetings.length) this.#selected = this.#v.meetings[0].id;
+    await this.#loadTab();
+    this.render();
+  }
+
+  async #loadTab() {
+    if (this.#tab === 'meetings' && this.#selected) this.#detail = await call('meeting_detail', { id: this.#selected }).catch(() => null);
+    if (this.#tab === 'ledger') {
+      const page = await call('ledger', { query: this.#ledgerQuery, limit: this.#shown });
+      this.#ledger = page.rows;
+      this.#ledgerTotal = page.total;
+      if (this.#open) this.#followUps = await call('follow_ups', { actionId: this.#open });
+    }
+    if (this.#tab === 'reports') this.#reports = await call('reports_view', { day: this.#reports?.week ?? null });
+    if (this.#tab === 'comms') this.#comms = await call('comm_log_list');
+  }
+
+  async #do(cmd, args) {
+    const r = await edit(this, cmd, args);
+    if (r !== null) {
+      this.#v = await call('meetings_view');
+      await this.#loadTab();
+      this.render();
+    }
+    return r;
+  }
+
+  render() {
+    if (!this.#v) return;
+    const tabs = h('div', { class: 'tabs', role: 'tablist' }, TABS.map((name) => h('button', {
+      type: 'button', role: 'tab', id: `tab-${name}`, class: name === this.#tab ? 'tab on' : 'tab', 'aria-selected': String(name === this.#tab),
+      onclick: async () => { this.#tab = name; await this.#loadTab(); this.render(); },
+    }, t(`meetings.tab.${name}`))));
+    const body = { meetings: () => this.#meetings(), ledger: () => this.#ledgerTab(), reports: () => this.#reportsTab(), comms: () => this.#commsTab() }[this.#tab]();
+    mount(this,
+      h('div', { class: 'form-head' },
+        h('div', {}, h('h1', {}, t('stage.meetings')), h('p', { class: 'muted' }, t('meetings.hint')))),
+      tabs, h('div', { class: 'tab-body', id: `panel-${this.#tab}` }, body));
+    if (this.#tab === 'meetings' && this.#detail && this.#detail.state !== 'draft') {
+      const panel = h('liaison-signoff', { kind: 'minutes', 'doc-id': String(this.#detail.meeting.id), 'no-start': '' });
+      panel.addEventListener('signoff-changed', () => this.load());
+      this.querySelector('#minutes-signoff')?.append(panel);
+      panel.load();
+    }
+  }
+
+  #people(value, onchange, attrs = {}) {
+    return h('select', { onchange, ...attrs }, h('option', { value: '' }, '—'),
+      this.#v.people.map((p) => h('option', { value: String(p.id), selected: p.id === value }, `${p.name}（${p.department}）`)));
+  }
+
+  // ---- meetings
+
+  #meetings() {
+    const v = this.#v;
+    const title = h('input', { type: 'text', id: 'meeting-new-title', placeholder: t('field.meeting.title') });
+    const when = h('input', { type: 'datetime-local', id: 'meeting-new-at' });
+    const add = async () => {
+      const m = await this.#do('meeting_save', { meeting: { title: title.value, startsAt: when.value, duration: 30, attendees: [], agenda: [] } });
+      if (m) { this.#selected = m.id; await this.load(); }
+    };
+    const fromPlan = h('select', { id: 'meeting-from-plan', onchange: async (e) => {
+      if (!e.target.value) return;
+      const m = await this.#do('meeting_from_plan', { commId: Number(e.target.value) });
+      if (m) { this.#selected = m.id; await this.load(); }
+    } }, h('option', { value: '' }, t('meetings.from_plan')), v.plan.map(([id, text]) => h('option', { value: String(id) }, text)));
+    const list = h('ul', { class: 'meeting-list' }, v.meetings.map((m) => h('li', {
+      class: m.id === this.#selected ? 'on' : '', dataset: { meeting: String(m.id) },
+      onclick: async () => { this.#selected = m.id; await this.#loadTab(); this.render(); },
+    }, h('div', { class: 'm-title' }, m.title), h('div', { class: 'muted' }, short(m.startsAt)),
+    h('span', { class: `state-badge ${m.state}` }, t(`minutes.state.${m.state}`)))));
+    return h('div', { class: 'meetings-split' },
+      h('aside', { class: 'card meeting-side' },
+        h('div', { class: 'add-col' }, title, when, h('button', { type: 'button', class: 'secondary', id: 'meeting-add', onclick: add }, `+ ${t('meetings.add')}`), fromPlan),
+        v.meetings.length ? list : h('p', { class: 'muted' }, t('meetings.none'))),
+      h('div', { class: 'meeting-main' }, this.#detail ? this.#detailView() : null));
+  }
+
+  #detailView() {
+    const d = this.#detail;
+    const m = d.meeting;
+    const locked = d.state !== 'draft';
+    const save = (patch) => this.#do('meeting_save', { meeting: { ...m, ...patch } });
+    const picked = new Set(m.attendees);
+    const notice = h('section', { class: 'card', id: 'notice' },
+      h('div', { class: 'card-head' }, h('h2', {}, t('meetings.notice')),
+        h('div', { class: 'actions' },
+          m.noticeSentAt ? h('span', { class: 'chip' }, t('meetings.notice_sent', { at: short(m.noticeSentAt) })) : null,
+          d.noticeLate && !m.noticeSentAt ? h('span', { class: 'msg warning' }, t('meetings.notice_late')) : null,
+          h('button', { type: 'button', class: 'secondary small', id: 'notice-send', onclick: async () => { const late = await this.#do('meeting_notice', { id: m.id }); if (late === true) toast(t('meetings.notice_late'), 'notice'); } }, t('meetings.send_notice')),
+          h('button', { type: 'button', class: 'secondary small', id: 'ics-export', onclick: async () => { const p = await call('meeting_export_ics', { id: m.id }).catch(() => null); if (p) toast(t('meetings.ics_saved', { path: p })); } }, t('meetings.export_ics')))),
+      h('div', { class: 'grid' },
+        field(t('field.meeting.title'), h('input', { type: 'text', id: 'm-title', value: m.title, disabled: locked, onchange: (e) => save({ title: e.target.value }) })),
+        h('div', { class: 'grid three' },
+          field(t('field.meeting.starts_at'), h('input', { type: 'datetime-local', id: 'm-at', value: m.startsAt.slice(0, 16), disabled: locked, onchange: (e) => save({ startsAt: e.target.value }) })),
+          field(t('field.meeting.duration'), h('input', { type: 'number', min: '1', value: String(m.duration), disabled: locked, onchange: (e) => save({ duration: Number(e.target.value) }) })),
+          field(t('meetings.form'), h('select', { disabled: locked, onchange: (e) => save({ form: e.target.value }) },
+            ['online', 'onsite'].map((f) => h('option', { value: f, selected: f === m.form }, t(`meetings.form.${f}`)))))),
+        field(t('field.meeting.place'), h('input', { type: 'text', value: m.place, disabled: locked, onchange: (e) => save({ place: e.target.value }) })),
+        h('div', { class: 'grid two' },
+          field(t('meetings.recorder'), this.#people(m.recorderId, (e) => save({ recorderId: e.target.value ? Number(e.target.value) : null }), { id: 'm-recorder', disabled: locked })),
+          field(t('meetings.kind'), h('select', { disabled: locked, onchange: (e) => save({ kind: e.target.value }) },
+            ['regular', 'kickoff'].map((k) => h('option', { value: k, selected: k === m.kind }, t(`meetings.kind.${k}`)))))),
+        field(t('meetings.attendees'), h('div', { class: 'check-list', id: 'm-attendees' }, this.#v.people.map((p) => h('label', {},
+          h('input', { type: 'checkbox', checked: picked.has(p.id), disabled: locked, dataset: { person: String(p.id) }, onchange: (e) => save({ attendees: e.target.checked ? [...m.attendees, p.id] : m.attendees.filter((x) => x !== p.id) }) }), ` ${p.name}`))), 'wide'),
+        field(t('field.meeting.agenda'), h('textarea', { rows: 3, id: 'm-agenda', disabled: locked, placeholder: t('meetings.agenda_hint'), onchange: (e) => save({ agenda: e.target.value.split('\n') }) }, m.agenda.join('\n')), 'wide'),
+        field(t('meetings.attachments'), h('div', { class: 'attachments' },
+          d.attachments.map(([id, name, size]) => h('button', { type: 'button', class: 'chip link', onclick: () => call('attachment_save', { id }).catch(() => {}) }, `${name} · ${Math.ceil(size / 1024)} KB`)),
+          h('button', { type: 'button', class: 'secondary small', onclick: () => this.#do('attachment_add', { meetingId: m.id }) }, `+ ${t('meetings.attach')}`)), 'wide')));
+    const minutes = h('section', { class: `card minutes ${locked ? 'locked' : ''}`, id: 'minutes' },
+      h('div', { class: 'card-head' }, h('h2', {}, t('meetings.minutes')),
+        h('div', { class: 'actions' },
+          d.minutesDue ? h('span', { class: 'muted' }, t('meetings.minutes_due', { at: short(d.minutesDue) })) : null,
+          m.minutesSentAt ? h('span', { class: 'chip' }, t('meetings.minutes_sent', { at: short(m.minutesSentAt) })) : null,
+          h('span', { class: `state-badge ${d.state}`, id: 'minutes-state' }, t(`minutes.state.${d.state}`)))),
+      locked && d.state === 'signed' ? h('div', { class: 'note' }, t('meetings.locked')) : null,
+      d.topics.map((tp) => this.#topic(tp, locked)),
+      locked ? null : h('button', { type: 'button', class: 'secondary small', id: 'topic-add', onclick: () => this.#do('topic_save', { topic: { meetingId: m.id, title: '' } }) }, `+ ${t('meetings.add_topic')}`),
+      h('h3', {}, t('meetings.actions')),
+      this.#actionTable(d.actions, { meetingId: m.id }, locked),
+      field(t('field.meeting.resources'), h('textarea', { rows: 2, disabled: locked, onchange: (e) => save({ resources: e.target.value }) }, m.resources)),
+      locked ? null : h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'minutes-send', disabled: !m.attendees.length || !m.recorderId, onclick: () => this.#do('minutes_send', { id: m.id }) }, t('meetings.send_minutes'))),
+      h('div', { id: 'minutes-signoff' }));
+    return [notice, minutes];
+  }
+
+  #topic(tp, locked) {
+    const save = (patch) => this.#do('topic_save', { topic: { ...tp, ...patch } });
+    const area = (key, label) => field(t(label), h('textarea', { rows: 2, disabled: locked, onchange: (e) => save({ [key]: e.target.value }) }, tp[key]));
+    return h('div', { class: 'topic', dataset: { topic: String(tp.id) } },
+      h('div', { class: 'topic-head' },
+        h('input', { type: 'text', class: 'topic-title', value: tp.title, placeholder: t('field.topic.title'), disabled: locked, onchange: (e) => save({ title: e.target.value }) }),
+        locked ? null : h('button', { type: 'button', class: 'icon-button', title: t('common.remove'), onclick: () => this.#do('topic_remove', { id: tp.id }) }, '×')),
+      h('div', { class: 'grid' }, area('discussion', 'field.topic.discussion'), area('result', 'field.topic.result'), area('disputes', 'field.topic.disputes'), area('settlement', 'field.topic.settlement')));
+  }
+
+  /** Action items with an add row; `owner` says what new items belong to (a meeting or a log entry). */
+  #actionTable(items, owner, locked) {
+    const row = (a) => {
+      const save = (patch) => this.#do('action_save', { action: { ...a, ...patch } });
+      return h('tr', { dataset: { action: String(a.id) } },
+        h('td', {}, h('input', { type: 'text', value: a.description, disabled: locked, onchange: (e) => save({ description: e.target.value }) })),
+        h('td', {}, this.#people(a.personId, (e) => save({ personId: e.target.value ? Number(e.target.value) : null, department: '' }), { disabled: locked })),
+        h('td', {}, a.department),
+        h('td', {}, h('input', { type: 'text', value: a.standard, disabled: locked, onchange: (e) => save({ standard: e.target.value }) })),
+        h('td', {}, h('input', { type: 'date', value: a.deadline || '', disabled: locked, onchange: (e) => save({ deadline: e.target.value }) })),
+        h('td', {}, h('input', { type: 'checkbox', checked: a.urgent, disabled: locked, title: t('meetings.urgent'), onchange: (e) => save({ urgent: e.target.checked }) })),
+        h('td', {}, locked ? null : h('button', { type: 'button', class: 'icon-button', title: t('common.remove'), onclick: () => this.#do('action_remove', { id: a.id }) }, '×')));
+    };
+    const desc = h('input', { type: 'text', class: 'action-new-description', placeholder: t('field.action.description') });
+    const person = this.#people(null, null, { class: 'action-new-person' });
+    const standard = h('input', { type: 'text', class: 'action-new-standard', placeholder: t('field.action.standard') });
+    const deadline = h('input', { type: 'date', class: 'action-new-deadline' });
+    const urgent = h('input', { type: 'checkbox', class: 'action-new-urgent', title: t('meetings.urgent') });
+    const add = () => this.#do('action_save', { action: { ...owner, description: desc.value, personId: person.value ? Number(person.value) : null, standard: standard.value, deadline: deadline.value || null, urgent: urgent.checked } });
+    return h('table', { class: 'matrix actions-table' },
+      h('thead', {}, h('tr', {}, ['field.action.description', 'field.action.person', 'field.person.department', 'field.action.standard', 'field.action.deadline', 'meetings.urgent'].map((k) => h('th', {}, t(k))), h('th', {}))),
+      h('tbody', {}, items.map(row),
+        locked ? null : h('tr', { class: 'new-row' }, h('td', {}, desc), h('td', {}, person), h('td', {}), h('td', {}, standard), h('td', {}, deadline), h('td', {}, urgent),
+          h('td', {}, h('button', { type: 'button', class: 'secondary small action-add', onclick: add }, '+')))));
+  }
+
+  // ---- ledger
+
+  #ledgerTab() {
+    const q = this.#ledgerQuery;
+    const set = async (patch) => { Object.assign(q, patch); this.#shown = 200; await this.#loadTab(); this.render(); };
+    const sel = (id, label, options, value, onchange) => h('select', { id, title: label, onchange }, h('option', { value: '' }, label),
+      options.map(([v, text]) => h('option', { value: String(v), selected: String(v) === String(value ?? '') }, text)));
+    const search = h('input', { type: 'search', id: 'ledger-search', value: q.text, placeholder: t('ledger.search') });
+    search.addEventListener('change', () => set({ text: search.value }));
+    const rows = this.#ledger.map((r) => this.#ledgerRow(r));
+    const more = this.#ledgerTotal - this.#ledger.length;
+    return h('section', { class: 'card' },
+      h('p', { class: 'muted' }, t('ledger.hint')),
+      h('div', { class: 'plan-toolbar flat' }, h('div', { class: 'tool-group filters' },
+        search,
+        sel('ledger-department', t('field.person.department'), this.#v.departments.map((d) => [d, d]), q.department, (e) => set({ department: e.target.value })),
+        sel('ledger-person', t('field.action.person'), this.#v.people.map((p) => [p.id, p.name]), q.person, (e) => set({ person: e.target.value ? Number(e.target.value) : null })),
+        sel('ledger-status', t('field.action.status'), STATUSES.map((s) => [s, t(`status.${s}`)]), q.status, (e) => set({ status: e.target.value || null })),
+        sel('ledger-meeting', t('field.meeting.title'), this.#v.meetings.map((m) => [m.id, m.title]), q.meeting, (e) => set({ meeting: e.target.value ? Number(e.target.value) : null })),
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'ledger-overdue', checked: q.overdue, onchange: (e) => set({ overdue: e.target.checked }) }), t('plan.overdue')),
+        h('span', { class: 'muted', id: 'ledger-count' }, t('ledger.count', { n: this.#ledgerTotal })))),
+      h('table', { class: 'matrix ledger', id: 'ledger' },
+        h('thead', {}, h('tr', {}, ['field.action.description', 'field.meeting.title', 'field.action.person', 'field.person.department', 'field.action.deadline', 'field.action.status', 'ledger.cadence', 'ledger.follow_ups'].map((k) => h('th', {}, t(k))))),
+        h('tbody', {}, rows)),
+      more > 0 ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', id: 'ledger-more', onclick: async () => { this.#shown += 200; await this.#loadTab(); this.render(); } }, t('ledger.more', { n: more }))) : null);
+  }
+
+  #ledgerRow(r) {
+    const a = r;
+    const open = this.#open === a.id;
+    const cls = [r.overdue ? 'overdue' : '', r.dueSoon ? 'due-soon' : '', open ? 'open' : ''].join(' ');
+    const tr = h('tr', { class: cls, dataset: { action: String(a.id) }, onclick: async () => { this.#open = open ? null : a.id; await this.#loadTab(); this.render(); } },
+      h('td', {}, a.description, a.taskId ? h('span', { class: 'chip' }, t('ledger.task')) : null),
+      h('td', {}, r.meeting), h('td', {}, r.person), h('td', {}, a.department),
+      h('td', {}, a.due || '', a.due !== a.deadline ? h('div', { class: 'muted' }, t('ledger.agreed', { at: a.deadline || '' })) : null),
+      h('td', {}, h('span', { class: `status-chip ${a.status}` }, t(`status.${a.status}`))),
+      h('td', {}, h('span', { class: r.followUpLate ? 'chip missing' : 'chip' }, t(`ledger.${r.cadence}`))),
+      h('td', { class: 'num' }, String(r.followUps)));
+    if (!open) return tr;
+    const progress = h('input', { type: 'text', id: 'fu-progress', placeholder: t('field.follow.progress') });
+    const problem = h('input', { type: 'text', id: 'fu-problem', placeholder: t('field.follow.problem') });
+    const adjustment = h('input', { type: 'text', id: 'fu-adjustment', placeholder: t('field.follow.adjustment') });
+    const due = h('input', { type: 'date', id: 'fu-due', title: t('ledger.new_due') });
+    const dept = h('select', { id: 'fu-department' }, h('option', { value: '' }, t('ledger.add_department')), this.#v.departments.map((d) => h('option', { value: d }, d)));
+    const status = h('select', { id: 'fu-status' }, STATUSES.map((s) => h('option', { value: s, selected: s === a.status }, t(`status.${s}`))));
+    const add = () => this.#do('follow_up_add', { followUp: { actionId: a.id, progress: progress.value, problem: problem.value, adjustment: adjustment.value }, adjust: { status: status.value, due: due.value || null, addDepartment: dept.value || null } });
+    const detail = h('tr', { class: 'ledger-detail' }, h('td', { colspan: '8' },
+      this.#followUps.length ? h('ul', { class: 'follow-log' }, this.#followUps.map((f) => h('li', {},
+        h('span', { class: 'muted' }, short(f.at)), ' ', f.progress, f.problem ? ` · ${f.problem}` : '', f.adjustment ? h('strong', {}, ` · ${f.adjustment}`) : null))) : h('p', { class: 'muted' }, t('ledger.no_follow_ups')),
+      h('div', { class: 'add-row wrap', onclick: (e) => e.stopPropagation() }, progress, problem, status, due, dept, adjustment,
+        h('button', { type: 'button', class: 'secondary', id: 'fu-add', onclick: add }, t('ledger.follow_up')),
+        a.taskId ? null : h('button', { type: 'button', class: 'link', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task')))));
+    return [tr, detail];
+  }
+
+  // ---- weekly reports
+
+  #reportsTab() {
+    const r = this.#reports;
+    if (!r) return null;
+    const byOwner = new Map();
+    for (const task of r.tasks) {
+      if (!byOwner.has(task[0])) byOwner.set(task[0], []);
+      byOwner.get(task[0]).push(task);
+    }
+    const day = h('input', { type: 'date', id: 'report-week', value: r.week, onchange: async (e) => { this.#reports = await call('reports_view', { day: e.target.value }); this.render(); } });
+    const cards = [...byOwner.entries()].map(([owner, tasks]) => {
+      const person = this.#v.people.find((p) => p.id === owner);
+      const sent = r.reports.filter(([p]) => p === owner);
+      const lines = tasks.map(([, id, label, percent]) => {
+        const mine = sent.find(([, l]) => l.taskId === id)?.[1];
+        return h('tr', { dataset: { task: String(id) } }, h('td', {}, label),
+          h('td', {}, h('input', { type: 'number', min: '0', max: '100', class: 'r-percent', value: String(mine ? mine.percent : percent) })),
+          h('td', {}, h('input', { type: 'text', class: 'r-problems', value: mine?.problems || '' })),
+          h('td', {}, h('input', { type: 'text', class: 'r-resources', value: mine?.resources || '' })));
+      });
+      const table = h('table', { class: 'matrix' }, h('thead', {}, h('tr', {}, h('th', {}, t('field.task.name')), h('th', {}, t('field.task.percent')), h('th', {}, t('field.report.problems')), h('th', {}, t('field.report.resources')))), h('tbody', {}, lines));
+      const submit = () => this.#do('report_submit', { person: owner, week: r.week, lines: [...table.querySelectorAll('tbody tr')].map((tr) => ({
+        taskId: Number(tr.dataset.task), percent: Number(tr.querySelector('.r-percent').value || 0), problems: tr.querySelector('.r-problems').value, resources: tr.querySelector('.r-resources').value,
+      })) });
+      return h('section', { class: `card report ${r.missing.includes(owner) ? 'missing' : 'sent'}` },
+        h('div', { class: 'card-head' }, h('h2', {}, person ? person.name : `#${owner}`),
+          h('span', { class: r.missing.includes(owner) ? 'chip missing' : 'chip' }, r.missing.includes(owner) ? t('reports.missing') : t('reports.sent'))),
+        table, h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary small', onclick: submit }, t('reports.submit'))));
+    });
+    return [h('section', { class: 'card' }, h('p', { class: 'muted' }, t('reports.hint')), h('div', { class: 'add-row' }, h('label', {}, t('reports.week')), day)),
+      cards.length ? cards : h('p', { class: 'muted' }, t('reports.none'))];
+  }
+
+  // ---- communication log
+
+  #commsTab() {
+    const day = h('input', { type: 'date', id: 'comm-day', value: today() });
+    const topic = h('input', { type: 'text', id: 'comm-topic', placeholder: t('field.comm.topic') });
+    const summary = h('textarea', { rows: 2, id: 'comm-summary', placeholder: t('field.comm.summary') });
+    const who = h('select', { id: 'comm-people', multiple: true, size: 4 }, this.#v.people.map((p) => h('option', { value: String(p.id) }, p.name)));
+    const add = () => this.#do('comm_log_save', { entry: { day: day.value, topic: topic.value, summary: summary.value, participants: [...who.selectedOptions].map((o) => Number(o.value)) } });
+    const names = (ids) => ids.map((id) => this.#v.people.find((p) => p.id === id)?.name).filter(Boolean).join('、');
+    return [
+      h('section', { class: 'card' }, h('p', { class: 'muted' }, t('comms.log.hint')),
+        h('div', { class: 'add-row wrap' }, day, topic, who, summary, h('button', { type: 'button', class: 'secondary', id: 'comm-add', onclick: add }, `+ ${t('comms.log.add')}`))),
+      this.#comms.map((c) => h('section', { class: 'card' },
+        h('div', { class: 'issue-head' }, h('strong', {}, c.topic), h('span', { class: 'muted' }, `${c.day} · ${names(c.participants)}`)),
+        h('p', {}, c.summary),
+        h('h3', {}, t('meetings.actions')),
+        this.#actionTable([], { commLogId: c.id }, false))),
+    ];
+  }
+}
+
+customElements.define('liaison-meetings', MeetingsView);
