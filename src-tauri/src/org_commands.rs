@@ -125,6 +125,8 @@ pub struct TaskDetail {
     finish: Option<String>,
     predecessors: Vec<(Link, String)>,
     successors: Vec<(Link, String)>,
+    /// Action items this task was made from: (id, description, meeting).
+    from_actions: Vec<(i64, String, String)>,
 }
 
 #[tauri::command]
@@ -152,6 +154,15 @@ pub fn task_get(state: State<'_, AppState>, id: i64) -> CmdResult<TaskDetail> {
                 .filter(|l| l.predecessor == id)
                 .map(|l| (*l, p.label(l.successor)))
                 .collect(),
+            from_actions: liaison_core::meetings::ledger(
+                c,
+                &Default::default(),
+                liaison_core::control::now(),
+            )?
+            .into_iter()
+            .filter(|r| r.action.task_id == Some(id))
+            .map(|r| (r.action.id, r.action.description, r.meeting))
+            .collect(),
             task,
         })
     })

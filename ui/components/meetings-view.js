@@ -32,7 +32,7 @@ export class MeetingsView extends HTMLElement {
   #ledger = [];
   #ledgerQuery = { department: '', person: null, status: null, meeting: null, overdue: false, text: '' };
   /** How many ledger rows are drawn: a page at a time, so thousands of items open without a pause. */
-  #shown = 200;
+  #shown = 100;
   #ledgerTotal = 0;
   #open = null;
   #followUps = [];
@@ -209,7 +209,7 @@ export class MeetingsView extends HTMLElement {
 
   #ledgerTab() {
     const q = this.#ledgerQuery;
-    const set = async (patch) => { Object.assign(q, patch); this.#shown = 200; await this.#loadTab(); this.render(); };
+    const set = async (patch) => { Object.assign(q, patch); this.#shown = 100; await this.#loadTab(); this.render(); };
     const sel = (id, label, options, value, onchange) => h('select', { id, title: label, onchange }, h('option', { value: '' }, label),
       options.map(([v, text]) => h('option', { value: String(v), selected: String(v) === String(value ?? '') }, text)));
     const search = h('input', { type: 'search', id: 'ledger-search', value: q.text, placeholder: t('ledger.search') });
@@ -229,7 +229,7 @@ export class MeetingsView extends HTMLElement {
       h('table', { class: 'matrix ledger', id: 'ledger' },
         h('thead', {}, h('tr', {}, ['field.action.description', 'field.meeting.title', 'field.action.person', 'field.person.department', 'field.action.deadline', 'field.action.status', 'ledger.cadence', 'ledger.follow_ups'].map((k) => h('th', {}, t(k))))),
         h('tbody', {}, rows)),
-      more > 0 ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', id: 'ledger-more', onclick: async () => { this.#shown += 200; await this.#loadTab(); this.render(); } }, t('ledger.more', { n: more }))) : null);
+      more > 0 ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', id: 'ledger-more', onclick: async () => { this.#shown += 100; await this.#loadTab(); this.render(); } }, t('ledger.more', { n: more }))) : null);
   }
 
   #ledgerRow(r) {

@@ -339,6 +339,8 @@ export class PlanView extends HTMLElement {
       v.baseline && v.state === 'draft' ? h('div', { class: 'note' }, t('plan.use_change_request'),
         h('button', { type: 'button', class: 'link', id: 'task-change-request', onclick: () => this.dispatchEvent(new CustomEvent('navigate', { bubbles: true, detail: { stage: 'tracking', tab: 'changes' } })) }, t('plan.open_changes'))) : null,
       field(t('field.task.name'), input('task-name', 'name', { disabled: locked })),
+      d.fromActions.length ? h('div', { class: 'note', id: 'task-from-actions' }, t('plan.from_actions'),
+        d.fromActions.map(([, desc, meeting]) => h('div', {}, `${meeting} · ${desc}`))) : null,
       h('div', { class: 'grid two' },
         field(t('field.task.lead'), select('task-lead', 'leadDepartment', depts, { disabled: locked })),
         field(t('field.task.owner'), select('task-owner', 'ownerId', people, { disabled: locked }))),

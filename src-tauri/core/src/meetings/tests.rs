@@ -317,3 +317,54 @@ fn an_action_item_needs_a_real_date() {
     );
     let _ = m;
 }
+
+#[test]
+fn background_files_are_kept_in_the_project_and_refused_when_too_big() {
+    let (mut conn, m, _) = setup();
+    let id = attach(
+        &mut conn,
+        ME,
+        m.id,
+        "渠道名单.xlsx",
+        b"PK\x03\x04 fake workbook",
+    )
+    .unwrap();
+    assert_eq!(
+        attachments(&conn, m.id).unwrap(),
+        [(id, "渠道名单.xlsx".to_string(), 18)]
+    );
+    assert_eq!(
+        attachment_data(&conn, id).unwrap().1,
+        b"PK\x03\x04 fake workbook"
+    );
+    let big = vec![0u8; MAX_ATTACHMENT + 1];
+    assert_eq!(
+        attach(&mut conn, ME, m.id, "big.bin", &big)
+            .unwrap_err()
+            .code(),
+        "refused"
+    );
+}
+
+#[test]
+fn a_meeting_comes_from_the_communication_plans_next_occurrence() {
+    let (mut conn, _, _) = setup();
+    let weekly = crate::comms::list(&conn)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.scenario == "progress_sync")
+        .unwrap();
+    // After Wednesday 10-25, the next Monday 10:00 is 10-30.
+    let m = from_comm_plan(
+        &mut conn,
+        ME,
+        weekly.id,
+        at("2023-10-25T12:00:00"),
+        crate::Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(m.starts_at, "2023-10-30T10:00:00");
+    assert_eq!(m.duration, weekly.time_limit);
+    assert_eq!(m.attendees, weekly.participants);
+    assert!(m.title.starts_with("进度同步"), "{}", m.title);
+}
