@@ -1064,16 +1064,19 @@ fn e2e_a_meeting_is_confirmed_by_every_attendee_locked_and_its_items_are_in_the_
                         "return [...document.querySelectorAll('#m-attendees label')].find(l => l.textContent.trim() === '{name}').querySelector('input').dataset.person;"
                     )
                 };
+                let idle = "const v = document.querySelector('liaison-meetings'); return v && !v.dataset.busy;";
                 let mut ids = Vec::new();
                 for name in ["张伟", "刘洋"] {
                     let id = app.wait_js(&person(name)).await?;
                     let id = id.as_str().unwrap_or_default().to_string();
                     app.click(&format!("#m-attendees input[data-person='{id}']")).await?;
+                    app.wait_js(idle).await?;
                     app.wait_js(&format!("return document.querySelector(\"#m-attendees input[data-person='{id}']\").checked"))
                         .await?;
                     ids.push(id);
                 }
                 app.set("#m-recorder", &ids[0]).await?;
+                app.wait_js(idle).await?;
                 app.wait_js(&format!("return document.getElementById('m-recorder').value === '{}'", ids[0]))
                     .await?;
                 for (what, who, day) in [("确认预付比例", &ids[1], "2023-11-03"), ("提交预付款申请", &ids[0], "2023-11-06")] {
@@ -1084,6 +1087,7 @@ fn e2e_a_meeting_is_confirmed_by_every_attendee_locked_and_its_items_are_in_the_
                     app.set("#minutes .action-new-person", who).await?;
                     app.set("#minutes .action-new-deadline", day).await?;
                     app.click("#minutes .action-add").await?;
+                    app.wait_js(idle).await?;
                     app.wait_js(&format!(
                         "return document.querySelectorAll('#minutes tr[data-action]').length > {before};"
                     ))
@@ -1091,6 +1095,7 @@ fn e2e_a_meeting_is_confirmed_by_every_attendee_locked_and_its_items_are_in_the_
                 }
                 app.shot("meeting-minutes-draft").await;
                 app.click("#minutes-send").await?;
+                app.wait_js(idle).await?;
                 // Every attendee confirms in the minutes' own panel.
                 for _ in 0..2 {
                     let left = app

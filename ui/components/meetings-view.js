@@ -60,14 +60,30 @@ export class MeetingsView extends HTMLElement {
     if (this.#tab === 'comms') this.#comms = await call('comm_log_list');
   }
 
-  async #do(cmd, args) {
-    const r = await edit(this, cmd, args);
-    if (r !== null) {
-      this.#v = await call('meetings_view');
-      await this.#loadTab();
-      this.render();
-    }
-    return r;
+  #queue = Promise.resolve();
+  #pending = 0;
+
+  /**
+   * Runs an edit, then redraws. Edits run one after another, so quick successive changes build on
+   * each other; `data-busy` is set while any is under way (the tests wait on it).
+   */
+  #do(cmd, args) {
+    this.#pending += 1;
+    this.dataset.busy = 'true';
+    const run = this.#queue.then(async () => {
+      const r = await edit(this, cmd, args);
+      if (r !== null) {
+        this.#v = await call('meetings_view');
+        await this.#loadTab();
+        this.render();
+      }
+      return r;
+    });
+    this.#queue = run.catch(() => null).finally(() => {
+      this.#pending -= 1;
+      if (!this.#pending) delete this.dataset.busy;
+    });
+    return run;
   }
 
   render() {
@@ -125,8 +141,11 @@ export class MeetingsView extends HTMLElement {
     const d = this.#detail;
     const m = d.meeting;
     const locked = d.state !== 'draft';
-    const save = (patch) => this.#do('meeting_save', { meeting: { ...m, ...patch } });
+    // The meeting object is the editor's copy: a change applies to it at once, so the next one
+    // (queued behind it) builds on it.
+    const save = (patch) => { Object.assign(m, patch); return this.#do('meeting_save', { meeting: { ...m } }); };
     const picked = new Set(m.attendees);
+    const attendeesNow = () => [...this.querySelectorAll('#m-attendees input:checked')].map((i) => Number(i.dataset.person));
     const notice = h('section', { class: 'card', id: 'notice' },
       h('div', { class: 'card-head' }, h('h2', {}, t('meetings.notice')),
         h('div', { class: 'actions' },
@@ -147,7 +166,7 @@ export class MeetingsView extends HTMLElement {
           field(t('meetings.kind'), h('select', { disabled: locked, onchange: (e) => save({ kind: e.target.value }) },
             ['regular', 'kickoff'].map((k) => h('option', { value: k, selected: k === m.kind }, t(`meetings.kind.${k}`)))))),
         field(t('meetings.attendees'), h('div', { class: 'check-list', id: 'm-attendees' }, this.#v.people.map((p) => h('label', {},
-          h('input', { type: 'checkbox', checked: picked.has(p.id), disabled: locked, dataset: { person: String(p.id) }, onchange: (e) => save({ attendees: e.target.checked ? [...m.attendees, p.id] : m.attendees.filter((x) => x !== p.id) }) }), ` ${p.name}`))), 'wide'),
+          h('input', { type: 'checkbox', checked: picked.has(p.id), disabled: locked, dataset: { person: String(p.id) }, onchange: () => save({ attendees: attendeesNow() }) }), ` ${p.name}`))), 'wide'),
         field(t('field.meeting.agenda'), h('textarea', { rows: 3, id: 'm-agenda', disabled: locked, placeholder: t('meetings.agenda_hint'), onchange: (e) => save({ agenda: e.target.value.split('\n') }) }, m.agenda.join('\n')), 'wide'),
         field(t('meetings.attachments'), h('div', { class: 'attachments' },
           d.attachments.map(([id, name, size]) => h('button', { type: 'button', class: 'chip link', onclick: () => call('attachment_save', { id }).catch(() => {}) }, `${name} · ${Math.ceil(size / 1024)} KB`)),
