@@ -102,8 +102,10 @@ export class OrgView extends HTMLElement {
       dataset: { dept: String(d.id), key },
       onchange: () => {
         const value = numeric ? Number(el.value || 0) : (el.value || (key === 'deliveryDate' ? null : ''));
+        // The row's object takes the change at once, so a second quick edit includes the first.
+        d[key] = value;
         const { heads, interfaces, members, leadTasks, collabTasks, ...plain } = d;
-        this.#do('department_update', { department: { ...plain, [key]: value } });
+        this.#do('department_update', { department: plain });
       },
     });
     return el;
@@ -149,7 +151,7 @@ export class OrgView extends HTMLElement {
     const roleSelect = (value, onchange, id) => h('select', { id, 'aria-label': t('field.person.role'), onchange },
       ROLES.map((r) => h('option', { value: r, selected: r === value }, t(`role.${r}`))));
     const row = (p) => {
-      const save = (patch) => this.#do('person_update', { person: { ...p, ...patch } });
+      const save = (patch) => { Object.assign(p, patch); return this.#do('person_update', { person: { ...p } }); };
       return h('tr', { dataset: { person: p.name } },
         h('td', {}, h('input', { type: 'text', value: p.name, 'aria-label': t('field.person.name'), onchange: (e) => save({ name: e.target.value }) })),
         h('td', {}, deptSelect(p.department, (e) => save({ department: e.target.value }))),
@@ -180,8 +182,9 @@ export class OrgView extends HTMLElement {
   #commRow(c) {
     const people = this.#matrix.people;
     const save = (patch) => {
+      Object.assign(c, patch);
       const { described, next, overLimit, ...item } = c;
-      this.#do('comms_save', { item: { ...item, ...patch } });
+      this.#do('comms_save', { item });
     };
     const r = c.recurrence;
     const freq = this.#freq(r);

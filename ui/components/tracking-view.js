@@ -183,7 +183,7 @@ export class TrackingView extends HTMLElement {
   }
 
   #riskRow(r) {
-    const save = (patch) => this.#save('risk_save', { risk: { ...r, ...patch } });
+    const save = (patch) => { Object.assign(r, patch); return this.#save('risk_save', { risk: { ...r } }); };
     const lvl = h('select', { 'aria-label': t('field.risk.level'), onchange: (e) => save({ level: e.target.value }) },
       LEVELS.map((l) => h('option', { value: l, selected: l === r.level }, t(`risk.level.${l}`))));
     return h('tr', { class: `risk ${r.level} ${r.status}`, dataset: { record: `risk:${r.id}` } },
@@ -216,7 +216,7 @@ export class TrackingView extends HTMLElement {
   // ---- issues
 
   #issueCard(iv) {
-    const save = (patch) => this.#save('issue_save', { issue: { ...strip(iv), ...patch } });
+    const save = (patch) => { Object.assign(iv, patch); return this.#save('issue_save', { issue: strip(iv) }); };
     const c = iv.clock;
     const open = !iv.solvedAt && !iv.closedAt;
     const text = (key, value, patch, rows = 2) => field(t(key), h('textarea', { rows, onchange: (e) => save({ [patch]: e.target.value }) }, value || ''));
@@ -311,7 +311,7 @@ export class TrackingView extends HTMLElement {
 
   #changeCard(c) {
     const locked = c.state !== 'draft' && c.state !== 'rejected';
-    const save = (patch) => this.#save('change_save', { request: { ...stripChange(c), ...patch } });
+    const save = (patch) => { Object.assign(c, patch); return this.#save('change_save', { request: stripChange(c) }); };
     const body = [];
     if (locked) {
       body.push(h('dl', { class: 'change-text' },
