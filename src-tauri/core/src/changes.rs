@@ -412,18 +412,7 @@ fn frozen_edits(conn: &Connection, c: &ChangeRequest) -> Result<Value> {
 
 /// Refuses a round on a request unless every required head signs it.
 pub fn check_signers(conn: &Connection, signers: &[i64]) -> Result<()> {
-    let people = crate::people::list(conn)?;
-    for h in self::signers(conn)? {
-        if !signers.contains(&h) {
-            let name = people
-                .iter()
-                .find(|p| p.id == h)
-                .map(|p| format!("{}（{}）", p.name, p.department))
-                .unwrap_or_default();
-            return Err(Error::refused("change.head_missing", &[("name", name)]));
-        }
-    }
-    Ok(())
+    signoff::require_all(conn, &self::signers(conn)?, signers, "change.head_missing")
 }
 
 /// Who signs a request: the heads of the departments the registration names (the initiating and

@@ -87,7 +87,13 @@ pub fn write_example(path: &Path) -> Result<Project> {
     write_control(conn)?;
     write_meetings(conn)?;
     let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
-    sign_round(conn, &panel.rounds[0], 1, "目标明确，同意立项。")?;
+    sign_round(
+        conn,
+        &panel.rounds[0],
+        1,
+        Decision::Approve,
+        "目标明确，同意立项。",
+    )?;
     Ok(project)
 }
 
@@ -544,7 +550,7 @@ fn write_plan(conn: &mut Connection) -> Result<()> {
 /// dependency it now breaks; a second request waits for signatures.
 fn publish_plan(conn: &mut Connection) -> Result<()> {
     let panel = plan::publish(conn, DEMO_ACTOR)?;
-    sign_round(conn, &panel.rounds[0], usize::MAX, "")?;
+    sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Approve, "")?;
     let current = plan::load(conn)?;
     let task = |name: &str| current.tasks.iter().find(|t| t.name == name).map(|t| t.id);
     let (Some(rollout), Some(sales)) = (task("渠道铺货执行"), task("渠道与上市")) else {
@@ -568,7 +574,7 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
         },
     )?;
     let panel = changes::submit(conn, DEMO_ACTOR, slip.id)?;
-    sign_round(conn, &panel.rounds[0], usize::MAX, "")?;
+    sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Approve, "")?;
     let finance = changes::save(
         conn,
         DEMO_ACTOR,
@@ -592,7 +598,7 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
         },
     )?;
     let panel = changes::submit(conn, DEMO_ACTOR, finance.id)?;
-    sign_round(conn, &panel.rounds[0], 1, "")?;
+    sign_round(conn, &panel.rounds[0], 1, Decision::Approve, "")?;
     Ok(())
 }
 
@@ -705,20 +711,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         kickoff.id,
         control::parse_time("2023-10-10T17:00:00").expect("time"),
     )?;
-    let round = panel.rounds[0].clone();
-    for s in &round.signers {
-        signoff::sign(
-            conn,
-            DEMO_ACTOR,
-            &Sign {
-                round_id: round.id,
-                revision: round.revision,
-                person_id: s.person.id,
-                decision: Decision::Confirm,
-                comment: String::new(),
-            },
-        )?;
-    }
+    sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Confirm, "")?;
     meetings::follow_up(
         conn,
         DEMO_ACTOR,
@@ -781,18 +774,8 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         sync.id,
         control::parse_time("2023-10-23T16:00:00").expect("time"),
     )?;
-    let round = panel.rounds[0].clone();
-    signoff::sign(
-        conn,
-        DEMO_ACTOR,
-        &Sign {
-            round_id: round.id,
-            revision: round.revision,
-            person_id: id("张伟"),
-            decision: Decision::Confirm,
-            comment: String::new(),
-        },
-    )?;
+    // 张伟, the first attendee, has confirmed; three confirmations are still awaited.
+    sign_round(conn, &panel.rounds[0], 1, Decision::Confirm, "")?;
     meetings::save_comm(
         conn,
         DEMO_ACTOR,
@@ -807,11 +790,12 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Approves the first `n` signatures of a round, each with `comment`.
+/// Records `decision` for the first `n` signers of a round, each with `comment`.
 fn sign_round(
     conn: &mut Connection,
     round: &signoff::Round,
     n: usize,
+    decision: Decision,
     comment: &str,
 ) -> Result<()> {
     for s in round.signers.iter().take(n) {
@@ -822,7 +806,7 @@ fn sign_round(
                 round_id: round.id,
                 revision: round.revision,
                 person_id: s.person.id,
-                decision: Decision::Approve,
+                decision,
                 comment: comment.into(),
             },
         )?;

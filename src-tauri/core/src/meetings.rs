@@ -632,10 +632,10 @@ pub fn content(conn: &Connection, id: i64) -> Result<Value> {
 /// Refuses a confirmation round unless every attendee is asked.
 pub fn check_signers(conn: &Connection, id: i64, signers: &[i64]) -> Result<()> {
     let m = meeting(conn, id)?;
-    if m.attendees.iter().any(|p| !signers.contains(p)) || m.attendees.is_empty() {
+    if m.attendees.is_empty() {
         return Err(Error::refused("meeting.confirm_all", &[]));
     }
-    Ok(())
+    signoff::require_all(conn, &m.attendees, signers, "meeting.confirm_all")
 }
 
 /// Sends the minutes: the time is recorded and every attendee is asked to confirm or to request a

@@ -324,6 +324,20 @@ fn rounds(conn: &Connection, kind: &str, id: i64) -> Result<Vec<Round>> {
     Ok(out)
 }
 
+/// Refuses a round whose `signers` leave out one of the `required` people; the catalog message
+/// `key` gets the first missing person as `{name}` (name and department).
+pub fn require_all(conn: &Connection, required: &[i64], signers: &[i64], key: &str) -> Result<()> {
+    let Some(missing) = required.iter().find(|r| !signers.contains(r)) else {
+        return Ok(());
+    };
+    let name = people::list(conn)?
+        .into_iter()
+        .find(|p| p.id == *missing)
+        .map(|p| format!("{}（{}）", p.name, p.department))
+        .unwrap_or_default();
+    Err(Error::refused(key, &[("name", name)]))
+}
+
 /// The sign-off panel of a document.
 pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
     let rule = rule(kind)?;

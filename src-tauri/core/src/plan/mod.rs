@@ -1144,20 +1144,7 @@ pub fn check_publishable(conn: &Connection, signers: &[i64]) -> Result<()> {
     if heads.is_empty() {
         return Err(Error::refused("plan.publish.no_departments", &[]));
     }
-    let people = crate::people::list(conn)?;
-    for h in heads {
-        if !signers.contains(&h) {
-            let name = people
-                .iter()
-                .find(|p| p.id == h)
-                .map(|p| format!("{}（{}）", p.name, p.department))
-                .unwrap_or_default();
-            return Err(Error::refused(
-                "plan.publish.head_missing",
-                &[("name", name)],
-            ));
-        }
-    }
+    signoff::require_all(conn, &heads, signers, "plan.publish.head_missing")?;
     Ok(())
 }
 
