@@ -603,30 +603,49 @@ pub fn remove_action(conn: &mut Connection, actor: &str, id: i64) -> Result<()> 
 
 /// What the attendees confirm: the meeting, its topics and its action items as agreed.
 pub fn content(conn: &Connection, id: i64) -> Result<Value> {
-    let m = meeting(conn, id)?;
+    contents(conn, Some(id))?
+        .pop()
+        .map(|(_, v)| v)
+        .ok_or_else(|| Error::refused("control.no_record", &[]))
+}
+
+/// The minutes content of one meeting (`only`) or of every meeting, in meeting order, read in one
+/// pass (the document of all minutes needs a thousand of them at once).
+pub fn contents(conn: &Connection, only: Option<i64>) -> Result<Vec<(i64, Value)>> {
     let names: std::collections::HashMap<i64, String> = crate::people::list(conn)?
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
     let name = |p: Option<i64>| p.and_then(|p| names.get(&p).cloned());
-    let items: Vec<Value> = actions(conn)?
-        .into_iter()
-        .filter(|a| a.meeting_id == Some(id))
-        .map(|a| json!({"person": name(a.person_id), "department": a.department, "description": a.description, "standard": a.standard, "deadline": a.deadline}))
-        .collect();
-    Ok(json!({
-        "title": m.title,
-        "startsAt": m.starts_at,
-        "duration": m.duration,
-        "form": m.form,
-        "place": m.place,
-        "recorder": name(m.recorder_id),
-        "attendees": m.attendees.iter().map(|p| name(Some(*p))).collect::<Vec<_>>(),
-        "agenda": m.agenda,
-        "topics": topics(conn, id)?.into_iter().map(|t| json!({"title": t.title, "discussion": t.discussion, "result": t.result, "disputes": t.disputes, "settlement": t.settlement})).collect::<Vec<_>>(),
-        "actions": items,
-        "resources": m.resources,
-    }))
+    let mut items: std::collections::HashMap<i64, Vec<Value>> = std::collections::HashMap::new();
+    for a in actions(conn)? {
+        let Some(m) = a.meeting_id else { continue };
+        if only.is_some_and(|o| o != m) {
+            continue;
+        }
+        items.entry(m).or_default().push(json!({"person": name(a.person_id), "department": a.department, "description": a.description, "standard": a.standard, "deadline": a.deadline}));
+    }
+    let mut out = Vec::new();
+    for m in meetings(conn)? {
+        if only.is_some_and(|o| o != m.id) {
+            continue;
+        }
+        let value = json!({
+            "title": m.title,
+            "startsAt": m.starts_at,
+            "duration": m.duration,
+            "form": m.form,
+            "place": m.place,
+            "recorder": name(m.recorder_id),
+            "attendees": m.attendees.iter().map(|p| name(Some(*p))).collect::<Vec<_>>(),
+            "agenda": m.agenda,
+            "topics": topics(conn, m.id)?.into_iter().map(|t| json!({"title": t.title, "discussion": t.discussion, "result": t.result, "disputes": t.disputes, "settlement": t.settlement})).collect::<Vec<_>>(),
+            "actions": items.remove(&m.id).unwrap_or_default(),
+            "resources": m.resources,
+        });
+        out.push((m.id, value));
+    }
+    Ok(out)
 }
 
 /// Refuses a confirmation round unless every attendee is asked.

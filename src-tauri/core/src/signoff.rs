@@ -251,7 +251,8 @@ fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-fn rounds(conn: &Connection, kind: &str, id: i64) -> Result<Vec<Round>> {
+/// The rounds of a document, newest revision first, with their signers.
+pub fn rounds(conn: &Connection, kind: &str, id: i64) -> Result<Vec<Round>> {
     let mut stmt = conn.prepare(
         "SELECT id, revision, mode, status, fingerprint, started_at, closed_at FROM signoff_round
          WHERE kind = ?1 AND doc_id = ?2 ORDER BY revision DESC",

@@ -403,6 +403,26 @@ pub const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'liaison:append_only:follow_up'); END;
     CREATE TRIGGER follow_up_no_delete BEFORE DELETE ON follow_up
         BEGIN SELECT RAISE(ABORT, 'liaison:append_only:follow_up'); END;",
+    // 7: every exported PDF is recorded (what `liaison verify` compares a PDF with); the project
+    // gets an identity that its PDFs carry.
+    "CREATE TABLE document_export (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sections    TEXT NOT NULL,
+        lang        TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        pages       INTEGER NOT NULL,
+        exported_at TEXT NOT NULL,
+        exported_by TEXT NOT NULL
+    );
+    CREATE INDEX document_export_fingerprint ON document_export (fingerprint);
+    CREATE TRIGGER document_export_no_update BEFORE UPDATE ON document_export
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:document_export'); END;
+    CREATE TRIGGER document_export_no_delete BEFORE DELETE ON document_export
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:document_export'); END;
+    INSERT OR IGNORE INTO project_meta (key, value) VALUES ('project_id', lower(hex(randomblob(16))));",
 ];
 
 /// The schema version this build writes and reads.
@@ -439,6 +459,7 @@ const TABLES: &[&[&str]] = &[
         "follow_up",
         "weekly_report",
     ],
+    &["document_export"],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).

@@ -1,0 +1,251 @@
+//! Documents from the worked example: fingerprints, the export record, verify after a new
+//! revision, and bad PDFs refused with a clear message.
+
+use super::*;
+use crate::demo;
+use crate::signoff::{self, Decision, Sign};
+
+fn fonts() -> &'static Fonts {
+    Fonts::shared(&[]).expect("the CJK font is installed (scripts/setup)")
+}
+
+/// Re-signs the registration with its suggested signers after an edit (a new revision).
+fn revise_registration(conn: &mut Connection, goal: &str) {
+    signoff::new_revision(conn, "测试", "registration", 1, "目标调整").unwrap();
+    let mut reg = crate::registration::load(conn).unwrap().registration;
+    reg.core_goal = goal.into();
+    crate::registration::save(conn, "测试", &reg).unwrap();
+    let signers = signoff::panel(conn, "registration", 1).unwrap().suggested;
+    let panel = signoff::start(conn, "测试", "registration", 1, &signers).unwrap();
+    let round = &panel.rounds[0];
+    for s in &round.signers {
+        signoff::sign(
+            conn,
+            "测试",
+            &Sign {
+                round_id: round.id,
+                revision: round.revision,
+                person_id: s.person.id,
+                decision: Decision::Approve,
+                comment: String::new(),
+            },
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn the_fingerprint_is_stable_for_the_same_content_and_changes_with_any_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let conn = p.conn_mut();
+    for kind in [
+        Kind::Registration,
+        Kind::Allocation,
+        Kind::Minutes,
+        Kind::ChangeRequest,
+    ] {
+        let a = prepare(conn, kind, Target::Latest, Lang::Zh, "甲").unwrap();
+        let b = prepare(conn, kind, Target::Latest, Lang::En, "乙").unwrap();
+        assert_eq!(
+            a.fingerprint, b.fingerprint,
+            "{kind:?}: language and author are not content"
+        );
+        assert_eq!(a.fingerprint.len(), 64);
+        assert!(a.doc.identifier.ends_with(&a.fingerprint));
+    }
+    let before = prepare(conn, Kind::Registration, Target::Latest, Lang::Zh, "甲").unwrap();
+    revise_registration(conn, "首月销量达 2 万件");
+    let after = prepare(conn, Kind::Registration, Target::Latest, Lang::Zh, "甲").unwrap();
+    assert_ne!(before.fingerprint, after.fingerprint);
+
+    // A plan edit changes the allocation's fingerprint (progress fields are not in it).
+    let plan_before = prepare(conn, Kind::Allocation, Target::Latest, Lang::Zh, "甲").unwrap();
+    conn.execute("UPDATE task SET delivery_standard = delivery_standard || '（修订）' WHERE id = (SELECT min(id) FROM task WHERE parent_id IS NOT NULL)", []).unwrap();
+    let plan_after = prepare(conn, Kind::Allocation, Target::Latest, Lang::Zh, "甲").unwrap();
+    assert_ne!(plan_before.fingerprint, plan_after.fingerprint);
+}
+
+#[test]
+fn verify_passes_on_a_fresh_export_and_names_the_change_after_a_new_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let pdf = dir.path().join("登记表.pdf");
+    let e = export(
+        p.conn_mut(),
+        Kind::Registration,
+        Target::Latest,
+        Lang::Zh,
+        "张伟",
+        fonts(),
+        &pdf,
+    )
+    .unwrap();
+    assert!(e.pages >= 1 && e.bytes > 1000);
+    let recorded: (String, String) = p
+        .conn()
+        .query_row(
+            "SELECT fingerprint, exported_by FROM document_export",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(recorded, (e.fingerprint.clone(), "张伟".to_string()));
+
+    let v = verify(p.conn(), &pdf, Lang::Zh).unwrap();
+    assert!(v.matches && v.signed, "{v:?}");
+    assert!(describe(&v, Lang::Zh).starts_with("一致"));
+
+    revise_registration(p.conn_mut(), "首月销量达 2 万件");
+    let v = verify(p.conn(), &pdf, Lang::Zh).unwrap();
+    assert!(!v.matches, "{v:?}");
+    let d = v
+        .differences
+        .iter()
+        .find(|d| d.after == "首月销量达 2 万件")
+        .unwrap_or_else(|| panic!("{:?}", v.differences));
+    assert_eq!(d.field, "核心目标");
+    assert!(!d.before.is_empty());
+    let text = describe(&v, Lang::Zh);
+    assert!(
+        text.starts_with("不一致") && text.contains("核心目标"),
+        "{text}"
+    );
+}
+
+#[test]
+fn all_minutes_make_one_document_and_verify_names_the_meeting_that_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let pdf = dir.path().join("all.pdf");
+    let prepared = prepare(p.conn(), Kind::Minutes, Target::All, Lang::Zh, "张伟").unwrap();
+    let meetings = crate::meetings::meetings(p.conn()).unwrap();
+    assert_eq!(prepared.sections.len(), meetings.len());
+    assert_eq!(prepared.target, "all");
+    write(p.conn_mut(), &prepared, fonts(), &pdf).unwrap();
+    assert!(verify(p.conn(), &pdf, Lang::Zh).unwrap().matches);
+    // A new meeting (draft minutes), then an edit of it.
+    p.conn()
+        .execute(
+            "INSERT INTO meeting (title, starts_at) VALUES ('临时协调会', '2023-12-01T10:00:00')",
+            [],
+        )
+        .unwrap();
+    let id = p.conn().last_insert_rowid();
+    let v = verify(p.conn(), &pdf, Lang::Zh).unwrap();
+    assert!(!v.matches);
+    assert_eq!(v.differences.len(), 1, "{:?}", v.differences);
+    assert_eq!(v.differences[0].section, format!("会议纪要 #{id}"));
+    assert!(
+        v.differences[0].field.contains("新增"),
+        "{:?}",
+        v.differences
+    );
+
+    // Exported again, then the new meeting's place changes: that meeting and field are named.
+    let prepared = prepare(p.conn(), Kind::Minutes, Target::All, Lang::Zh, "张伟").unwrap();
+    write(p.conn_mut(), &prepared, fonts(), &pdf).unwrap();
+    assert!(verify(p.conn(), &pdf, Lang::Zh).unwrap().matches);
+    p.conn()
+        .execute(
+            "UPDATE meeting SET place = '三楼会议室' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    let v = verify(p.conn(), &pdf, Lang::Zh).unwrap();
+    assert_eq!(v.differences.len(), 1, "{:?}", v.differences);
+    assert_eq!(v.differences[0].section, format!("会议纪要 #{id}"));
+    assert_eq!(v.differences[0].field, "地点或会议链接");
+    assert_eq!(v.differences[0].after, "三楼会议室");
+}
+
+#[test]
+fn a_foreign_or_damaged_pdf_is_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let not_pdf = dir.path().join("a.pdf");
+    std::fs::write(&not_pdf, "hello").unwrap();
+    let e = verify(p.conn(), &not_pdf, Lang::Zh).unwrap_err();
+    assert!(
+        e.message(Lang::Zh).contains("不是 PDF"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    let damaged = dir.path().join("b.pdf");
+    std::fs::write(&damaged, "%PDF-1.7\n garbage").unwrap();
+    let e = verify(p.conn(), &damaged, Lang::En).unwrap_err();
+    assert!(
+        e.message(Lang::En).contains("damaged"),
+        "{}",
+        e.message(Lang::En)
+    );
+
+    // A PDF of another project.
+    let mut other = demo::write_example(&dir.path().join("q.liaison")).unwrap();
+    let pdf = dir.path().join("other.pdf");
+    export(
+        other.conn_mut(),
+        Kind::Registration,
+        Target::Latest,
+        Lang::Zh,
+        "x",
+        fonts(),
+        &pdf,
+    )
+    .unwrap();
+    let e = verify(p.conn(), &pdf, Lang::Zh).unwrap_err();
+    assert!(
+        e.message(Lang::Zh).contains("另一个项目"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_no_record_and_the_old_file_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let missing = dir.path().join("no-such-folder").join("x.pdf");
+    let e = export(
+        p.conn_mut(),
+        Kind::Registration,
+        Target::Latest,
+        Lang::Zh,
+        "x",
+        fonts(),
+        &missing,
+    )
+    .unwrap_err();
+    assert!(
+        e.message(Lang::Zh).contains("无法写入"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    let n: i64 = p
+        .conn()
+        .query_row("SELECT count(*) FROM document_export", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn kinds_that_come_later_and_absent_records_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let e = prepare(p.conn(), Kind::Acceptance, Target::Latest, Lang::Zh, "x")
+        .err()
+        .unwrap();
+    assert!(
+        e.message(Lang::Zh).contains("验收"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    let e = prepare(p.conn(), Kind::Minutes, Target::One(99_999), Lang::Zh, "x")
+        .err()
+        .unwrap();
+    assert!(
+        e.message(Lang::Zh).contains("会议纪要"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+}

@@ -1,0 +1,679 @@
+//! PDF documents with our own layout on printpdf's drawing operations.
+//!
+//! A [`Doc`] is a list of blocks (title block, headings, paragraphs, tables, a sign-off block).
+//! [`render`] lays them out on A4 pages: text wraps by the Chinese rules of [`text`], table cells
+//! wrap and a table's header row repeats on every page it runs onto, a row taller than what is
+//! left of a page continues on the next one, and every page gets a running header and a footer
+//! with the fingerprint and "第 x 页 / 共 y 页". Layout first produces a page-independent draw
+//! list; only then, with the page count and the faces used known, is it turned into PDF
+//! operations, so a font the document does not use is not embedded at all.
+
+pub mod fonts;
+pub mod text;
+
+use crate::error::{Error, Result};
+use crate::i18n::{self, Lang};
+pub use fonts::{Fonts, Glyph};
+use printpdf::{
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextRenderingMode,
+};
+
+/// One column of a table: its title and its share of the width.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub title: String,
+    pub weight: f32,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, weight: f32) -> Column {
+        Column {
+            title: title.into(),
+            weight,
+        }
+    }
+}
+
+/// A table: a header row (repeated on each page) unless `columns` have no titles; `label_first`
+/// shades the first column (a form of label and value pairs).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    pub label_first: bool,
+    /// The least height of a row (room for a handwritten signature).
+    pub min_row: f32,
+}
+
+/// What a page holds, in reading order.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// A section heading, kept with what follows it.
+    Heading(String),
+    /// A paragraph of running text.
+    Para(String),
+    /// A small grey note.
+    Note(String),
+    Table(Table),
+    /// Label and value pairs, as a two-column form.
+    Fields(Vec<(String, String)>),
+    /// Starts a new page (between the sections of a combined document).
+    PageBreak,
+    /// A bookmark in the reader's outline at this point.
+    Bookmark(String),
+}
+
+/// A document to render.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub lang: Lang,
+    /// The large title on the first page and in the running header (项目登记表).
+    pub title: String,
+    /// The line under the title (the project's name).
+    pub subtitle: String,
+    pub landscape: bool,
+    pub blocks: Vec<Block>,
+    /// The fingerprint printed in every footer.
+    pub fingerprint: String,
+    /// Metadata: author (the user), subject, identifier (machine-readable, for `liaison verify`).
+    pub author: String,
+    pub subject: String,
+    pub identifier: String,
+    pub keywords: Vec<String>,
+}
+
+/// A rendered document: the bytes, its page count and the characters no font had.
+#[derive(Debug)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    pub missing: Vec<char>,
+}
+
+const A4: (f32, f32) = (595.28, 841.89);
+const MARGIN_X: f32 = 50.0;
+const TOP: f32 = 58.0;
+const BOTTOM: f32 = 58.0;
+const BODY: f32 = 10.0;
+const SMALL: f32 = 9.0;
+const PAD_X: f32 = 4.0;
+const PAD_Y: f32 = 3.5;
+const LINE: f32 = 1.45;
+
+/// Something to draw, positioned on a page (y up from the bottom, as in PDF).
+enum Item {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        grey: f32,
+        text: String,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        grey: f32,
+    },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        grey: f32,
+    },
+}
+
+/// The layout state: pages of items and the cursor on the last one.
+struct Layout<'a> {
+    fonts: &'a Fonts,
+    w: f32,
+    h: f32,
+    pages: Vec<Vec<Item>>,
+    bookmarks: Vec<(String, usize)>,
+    y: f32,
+}
+
+impl<'a> Layout<'a> {
+    fn content_w(&self) -> f32 {
+        self.w - 2.0 * MARGIN_X
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.h - TOP;
+    }
+
+    fn room(&self) -> f32 {
+        self.y - BOTTOM
+    }
+
+    fn push(&mut self, item: Item) {
+        self.pages.last_mut().expect("a page").push(item);
+    }
+
+    fn text_w(&self, s: &str, size: f32) -> f32 {
+        s.chars().map(|c| self.fonts.width(c, size)).sum()
+    }
+
+    fn wrap(&self, s: &str, size: f32, max: f32) -> Vec<String> {
+        text::break_lines(s, max, |c| self.fonts.width(c, size))
+    }
+
+    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, grey: f32, s: &str) {
+        if !s.is_empty() {
+            self.push(Item::Text {
+                x,
+                y,
+                size,
+                bold,
+                grey,
+                text: s.to_string(),
+            });
+        }
+    }
+
+    fn rule(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, grey: f32) {
+        self.push(Item::Rule {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            grey,
+        });
+    }
+
+    /// Ensures `need` points are left on the page, starting a new one otherwise.
+    fn ensure(&mut self, need: f32) {
+        if self.room() < need {
+            self.new_page();
+        }
+    }
+
+    fn title_block(&mut self, title: &str, subtitle: &str) {
+        let size = 18.0;
+        let tw = self.text_w(title, size);
+        let x = (self.w - tw) / 2.0;
+        self.y -= size;
+        self.text(x, self.y, size, true, 0.0, title);
+        self.y -= 10.0;
+        if !subtitle.is_empty() {
+            for l in self.wrap(subtitle, 11.0, self.content_w()) {
+                let lw = self.text_w(&l, 11.0);
+                self.y -= 11.0 * LINE;
+                self.text((self.w - lw) / 2.0, self.y, 11.0, false, 0.25, &l);
+            }
+        }
+        self.y -= 8.0;
+        let (x1, x2) = (MARGIN_X, self.w - MARGIN_X);
+        self.rule(x1, self.y, x2, self.y, 1.2, 0.0);
+        self.y -= 2.5;
+        self.rule(x1, self.y, x2, self.y, 0.4, 0.0);
+        self.y -= 14.0;
+    }
+
+    fn heading(&mut self, s: &str) {
+        let size = 12.0;
+        let lines = self.wrap(s, size, self.content_w());
+        // Keep the heading with at least three lines of what follows.
+        self.ensure(lines.len() as f32 * size * LINE + 6.0 + 3.0 * BODY * LINE);
+        self.y -= 6.0;
+        for l in &lines {
+            self.y -= size * LINE;
+            self.text(MARGIN_X, self.y + 3.0, size, true, 0.0, l);
+        }
+        self.rule(MARGIN_X, self.y, self.w - MARGIN_X, self.y, 0.5, 0.55);
+        self.y -= 6.0;
+    }
+
+    fn para(&mut self, s: &str, size: f32, grey: f32) {
+        let lh = size * LINE;
+        for l in self.wrap(s, size, self.content_w()) {
+            self.ensure(lh);
+            self.y -= lh;
+            self.text(MARGIN_X, self.y + size * 0.3, size, false, grey, &l);
+        }
+        self.y -= size * 0.5;
+    }
+
+    /// Draws the header row of a table at the cursor.
+    fn header_row(&mut self, xs: &[f32], titles: &[Vec<String>]) {
+        let lh = SMALL * LINE;
+        let n = titles.iter().map(Vec::len).max().unwrap_or(1) as f32;
+        let h = n * lh + 2.0 * PAD_Y;
+        let top = self.y;
+        let right = *xs.last().expect("columns");
+        self.push(Item::Fill {
+            x: xs[0],
+            y: top - h,
+            w: right - xs[0],
+            h,
+            grey: 0.9,
+        });
+        for (i, lines) in titles.iter().enumerate() {
+            for (k, l) in lines.iter().enumerate() {
+                let y = top - PAD_Y - (k as f32 + 1.0) * lh + SMALL * 0.3;
+                self.text(xs[i] + PAD_X, y, SMALL, true, 0.0, l);
+            }
+        }
+        self.grid(xs, top, top - h);
+        self.y = top - h;
+    }
+
+    /// Borders of one row band from `top` to `bottom`.
+    fn grid(&mut self, xs: &[f32], top: f32, bottom: f32) {
+        let right = *xs.last().expect("columns");
+        self.rule(xs[0], top, right, top, 0.5, 0.35);
+        self.rule(xs[0], bottom, right, bottom, 0.5, 0.35);
+        for &x in xs {
+            self.rule(x, top, x, bottom, 0.5, 0.35);
+        }
+    }
+
+    fn table(&mut self, t: &Table) {
+        let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
+        let cw = self.content_w();
+        let mut xs = vec![MARGIN_X];
+        for c in &t.columns {
+            let last = *xs.last().expect("start");
+            xs.push(last + cw * c.weight / total);
+        }
+        let inner: Vec<f32> = xs.windows(2).map(|w| w[1] - w[0] - 2.0 * PAD_X).collect();
+        let has_header = t.columns.iter().any(|c| !c.title.is_empty());
+        let titles: Vec<Vec<String>> = t
+            .columns
+            .iter()
+            .zip(&inner)
+            .map(|(c, &w)| self.wrap(&c.title, SMALL, w))
+            .collect();
+        let lh = SMALL * LINE;
+        let header_h = titles.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * PAD_Y;
+        let min_lines = 1.0;
+        // The header and one line of the first row stay together.
+        let start_need = if has_header { header_h } else { 0.0 } + min_lines * lh + 2.0 * PAD_Y;
+        self.ensure(start_need);
+        if has_header {
+            self.header_row(&xs, &titles);
+        }
+        for row in &t.rows {
+            let cells: Vec<Vec<String>> = inner
+                .iter()
+                .enumerate()
+                .map(|(i, &w)| self.wrap(row.get(i).map(String::as_str).unwrap_or(""), SMALL, w))
+                .collect();
+            let mut from = 0usize;
+            let n = cells.iter().map(Vec::len).max().unwrap_or(1);
+            loop {
+                let left = n - from;
+                let need = (left as f32 * lh + 2.0 * PAD_Y).max(t.min_row);
+                let fits = ((self.room() - 2.0 * PAD_Y) / lh).floor().max(0.0) as usize;
+                let take = if need <= self.room() {
+                    left
+                } else if fits >= 1 && (fits >= 3 || left > fits * 2) {
+                    // A tall row is split: what fits here, the rest on the next page.
+                    fits.min(left)
+                } else {
+                    self.new_page();
+                    if has_header {
+                        self.header_row(&xs, &titles);
+                    }
+                    continue;
+                };
+                let h = if take == left {
+                    need
+                } else {
+                    take as f32 * lh + 2.0 * PAD_Y
+                };
+                let top = self.y;
+                if t.label_first {
+                    self.push(Item::Fill {
+                        x: xs[0],
+                        y: top - h,
+                        w: xs[1] - xs[0],
+                        h,
+                        grey: 0.95,
+                    });
+                }
+                for (i, lines) in cells.iter().enumerate() {
+                    let bold = t.label_first && i == 0;
+                    for (k, l) in lines.iter().skip(from).take(take).enumerate() {
+                        let y = top - PAD_Y - (k as f32 + 1.0) * lh + SMALL * 0.3;
+                        self.text(xs[i] + PAD_X, y, SMALL, bold, 0.0, l);
+                    }
+                }
+                self.grid(&xs, top, top - h);
+                self.y = top - h;
+                from += take;
+                if from >= n {
+                    break;
+                }
+                self.new_page();
+                if has_header {
+                    self.header_row(&xs, &titles);
+                }
+            }
+        }
+        self.y -= 10.0;
+    }
+}
+
+/// Lays the document out and writes the PDF.
+pub fn render(doc: &Doc, fonts: &Fonts) -> Result<Rendered> {
+    let (w, h) = if doc.landscape { (A4.1, A4.0) } else { A4 };
+    let mut lay = Layout {
+        fonts,
+        w,
+        h,
+        pages: Vec::new(),
+        bookmarks: Vec::new(),
+        y: 0.0,
+    };
+    lay.new_page();
+    lay.title_block(&doc.title, &doc.subtitle);
+    for block in &doc.blocks {
+        match block {
+            Block::Heading(s) => lay.heading(s),
+            Block::Para(s) => lay.para(s, BODY, 0.0),
+            Block::Note(s) => lay.para(s, 8.0, 0.35),
+            Block::Table(t) => lay.table(t),
+            Block::Fields(pairs) => lay.table(&Table {
+                columns: vec![Column::new("", 0.28), Column::new("", 0.72)],
+                rows: pairs
+                    .iter()
+                    .map(|(k, v)| vec![k.clone(), v.clone()])
+                    .collect(),
+                label_first: true,
+                min_row: 0.0,
+            }),
+            Block::PageBreak => {
+                if lay.y < lay.h - TOP - 1.0 {
+                    lay.new_page();
+                }
+            }
+            Block::Bookmark(name) => {
+                let page = lay.pages.len();
+                lay.bookmarks.push((name.clone(), page));
+            }
+        }
+    }
+    let total = lay.pages.len();
+    let head = if doc.subtitle.is_empty() {
+        doc.title.clone()
+    } else {
+        format!("{} · {}", doc.subtitle, doc.title)
+    };
+    let fp_label = i18n::format(doc.lang, "pdf.fingerprint", &[("fp", &doc.fingerprint)]);
+    // Running header and footer on every page.
+    for i in 0..total {
+        let page_label = i18n::format(
+            doc.lang,
+            "pdf.page",
+            &[("n", &(i + 1).to_string()), ("total", &total.to_string())],
+        );
+        let mut extra = Vec::new();
+        {
+            let mut put = |item: Item| extra.push(item);
+            if i > 0 {
+                put(Item::Text {
+                    x: MARGIN_X,
+                    y: h - 36.0,
+                    size: 8.0,
+                    bold: false,
+                    grey: 0.4,
+                    text: head.clone(),
+                });
+                put(Item::Rule {
+                    x1: MARGIN_X,
+                    y1: h - 41.0,
+                    x2: w - MARGIN_X,
+                    y2: h - 41.0,
+                    width: 0.4,
+                    grey: 0.6,
+                });
+            }
+            put(Item::Rule {
+                x1: MARGIN_X,
+                y1: 42.0,
+                x2: w - MARGIN_X,
+                y2: 42.0,
+                width: 0.4,
+                grey: 0.6,
+            });
+            put(Item::Text {
+                x: MARGIN_X,
+                y: 30.0,
+                size: 7.0,
+                bold: false,
+                grey: 0.35,
+                text: fp_label.clone(),
+            });
+            let pw: f32 = page_label.chars().map(|c| fonts.width(c, 8.0)).sum();
+            put(Item::Text {
+                x: w - MARGIN_X - pw,
+                y: 30.0,
+                size: 8.0,
+                bold: false,
+                grey: 0.2,
+                text: page_label,
+            });
+        }
+        lay.pages[i].extend(extra);
+    }
+    emit(doc, fonts, lay.pages, &lay.bookmarks, w, h)
+}
+
+fn grey(v: f32) -> Color {
+    Color::Greyscale(Greyscale {
+        percent: v,
+        icc_profile: None,
+    })
+}
+
+fn point(x: f32, y: f32) -> LinePoint {
+    LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    }
+}
+
+/// Turns the draw lists into PDF pages and serializes the document.
+fn emit(
+    doc: &Doc,
+    fonts: &Fonts,
+    pages: Vec<Vec<Item>>,
+    bookmarks: &[(String, usize)],
+    w: f32,
+    h: f32,
+) -> Result<Rendered> {
+    let mut pdf = PdfDocument::new(&doc.title);
+    let mut ids: Vec<Option<FontId>> = vec![None; fonts.faces.len()];
+    let mut missing: Vec<char> = Vec::new();
+    let mut out_pages = Vec::with_capacity(pages.len());
+    for items in pages {
+        let mut ops: Vec<Op> = Vec::with_capacity(items.len() * 6);
+        let mut fill: Option<f32> = None;
+        let mut stroke: Option<(f32, f32)> = None;
+        for item in items {
+            match item {
+                Item::Fill {
+                    x,
+                    y,
+                    w,
+                    h,
+                    grey: g,
+                } => {
+                    if fill != Some(g) {
+                        ops.push(Op::SetFillColor { col: grey(g) });
+                        fill = Some(g);
+                    }
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(x),
+                            y: Pt(y),
+                            width: Pt(w),
+                            height: Pt(h),
+                            mode: Some(PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                }
+                Item::Rule {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    grey: g,
+                } => {
+                    if stroke != Some((width, g)) {
+                        ops.push(Op::SetOutlineColor { col: grey(g) });
+                        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+                        stroke = Some((width, g));
+                    }
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![point(x1, y1), point(x2, y2)],
+                            is_closed: false,
+                        },
+                    });
+                }
+                Item::Text {
+                    x,
+                    y,
+                    size,
+                    bold,
+                    grey: g,
+                    text,
+                } => {
+                    if fill != Some(g) {
+                        ops.push(Op::SetFillColor { col: grey(g) });
+                        fill = Some(g);
+                    }
+                    if bold {
+                        // A light stroke around the fill: bold without a second font.
+                        ops.push(Op::SetTextRenderingMode {
+                            mode: TextRenderingMode::FillStroke,
+                        });
+                        ops.push(Op::SetOutlineColor { col: grey(g) });
+                        ops.push(Op::SetOutlineThickness {
+                            pt: Pt(size * 0.035),
+                        });
+                        stroke = None;
+                    }
+                    let mut x = x;
+                    for (face, run) in runs(fonts, &text) {
+                        let run_w: f32 = run.chars().map(|c| fonts.width(c, size)).sum();
+                        match face {
+                            Some(f) => {
+                                let id = ids[f]
+                                    .get_or_insert_with(|| pdf.add_font(&fonts.faces[f].parsed))
+                                    .clone();
+                                ops.push(Op::StartTextSection);
+                                ops.push(Op::SetFont {
+                                    font: PdfFontHandle::External(id),
+                                    size: Pt(size),
+                                });
+                                ops.push(Op::SetTextCursor {
+                                    pos: Point { x: Pt(x), y: Pt(y) },
+                                });
+                                ops.push(Op::ShowText {
+                                    items: vec![TextItem::Text(run)],
+                                });
+                                ops.push(Op::EndTextSection);
+                            }
+                            None => {
+                                // No font has these: a visible box each, and a report.
+                                let bw = 0.6 * size;
+                                for (k, c) in run.chars().enumerate() {
+                                    if !missing.contains(&c) {
+                                        missing.push(c);
+                                    }
+                                    ops.push(Op::SetOutlineColor { col: grey(g) });
+                                    ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+                                    ops.push(Op::DrawRectangle {
+                                        rectangle: Rect {
+                                            x: Pt(x + k as f32 * bw + 0.08 * size),
+                                            y: Pt(y - 0.05 * size),
+                                            width: Pt(bw - 0.16 * size),
+                                            height: Pt(0.75 * size),
+                                            mode: Some(PaintMode::Stroke),
+                                            winding_order: None,
+                                        },
+                                    });
+                                }
+                                stroke = None;
+                            }
+                        }
+                        x += run_w;
+                    }
+                    if bold {
+                        ops.push(Op::SetTextRenderingMode {
+                            mode: TextRenderingMode::Fill,
+                        });
+                    }
+                }
+            }
+        }
+        out_pages.push(PdfPage::new(Mm::from(Pt(w)), Mm::from(Pt(h)), ops));
+    }
+    let count = out_pages.len();
+    pdf.with_pages(out_pages);
+    for (name, page) in bookmarks {
+        pdf.add_bookmark(name, *page);
+    }
+    let info = &mut pdf.metadata.info;
+    info.author = doc.author.clone();
+    info.creator = "Liaison 协作台".into();
+    info.producer = format!("Liaison {}", env!("CARGO_PKG_VERSION"));
+    info.subject = doc.subject.clone();
+    info.identifier = doc.identifier.clone();
+    info.keywords = doc.keywords.clone();
+    let now = chrono::Utc::now().timestamp();
+    if let Ok(t) = printpdf::OffsetDateTime::from_unix_timestamp(now) {
+        info.creation_date = t.clone();
+        info.modification_date = t.clone();
+        info.metadata_date = t;
+    }
+    let mut warnings = Vec::new();
+    let bytes = pdf.save(
+        &PdfSaveOptions {
+            optimize: true,
+            subset_fonts: true,
+            ..Default::default()
+        },
+        &mut warnings,
+    );
+    if bytes.is_empty() {
+        return Err(Error::refused("pdf.write_failed", &[]));
+    }
+    Ok(Rendered {
+        bytes,
+        pages: count,
+        missing,
+    })
+}
+
+/// Splits a line into runs set in one face each (`None`: no face has the characters).
+fn runs(fonts: &Fonts, s: &str) -> Vec<(Option<usize>, String)> {
+    let mut out: Vec<(Option<usize>, String)> = Vec::new();
+    for c in s.chars() {
+        let face = match fonts.glyph(c) {
+            Glyph::In { face, .. } => Some(face),
+            Glyph::Missing if c == ' ' => Some(0),
+            Glyph::Missing => None,
+        };
+        match out.last_mut() {
+            Some((f, run)) if *f == face => run.push(c),
+            _ => out.push((face, c.to_string())),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
