@@ -111,7 +111,8 @@ pub fn blocks(
             Kind::ChangeRequest => change_request(&mut out, &sec.content, lang),
             Kind::Acceptance | Kind::Retrospective => {}
         }
-        signoff_block(conn, &mut out, sec, &required, &people, lang)?;
+        let row = if sections.len() > 1 { 20.0 } else { 28.0 };
+        signoff_block(conn, &mut out, sec, &required, &people, lang, row)?;
     }
     Ok(out)
 }
@@ -275,6 +276,37 @@ fn minutes(out: &mut Vec<Block>, v: &Value, lang: Lang, compact: bool) {
         f => t(lang, &format!("meetings.form.{f}")),
     };
     let when = s(v, "startsAt").replace('T', " ");
+    if compact {
+        // In the document of all minutes: the meeting's data as one paragraph.
+        let mut parts = vec![
+            format!(
+                "{} {} · {} {}",
+                t(lang, "field.meeting.starts_at"),
+                when.get(..16).unwrap_or(&when),
+                s(v, "duration"),
+                t(lang, "doc.minutes_unit")
+            ),
+            [form.clone(), s(v, "place")]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ];
+        for (key, field) in [("doc.field.recorder", "recorder"), ("doc.field.attendees", "attendees")] {
+            if !s(v, field).is_empty() {
+                parts.push(format!("{}：{}", t(lang, key), s(v, field)));
+            }
+        }
+        let mut line = parts
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        if !s(v, "agenda").is_empty() {
+            line = format!("{line}\n{}：{}", t(lang, "field.meeting.agenda"), s(v, "agenda"));
+        }
+        out.push(Block::Para(line));
+    }
     let mut fields = Vec::new();
     if !compact {
         fields.push((t(lang, "field.meeting.title"), s(v, "title")));
@@ -303,7 +335,9 @@ fn minutes(out: &mut Vec<Block>, v: &Value, lang: Lang, compact: bool) {
     if !s(v, "agenda").is_empty() {
         fields.push((t(lang, "field.meeting.agenda"), s(v, "agenda")));
     }
-    out.push(Block::Fields(fields));
+    if !compact {
+        out.push(Block::Fields(fields));
+    }
     let topics: Vec<Vec<String>> = v["topics"]
         .as_array()
         .into_iter()
@@ -426,6 +460,7 @@ fn signoff_block(
     required: &[i64],
     people: &[Person],
     lang: Lang,
+    row_height: f32,
 ) -> Result<()> {
     let rounds = signoff::rounds(conn, sec.kind, sec.id)?;
     let round = rounds.iter().find(|r| {
@@ -504,11 +539,22 @@ fn signoff_block(
             (t(lang, key), rows)
         }
     };
+    // In a document of many records the footer carries the whole fingerprint; each record
+    // shows the first 16 digits of its own, enough to tell it apart.
+    let fp = if row_height < 28.0 {
+        &sec.fingerprint[..16.min(sec.fingerprint.len())]
+    } else {
+        &sec.fingerprint[..]
+    };
     out.push(Block::Heading(t(lang, "doc.signoff")));
     out.push(Block::Note(format!(
         "{status}　{}",
-        i18n::format(lang, "doc.section_fingerprint", &[("fp", &sec.fingerprint)])
+        i18n::format(lang, "doc.section_fingerprint", &[("fp", fp)])
     )));
+    if rows.is_empty() {
+        out.push(Block::Note(t(lang, "doc.signoff.nobody")));
+        return Ok(());
+    }
     out.push(Block::Table(Table {
         columns: vec![
             Column::new(t(lang, "field.person.name"), 0.13),
@@ -520,7 +566,7 @@ fn signoff_block(
         ],
         rows,
         label_first: false,
-        min_row: 28.0,
+        min_row: row_height,
     }));
     Ok(())
 }

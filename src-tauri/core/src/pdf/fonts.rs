@@ -92,27 +92,28 @@ impl Face {
         None
     }
 
-    /// The advance of `c` in ems, if the face has it.
-    fn advance(&self, c: char) -> Option<f32> {
+    /// The glyph of `c` and its advance in ems, if the face has it.
+    fn advance(&self, c: char) -> Option<(u16, f32)> {
         let gid = self.parsed.lookup_glyph_index(c as u32)?;
         if gid == 0 {
             return None;
         }
-        Some(f32::from(self.parsed.get_horizontal_advance(gid)) / self.upm)
+        Some((gid, f32::from(self.parsed.get_horizontal_advance(gid)) / self.upm))
     }
 }
 
 /// The faces a document uses, main first.
 pub struct Fonts {
     pub faces: Vec<Face>,
-    /// Per character: which face has it and its advance in ems (`None`: no face has it).
-    metrics: Mutex<HashMap<char, Option<(usize, f32)>>>,
+    /// Per character: which face has it, its glyph and its advance in ems (`None`: no face has
+    /// it). Looking a character up in a CJK font's cmap is slow; each is looked up once.
+    metrics: Mutex<HashMap<char, Option<(usize, u16, f32)>>>,
 }
 
 /// Which face sets a character, and how wide it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Glyph {
-    In { face: usize, em: f32 },
+    In { face: usize, gid: u16, em: f32 },
     Missing,
 }
 
@@ -152,10 +153,10 @@ impl Fonts {
             self.faces
                 .iter()
                 .enumerate()
-                .find_map(|(i, f)| f.advance(c).map(|em| (i, em)))
+                .find_map(|(i, f)| f.advance(c).map(|(gid, em)| (i, gid, em)))
         });
         match hit {
-            Some((face, em)) => Glyph::In { face, em },
+            Some((face, gid, em)) => Glyph::In { face, gid, em },
             None => Glyph::Missing,
         }
     }

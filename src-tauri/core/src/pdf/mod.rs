@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 pub use fonts::{Fonts, Glyph};
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
+    Codepoint, Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
     PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextRenderingMode,
 };
 
@@ -261,15 +261,29 @@ impl<'a> Layout<'a> {
                 self.text(xs[i] + PAD_X, y, SMALL, true, 0.0, l);
             }
         }
-        self.grid(xs, top, top - h);
+        self.hline(xs, top - h);
         self.y = top - h;
     }
 
-    /// Borders of one row band from `top` to `bottom`.
-    fn grid(&mut self, xs: &[f32], top: f32, bottom: f32) {
+    /// A horizontal table border at `y`.
+    fn hline(&mut self, xs: &[f32], y: f32) {
         let right = *xs.last().expect("columns");
-        self.rule(xs[0], top, right, top, 0.5, 0.35);
-        self.rule(xs[0], bottom, right, bottom, 0.5, 0.35);
+        self.rule(xs[0], y, right, y, 0.5, 0.35);
+    }
+
+    /// Starts the part of a table on this page: the header row (when any) under a top border.
+    fn open_segment(&mut self, xs: &[f32], titles: &[Vec<String>], header: bool) -> f32 {
+        let top = self.y;
+        self.hline(xs, top);
+        if header {
+            self.header_row(xs, titles);
+        }
+        top
+    }
+
+    /// Ends the part of a table on this page: the column borders from `top` down to the cursor.
+    fn close_segment(&mut self, xs: &[f32], top: f32) {
+        let bottom = self.y;
         for &x in xs {
             self.rule(x, top, x, bottom, 0.5, 0.35);
         }
@@ -297,9 +311,7 @@ impl<'a> Layout<'a> {
         // The header and one line of the first row stay together.
         let start_need = if has_header { header_h } else { 0.0 } + min_lines * lh + 2.0 * PAD_Y;
         self.ensure(start_need);
-        if has_header {
-            self.header_row(&xs, &titles);
-        }
+        let mut seg = self.open_segment(&xs, &titles, has_header);
         for row in &t.rows {
             let cells: Vec<Vec<String>> = inner
                 .iter()
@@ -318,10 +330,9 @@ impl<'a> Layout<'a> {
                     // A tall row is split: what fits here, the rest on the next page.
                     fits.min(left)
                 } else {
+                    self.close_segment(&xs, seg);
                     self.new_page();
-                    if has_header {
-                        self.header_row(&xs, &titles);
-                    }
+                    seg = self.open_segment(&xs, &titles, has_header);
                     continue;
                 };
                 let h = if take == left {
@@ -346,18 +357,18 @@ impl<'a> Layout<'a> {
                         self.text(xs[i] + PAD_X, y, SMALL, bold, 0.0, l);
                     }
                 }
-                self.grid(&xs, top, top - h);
+                self.hline(&xs, top - h);
                 self.y = top - h;
                 from += take;
                 if from >= n {
                     break;
                 }
+                self.close_segment(&xs, seg);
                 self.new_page();
-                if has_header {
-                    self.header_row(&xs, &titles);
-                }
+                seg = self.open_segment(&xs, &titles, has_header);
             }
         }
+        self.close_segment(&xs, seg);
         self.y -= 10.0;
     }
 }
@@ -474,10 +485,86 @@ fn grey(v: f32) -> Color {
     })
 }
 
+/// Two decimals are a hundredth of a point: finer adds bytes, not precision.
+fn round(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
 fn point(x: f32, y: f32) -> LinePoint {
     LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
+        p: Point {
+            x: Pt(round(x)),
+            y: Pt(round(y)),
+        },
         bezier: false,
+    }
+}
+
+/// The drawing state of a page: what is in effect, so each operator is written only when it
+/// changes, and consecutive lines share one text object (positions as relative moves).
+#[derive(Default)]
+struct Pen {
+    ops: Vec<Op>,
+    fill: Option<f32>,
+    stroke: Option<(f32, f32)>,
+    font: Option<(usize, f32)>,
+    bold: bool,
+    /// Inside a text object: the start of its current line.
+    text: Option<(f32, f32)>,
+}
+
+impl Pen {
+    fn fill(&mut self, g: f32) {
+        if self.fill != Some(g) {
+            self.ops.push(Op::SetFillColor { col: grey(g) });
+            self.fill = Some(g);
+        }
+    }
+
+    fn stroke(&mut self, width: f32, g: f32) {
+        if self.stroke != Some((width, g)) {
+            self.ops.push(Op::SetOutlineColor { col: grey(g) });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(round(width)) });
+            self.stroke = Some((width, g));
+        }
+    }
+
+    fn bold(&mut self, on: bool, width: f32, g: f32) {
+        if on {
+            self.stroke(width, g);
+        }
+        if on != self.bold {
+            self.ops.push(Op::SetTextRenderingMode {
+                mode: if on {
+                    TextRenderingMode::FillStroke
+                } else {
+                    TextRenderingMode::Fill
+                },
+            });
+            self.bold = on;
+        }
+    }
+
+    /// Moves to (`x`, `y`), opening a text object when none is open.
+    fn text_at(&mut self, x: f32, y: f32) {
+        let (ox, oy) = match self.text {
+            Some(o) => o,
+            None => {
+                self.ops.push(Op::StartTextSection);
+                (0.0, 0.0)
+            }
+        };
+        let (dx, dy) = (round(round(x) - ox), round(round(y) - oy));
+        self.ops.push(Op::SetTextCursor {
+            pos: Point { x: Pt(dx), y: Pt(dy) },
+        });
+        self.text = Some((ox + dx, oy + dy));
+    }
+
+    fn end_text(&mut self) {
+        if self.text.take().is_some() {
+            self.ops.push(Op::EndTextSection);
+        }
     }
 }
 
@@ -495,28 +582,18 @@ fn emit(
     let mut missing: Vec<char> = Vec::new();
     let mut out_pages = Vec::with_capacity(pages.len());
     for items in pages {
-        let mut ops: Vec<Op> = Vec::with_capacity(items.len() * 6);
-        let mut fill: Option<f32> = None;
-        let mut stroke: Option<(f32, f32)> = None;
+        let mut pen = Pen::default();
         for item in items {
             match item {
-                Item::Fill {
-                    x,
-                    y,
-                    w,
-                    h,
-                    grey: g,
-                } => {
-                    if fill != Some(g) {
-                        ops.push(Op::SetFillColor { col: grey(g) });
-                        fill = Some(g);
-                    }
-                    ops.push(Op::DrawRectangle {
+                Item::Fill { x, y, w, h, grey: g } => {
+                    pen.end_text();
+                    pen.fill(g);
+                    pen.ops.push(Op::DrawRectangle {
                         rectangle: Rect {
-                            x: Pt(x),
-                            y: Pt(y),
-                            width: Pt(w),
-                            height: Pt(h),
+                            x: Pt(round(x)),
+                            y: Pt(round(y)),
+                            width: Pt(round(w)),
+                            height: Pt(round(h)),
                             mode: Some(PaintMode::Fill),
                             winding_order: None,
                         },
@@ -530,12 +607,9 @@ fn emit(
                     width,
                     grey: g,
                 } => {
-                    if stroke != Some((width, g)) {
-                        ops.push(Op::SetOutlineColor { col: grey(g) });
-                        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
-                        stroke = Some((width, g));
-                    }
-                    ops.push(Op::DrawLine {
+                    pen.end_text();
+                    pen.stroke(width, g);
+                    pen.ops.push(Op::DrawLine {
                         line: Line {
                             points: vec![point(x1, y1), point(x2, y2)],
                             is_closed: false,
@@ -550,21 +624,9 @@ fn emit(
                     grey: g,
                     text,
                 } => {
-                    if fill != Some(g) {
-                        ops.push(Op::SetFillColor { col: grey(g) });
-                        fill = Some(g);
-                    }
-                    if bold {
-                        // A light stroke around the fill: bold without a second font.
-                        ops.push(Op::SetTextRenderingMode {
-                            mode: TextRenderingMode::FillStroke,
-                        });
-                        ops.push(Op::SetOutlineColor { col: grey(g) });
-                        ops.push(Op::SetOutlineThickness {
-                            pt: Pt(size * 0.035),
-                        });
-                        stroke = None;
-                    }
+                    pen.fill(g);
+                    // Bold: a light stroke around the fill, without a second font.
+                    pen.bold(bold, size * 0.035, g);
                     let mut x = x;
                     for (face, run) in runs(fonts, &text) {
                         let run_w: f32 = run.chars().map(|c| fonts.width(c, size)).sum();
@@ -573,52 +635,61 @@ fn emit(
                                 let id = ids[f]
                                     .get_or_insert_with(|| pdf.add_font(&fonts.faces[f].parsed))
                                     .clone();
-                                ops.push(Op::StartTextSection);
-                                ops.push(Op::SetFont {
-                                    font: PdfFontHandle::External(id),
-                                    size: Pt(size),
+                                pen.text_at(x, y);
+                                if pen.font != Some((f, size)) {
+                                    pen.ops.push(Op::SetFont {
+                                        font: PdfFontHandle::External(id),
+                                        size: Pt(size),
+                                    });
+                                    pen.font = Some((f, size));
+                                }
+                                // Glyph ids from our own cache (printpdf would look each
+                                // character up in the cmap again), with the character for
+                                // the ToUnicode map that makes the text extractable.
+                                let glyphs = run
+                                    .chars()
+                                    .map(|c| Codepoint {
+                                        gid: match fonts.glyph(c) {
+                                            Glyph::In { gid, .. } => gid,
+                                            Glyph::Missing => 0,
+                                        },
+                                        offset: 0.0,
+                                        cid: Some(c.to_string()),
+                                    })
+                                    .collect();
+                                pen.ops.push(Op::ShowText {
+                                    items: vec![TextItem::GlyphIds(glyphs)],
                                 });
-                                ops.push(Op::SetTextCursor {
-                                    pos: Point { x: Pt(x), y: Pt(y) },
-                                });
-                                ops.push(Op::ShowText {
-                                    items: vec![TextItem::Text(run)],
-                                });
-                                ops.push(Op::EndTextSection);
                             }
                             None => {
                                 // No font has these: a visible box each, and a report.
+                                pen.end_text();
+                                pen.stroke(0.5, g);
                                 let bw = 0.6 * size;
                                 for (k, c) in run.chars().enumerate() {
                                     if !missing.contains(&c) {
                                         missing.push(c);
                                     }
-                                    ops.push(Op::SetOutlineColor { col: grey(g) });
-                                    ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
-                                    ops.push(Op::DrawRectangle {
+                                    pen.ops.push(Op::DrawRectangle {
                                         rectangle: Rect {
-                                            x: Pt(x + k as f32 * bw + 0.08 * size),
-                                            y: Pt(y - 0.05 * size),
-                                            width: Pt(bw - 0.16 * size),
-                                            height: Pt(0.75 * size),
+                                            x: Pt(round(x + k as f32 * bw + 0.08 * size)),
+                                            y: Pt(round(y - 0.05 * size)),
+                                            width: Pt(round(bw - 0.16 * size)),
+                                            height: Pt(round(0.75 * size)),
                                             mode: Some(PaintMode::Stroke),
                                             winding_order: None,
                                         },
                                     });
                                 }
-                                stroke = None;
                             }
                         }
                         x += run_w;
                     }
-                    if bold {
-                        ops.push(Op::SetTextRenderingMode {
-                            mode: TextRenderingMode::Fill,
-                        });
-                    }
                 }
             }
         }
+        pen.end_text();
+        let ops = pen.ops;
         out_pages.push(PdfPage::new(Mm::from(Pt(w)), Mm::from(Pt(h)), ops));
     }
     let count = out_pages.len();
