@@ -4,6 +4,7 @@
 
 mod commands;
 mod control_commands;
+mod document_commands;
 mod meeting_commands;
 mod menu;
 mod org_commands;
@@ -118,6 +119,7 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             meeting_commands::comm_log_list,
             meeting_commands::comm_log_save,
             meeting_commands::meeting_export_ics,
+            document_commands::document_export_pdf,
             meeting_commands::attachment_add,
             meeting_commands::attachment_save,
             commands::ui_ready,

@@ -49,6 +49,28 @@ export class SignoffPanel extends HTMLElement {
     }
   }
 
+  /** Exports the document as PDF where the user chooses; the button shows the work under way. */
+  async #exportPdf(button) {
+    if (button.dataset.busy) return;
+    button.dataset.busy = '1';
+    button.disabled = true;
+    const label = button.textContent;
+    button.textContent = t('pdf.exporting');
+    try {
+      const done = await call('document_export_pdf', { kind: this.kind, id: this.docId });
+      if (done) {
+        toast(t('pdf.exported', { path: done.path, pages: done.pages }));
+        if (done.missing.length) toast(t('pdf.missing_chars', { chars: done.missing.join(' ') }), 'warning');
+      }
+    } catch {
+      // Shown by call().
+    } finally {
+      delete button.dataset.busy;
+      button.disabled = false;
+      button.textContent = label;
+    }
+  }
+
   #current() { return this.#panel.rounds[0] || null; }
 
   #signerRow(round, s, i) {
@@ -173,7 +195,8 @@ export class SignoffPanel extends HTMLElement {
       h('div', { class: 'signoff-head' },
         h('h2', {}, t('signoff.title')),
         noStart ? null : h('span', { class: `state-badge ${p.state}`, id: 'signoff-state' }, t(`signoff.state.${p.state}`)),
-        h('span', { class: 'muted mode' }, t(`signoff.mode.${p.mode}`))),
+        h('span', { class: 'muted mode' }, t(`signoff.mode.${p.mode}`)),
+        h('button', { type: 'button', class: 'secondary small export-pdf', id: 'export-pdf', onclick: (e) => this.#exportPdf(e.currentTarget) }, t('pdf.export'))),
       h('p', { class: 'muted who' }, t(p.whoKey)),
       h('div', { class: 'fingerprint', title: t('signoff.fingerprint.note') },
         h('span', { class: 'fp-label' }, t('signoff.fingerprint')),

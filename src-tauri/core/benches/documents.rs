@@ -29,7 +29,10 @@ fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 fn main() {
     let t = Instant::now();
     let fonts = Fonts::load(&[]).expect("fonts");
-    println!("load and parse the fonts (once per process): {}", ms(t.elapsed()));
+    println!(
+        "load and parse the fonts (once per process): {}",
+        ms(t.elapsed())
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     let mut project =
         liaison_core::demo::write_large(&dir.path().join("large.liaison")).expect("large demo");
@@ -41,8 +44,16 @@ fn main() {
     let (render, rendered) = median(3, || pdf::render(&prepared.doc, &fonts).expect("render"));
     let out = dir.path().join("all-minutes.pdf");
     let (total, exported) = median(3, || {
-        documents::export(conn, Kind::Minutes, Target::All, Lang::Zh, "bench", &fonts, &out)
-            .expect("export")
+        documents::export(
+            conn,
+            Kind::Minutes,
+            Target::All,
+            Lang::Zh,
+            "bench",
+            &fonts,
+            &out,
+        )
+        .expect("export")
     });
     println!(
         "all minutes ({} meetings): {} pages, {} KB; read {} + layout and write {}; export in all {}",

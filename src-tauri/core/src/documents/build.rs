@@ -292,7 +292,10 @@ fn minutes(out: &mut Vec<Block>, v: &Value, lang: Lang, compact: bool) {
                 .collect::<Vec<_>>()
                 .join(" "),
         ];
-        for (key, field) in [("doc.field.recorder", "recorder"), ("doc.field.attendees", "attendees")] {
+        for (key, field) in [
+            ("doc.field.recorder", "recorder"),
+            ("doc.field.attendees", "attendees"),
+        ] {
             if !s(v, field).is_empty() {
                 parts.push(format!("{}：{}", t(lang, key), s(v, field)));
             }
@@ -303,7 +306,11 @@ fn minutes(out: &mut Vec<Block>, v: &Value, lang: Lang, compact: bool) {
             .collect::<Vec<_>>()
             .join(" · ");
         if !s(v, "agenda").is_empty() {
-            line = format!("{line}\n{}：{}", t(lang, "field.meeting.agenda"), s(v, "agenda"));
+            line = format!(
+                "{line}\n{}：{}",
+                t(lang, "field.meeting.agenda"),
+                s(v, "agenda")
+            );
         }
         out.push(Block::Para(line));
     }

@@ -98,16 +98,22 @@ impl Face {
         if gid == 0 {
             return None;
         }
-        Some((gid, f32::from(self.parsed.get_horizontal_advance(gid)) / self.upm))
+        Some((
+            gid,
+            f32::from(self.parsed.get_horizontal_advance(gid)) / self.upm,
+        ))
     }
 }
+
+/// Which face has a character, its glyph id there, and its advance in ems.
+type Found = (usize, u16, f32);
 
 /// The faces a document uses, main first.
 pub struct Fonts {
     pub faces: Vec<Face>,
     /// Per character: which face has it, its glyph and its advance in ems (`None`: no face has
     /// it). Looking a character up in a CJK font's cmap is slow; each is looked up once.
-    metrics: Mutex<HashMap<char, Option<(usize, u16, f32)>>>,
+    metrics: Mutex<HashMap<char, Option<Found>>>,
 }
 
 /// Which face sets a character, and how wide it is.

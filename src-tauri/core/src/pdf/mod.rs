@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 pub use fonts::{Fonts, Glyph};
 use printpdf::{
-    Codepoint, Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextRenderingMode,
+    Codepoint, Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextRenderingMode,
 };
 
 /// One column of a table: its title and its share of the width.
@@ -524,7 +524,9 @@ impl Pen {
     fn stroke(&mut self, width: f32, g: f32) {
         if self.stroke != Some((width, g)) {
             self.ops.push(Op::SetOutlineColor { col: grey(g) });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(round(width)) });
+            self.ops.push(Op::SetOutlineThickness {
+                pt: Pt(round(width)),
+            });
             self.stroke = Some((width, g));
         }
     }
@@ -556,7 +558,10 @@ impl Pen {
         };
         let (dx, dy) = (round(round(x) - ox), round(round(y) - oy));
         self.ops.push(Op::SetTextCursor {
-            pos: Point { x: Pt(dx), y: Pt(dy) },
+            pos: Point {
+                x: Pt(dx),
+                y: Pt(dy),
+            },
         });
         self.text = Some((ox + dx, oy + dy));
     }
@@ -585,7 +590,13 @@ fn emit(
         let mut pen = Pen::default();
         for item in items {
             match item {
-                Item::Fill { x, y, w, h, grey: g } => {
+                Item::Fill {
+                    x,
+                    y,
+                    w,
+                    h,
+                    grey: g,
+                } => {
                     pen.end_text();
                     pen.fill(g);
                     pen.ops.push(Op::DrawRectangle {
@@ -706,8 +717,8 @@ fn emit(
     info.keywords = doc.keywords.clone();
     let now = chrono::Utc::now().timestamp();
     if let Ok(t) = printpdf::OffsetDateTime::from_unix_timestamp(now) {
-        info.creation_date = t.clone();
-        info.modification_date = t.clone();
+        info.creation_date = t;
+        info.modification_date = t;
         info.metadata_date = t;
     }
     let mut warnings = Vec::new();
