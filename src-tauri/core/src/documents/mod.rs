@@ -74,7 +74,7 @@ impl Kind {
 
     /// The document's title, from the catalog.
     pub fn title(self, lang: Lang) -> String {
-        i18n::text(lang, &format!("doc.{}", self.code()))
+        i18n::text(lang, &format!("pdf.title.{}", self.code()))
     }
 }
 
