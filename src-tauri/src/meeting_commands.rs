@@ -299,10 +299,7 @@ pub async fn meeting_export_ics<R: Runtime>(
             meetings::meeting(c, id)?.title,
         ))
     })?;
-    let safe: String = title
-        .chars()
-        .map(|ch| if "/\\:*?\"<>|".contains(ch) { '_' } else { ch })
-        .collect();
+    let safe = liaison_core::documents::safe_file_name(&title);
     let Some(path) = app
         .dialog()
         .file()

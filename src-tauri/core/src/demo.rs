@@ -791,7 +791,8 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
 }
 
 /// Records `decision` for the first `n` signers of a round, each with `comment`.
-fn sign_round(
+/// Signs `round` as its first `n` signers, each with `decision`.
+pub(crate) fn sign_round(
     conn: &mut Connection,
     round: &signoff::Round,
     n: usize,

@@ -314,35 +314,32 @@ fn minutes(out: &mut Vec<Block>, v: &Value, lang: Lang, compact: bool) {
         }
         out.push(Block::Para(line));
     }
-    let mut fields = Vec::new();
     if !compact {
-        fields.push((t(lang, "field.meeting.title"), s(v, "title")));
-    }
-    fields.extend([
-        (
-            t(lang, "field.meeting.starts_at"),
-            format!(
-                "{} · {} {}",
-                when.get(..16).unwrap_or(&when),
-                s(v, "duration"),
-                t(lang, "doc.minutes_unit")
+        let mut fields = vec![
+            (t(lang, "field.meeting.title"), s(v, "title")),
+            (
+                t(lang, "field.meeting.starts_at"),
+                format!(
+                    "{} · {} {}",
+                    when.get(..16).unwrap_or(&when),
+                    s(v, "duration"),
+                    t(lang, "doc.minutes_unit")
+                ),
             ),
-        ),
-        (
-            t(lang, "meetings.form"),
-            [form, s(v, "place")]
-                .into_iter()
-                .filter(|x| !x.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
-        ),
-        (t(lang, "doc.field.recorder"), s(v, "recorder")),
-        (t(lang, "doc.field.attendees"), s(v, "attendees")),
-    ]);
-    if !s(v, "agenda").is_empty() {
-        fields.push((t(lang, "field.meeting.agenda"), s(v, "agenda")));
-    }
-    if !compact {
+            (
+                t(lang, "meetings.form"),
+                [form, s(v, "place")]
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            ),
+            (t(lang, "doc.field.recorder"), s(v, "recorder")),
+            (t(lang, "doc.field.attendees"), s(v, "attendees")),
+        ];
+        if !s(v, "agenda").is_empty() {
+            fields.push((t(lang, "field.meeting.agenda"), s(v, "agenda")));
+        }
         out.push(Block::Fields(fields));
     }
     let topics: Vec<Vec<String>> = v["topics"]

@@ -419,8 +419,12 @@ pub fn file_name(conn: &Connection, kind: Kind, target: Target, lang: Lang) -> R
         }
         _ => title,
     };
-    let safe: String = base
-        .chars()
+    Ok(format!("{}.pdf", safe_file_name(&base)))
+}
+
+/// `name` with the characters file systems refuse replaced by `_`.
+pub fn safe_file_name(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if "/\\:*?\"<>|".contains(c) || c.is_control() {
                 '_'
@@ -428,8 +432,9 @@ pub fn file_name(conn: &Connection, kind: Kind, target: Target, lang: Lang) -> R
                 c
             }
         })
-        .collect();
-    Ok(format!("{}.pdf", safe.trim()))
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// One difference between a PDF's content and the project's.

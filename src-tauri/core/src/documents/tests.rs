@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::demo;
-use crate::signoff::{self, Decision, Sign};
+use crate::signoff::{self, Decision};
 
 fn fonts() -> &'static Fonts {
     Fonts::shared(&[]).expect("the CJK font is installed (scripts/setup)")
@@ -18,20 +18,7 @@ fn revise_registration(conn: &mut Connection, goal: &str) {
     let signers = signoff::panel(conn, "registration", 1).unwrap().suggested;
     let panel = signoff::start(conn, "测试", "registration", 1, &signers).unwrap();
     let round = &panel.rounds[0];
-    for s in &round.signers {
-        signoff::sign(
-            conn,
-            "测试",
-            &Sign {
-                round_id: round.id,
-                revision: round.revision,
-                person_id: s.person.id,
-                decision: Decision::Approve,
-                comment: String::new(),
-            },
-        )
-        .unwrap();
-    }
+    demo::sign_round(conn, round, round.signers.len(), Decision::Approve, "").unwrap();
 }
 
 #[test]

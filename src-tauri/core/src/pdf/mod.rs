@@ -639,9 +639,8 @@ fn emit(
                     // Bold: a light stroke around the fill, without a second font.
                     pen.bold(bold, size * 0.035, g);
                     let mut x = x;
-                    for (face, run) in runs(fonts, &text) {
-                        let run_w: f32 = run.chars().map(|c| fonts.width(c, size)).sum();
-                        match face {
+                    for run in runs(fonts, &text, size) {
+                        match run.face {
                             Some(f) => {
                                 let id = ids[f]
                                     .get_or_insert_with(|| pdf.add_font(&fonts.faces[f].parsed))
@@ -658,12 +657,11 @@ fn emit(
                                 // character up in the cmap again), with the character for
                                 // the ToUnicode map that makes the text extractable.
                                 let glyphs = run
+                                    .text
                                     .chars()
-                                    .map(|c| Codepoint {
-                                        gid: match fonts.glyph(c) {
-                                            Glyph::In { gid, .. } => gid,
-                                            Glyph::Missing => 0,
-                                        },
+                                    .zip(run.gids)
+                                    .map(|(c, gid)| Codepoint {
+                                        gid,
                                         offset: 0.0,
                                         cid: Some(c.to_string()),
                                     })
@@ -677,7 +675,7 @@ fn emit(
                                 pen.end_text();
                                 pen.stroke(0.5, g);
                                 let bw = 0.6 * size;
-                                for (k, c) in run.chars().enumerate() {
+                                for (k, c) in run.text.chars().enumerate() {
                                     if !missing.contains(&c) {
                                         missing.push(c);
                                     }
@@ -694,7 +692,7 @@ fn emit(
                                 }
                             }
                         }
-                        x += run_w;
+                        x += run.width;
                     }
                 }
             }
@@ -740,18 +738,36 @@ fn emit(
     })
 }
 
-/// Splits a line into runs set in one face each (`None`: no face has the characters).
-fn runs(fonts: &Fonts, s: &str) -> Vec<(Option<usize>, String)> {
-    let mut out: Vec<(Option<usize>, String)> = Vec::new();
+/// A piece of a line set in one face (`None`: no face has its characters).
+struct Run {
+    face: Option<usize>,
+    text: String,
+    gids: Vec<u16>,
+    /// Its width at the size used.
+    width: f32,
+}
+
+/// Splits a line into runs set in one face each, looking each character up once.
+fn runs(fonts: &Fonts, s: &str, size: f32) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::new();
     for c in s.chars() {
-        let face = match fonts.glyph(c) {
-            Glyph::In { face, .. } => Some(face),
-            Glyph::Missing if c == ' ' => Some(0),
-            Glyph::Missing => None,
+        let (face, gid, w) = match fonts.glyph(c) {
+            Glyph::In { face, gid, em } => (Some(face), gid, em * size),
+            Glyph::Missing if c == ' ' => (Some(0), 0, 0.6 * size),
+            Glyph::Missing => (None, 0, 0.6 * size),
         };
         match out.last_mut() {
-            Some((f, run)) if *f == face => run.push(c),
-            _ => out.push((face, c.to_string())),
+            Some(r) if r.face == face => {
+                r.text.push(c);
+                r.gids.push(gid);
+                r.width += w;
+            }
+            _ => out.push(Run {
+                face,
+                text: c.to_string(),
+                gids: vec![gid],
+                width: w,
+            }),
         }
     }
     out

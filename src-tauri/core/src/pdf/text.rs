@@ -121,7 +121,7 @@ pub fn break_lines(text: &str, max: f32, width: impl Fn(char) -> f32) -> Vec<Str
                 }
                 continue;
             }
-            if line_w + piece.width <= max || line.is_empty() && piece.width <= max {
+            if line_w + piece.width <= max {
                 line.push_str(&piece.text);
                 line_w += piece.width;
                 continue;
