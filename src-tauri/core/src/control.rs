@@ -51,7 +51,7 @@ fn person(conn: &Connection, field: &str, id: Option<i64>) -> Result<Option<i64>
 }
 
 /// Writes one audit entry per changed field between two serialized versions of a record.
-fn audit_changes(
+pub(crate) fn audit_changes(
     conn: &Connection,
     actor: &str,
     record: &str,

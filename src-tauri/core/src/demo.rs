@@ -127,7 +127,55 @@ pub fn write_large_sized(path: &Path, tasks: usize) -> Result<Project> {
     org::import_from_registration(project.conn_mut(), DEMO_ACTOR)?;
     write_large_plan(project.conn_mut(), start, tasks)?;
     write_large_meetings(project.conn_mut(), start, LARGE_MEETINGS, 5)?;
+    write_large_control(project.conn_mut(), start, LARGE_RISKS)?;
     Ok(project)
+}
+
+/// How many risks (and as many issues) the large project has.
+pub const LARGE_RISKS: usize = 250;
+
+/// `n` risks and `n` issues, in one transaction.
+fn write_large_control(conn: &mut Connection, start: chrono::NaiveDate, n: usize) -> Result<()> {
+    let everyone: Vec<i64> = people::list(conn)?.into_iter().map(|p| p.id).collect();
+    let levels = ["low", "medium", "high"];
+    let tx = conn.transaction()?;
+    for i in 0..n {
+        let day = start + chrono::Days::new((i * 7) as u64);
+        tx.execute(
+            "INSERT INTO risk (description, level, owner_id, measures, contingency, raised_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                format!("第{}批渠道的物流与库存风险：城市{}的仓储容量不足", i + 1, i % 30 + 1),
+                levels[i % 3],
+                everyone[i % everyone.len()],
+                format!("与第{}家物流商签订备用运力协议", i % 5 + 1),
+                if i % 3 == 2 { "启用备选仓库，优先保障核心城市" } else { "" },
+                format!("{day}T09:00:00"),
+                if i % 4 == 0 { "closed" } else { "open" },
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO issue (description, impact, expected_solution, raised_by, raised_at,
+                                scope, ladder, ladder_since, dispute, solution)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'cross', ?6, ?5, ?7, ?8)",
+            params![
+                format!("第{}批铺货的结算口径在销售部与财务部之间不一致", i + 1),
+                format!("城市{}的首批铺货", i % 30 + 1),
+                "按合同价结算，差额由市场部预算承担",
+                everyone[(i + 1) % everyone.len()],
+                format!("{day}T14:00:00"),
+                1 + (i % 3) as i64,
+                (i % 10 == 0) as i64,
+                if i % 2 == 0 {
+                    "双方确认按合同价结算"
+                } else {
+                    ""
+                },
+            ],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// How many meetings the large project has (each with five action items).
@@ -957,4 +1005,156 @@ fn write_large_plan(conn: &mut Connection, start: chrono::NaiveDate, n: usize) -
     }
     tx.commit()?;
     Ok(())
+}
+
+/// Lessons the demo's closed projects share (the knowledge base finds them across files).
+pub const SHARED_LESSON: &str = "大促前两周提前锁定物流档期";
+
+/// Closes a project written by `write_example`: every task accepted (one failed in every third
+/// variant), each department scored, the acceptance signed by every head, a retrospective
+/// confirmed by every head, and the project closed. `variant` varies the scores and texts.
+pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
+    use crate::acceptance::{self, Evaluation};
+    use crate::retro::{self, Entry};
+    let a = acceptance::load(conn)?;
+    for (i, item) in a.items.iter().enumerate() {
+        let fail = variant % 3 == 0 && i == 1;
+        let result = if fail {
+            "覆盖率 82%，低于 90% 的交付标准".to_string()
+        } else {
+            format!(
+                "按交付标准完成：{}",
+                item.standard.chars().take(30).collect::<String>()
+            )
+        };
+        acceptance::save_item(
+            conn,
+            DEMO_ACTOR,
+            item.task_id,
+            &result,
+            if fail { "fail" } else { "pass" },
+        )?;
+    }
+    if let Some(first) = a.items.first() {
+        acceptance::add_evidence(
+            conn,
+            DEMO_ACTOR,
+            first.task_id,
+            "评审记录.txt",
+            "销售团队评审通过，2023-10-08。".as_bytes(),
+        )?;
+    }
+    for (i, e) in a.evaluations.iter().enumerate() {
+        let base = 70 + ((variant * 7 + i * 5) % 25) as i64;
+        acceptance::save_evaluation(
+            conn,
+            DEMO_ACTOR,
+            &Evaluation {
+                department_id: e.department_id,
+                goal: Some(base),
+                efficiency: Some((base + 4).min(100)),
+                communication: Some((base + 8 - (i as i64 % 3) * 4).min(100)),
+                comment: format!("{}按时交付，配合顺畅。", e.department),
+                ..Default::default()
+            },
+        )?;
+    }
+    let overall = if variant % 3 == 0 {
+        "conditional"
+    } else {
+        "passed"
+    };
+    acceptance::save_overall(
+        conn,
+        DEMO_ACTOR,
+        overall,
+        "核心目标达成：首月销量 1.2 万件；渠道铺货覆盖率需在下月补齐。",
+    )?;
+    let heads = plan::countersigners(conn)?;
+    let panel = signoff::start(conn, DEMO_ACTOR, "acceptance", 1, &heads)?;
+    sign_round(conn, &panel.rounds[0], heads.len(), Decision::Approve, "")?;
+    let person = |conn: &Connection, name: &str| -> Option<i64> {
+        people::list(conn)
+            .ok()?
+            .into_iter()
+            .find(|p| p.name == name)
+            .map(|p| p.id)
+    };
+    let entries = [
+        (
+            "success",
+            "周例会固定在周一 10:00，30 分钟内结束，议题提前一天发出",
+            "",
+            None,
+            false,
+        ),
+        (
+            "success",
+            "接口人制度让问题在 24 小时内找到对口的人",
+            "",
+            None,
+            false,
+        ),
+        (
+            "problem",
+            "铺货资金审批卡在财务流程",
+            "财务部未列入协作部门，预付款流程没有提前沟通",
+            None,
+            false,
+        ),
+        (
+            "problem",
+            "宣传物料图片版本不一致",
+            "定稿图片没有统一的发布渠道",
+            None,
+            false,
+        ),
+        ("improvement", SHARED_LESSON, "", Some("刘洋"), true),
+        (
+            "improvement",
+            "立项时把财务部列为协作部门，预付款走绿色通道",
+            "",
+            Some("张伟"),
+            true,
+        ),
+        (
+            "improvement",
+            &format!("第{}期项目：物料定稿后统一发布图片包", variant + 1),
+            "",
+            Some("陈静"),
+            false,
+        ),
+    ];
+    for (section, text, cause, owner, carry) in entries {
+        retro::save_entry(
+            conn,
+            DEMO_ACTOR,
+            &Entry {
+                section: section.into(),
+                text: text.to_string(),
+                cause: cause.into(),
+                owner_id: owner.and_then(|o| person(conn, o)),
+                carry,
+                ..Default::default()
+            },
+        )?;
+    }
+    let panel = signoff::start(conn, DEMO_ACTOR, "retrospective", 1, &heads)?;
+    sign_round(conn, &panel.rounds[0], heads.len(), Decision::Confirm, "")?;
+    crate::archive::close(conn, DEMO_ACTOR)?;
+    Ok(())
+}
+
+/// A closed past project for the knowledge base: the worked example under another name and
+/// period, accepted, reviewed and archived.
+pub fn write_closed_example(path: &Path, name: &str, variant: usize) -> Result<Project> {
+    let mut project = write_example(path)?;
+    let conn = project.conn_mut();
+    // The name lives in the signed registration: rename through a new revision.
+    signoff::new_revision(conn, DEMO_ACTOR, "registration", 1, "归档示例更名")?;
+    let mut reg = registration::load(conn)?.registration;
+    reg.name = name.to_string();
+    registration::save(conn, DEMO_ACTOR, &reg)?;
+    close_example(conn, variant)?;
+    Ok(project)
 }

@@ -88,6 +88,9 @@ impl From<rusqlite::Error> for Error {
     /// becomes the same `Locked` error the core raises before it writes.
     fn from(e: rusqlite::Error) -> Error {
         let text = e.to_string();
+        if text.contains("liaison:closed") {
+            return Error::refused("archive.read_only", &[]);
+        }
         if let Some(at) = text.find("liaison:locked:") {
             return Error::Locked {
                 record: text[at + "liaison:locked:".len()..].trim().to_string(),

@@ -2,6 +2,8 @@
 //!
 //! Nothing here knows about Tauri or a window; the desktop shell in `src-tauri/src` is glue over it.
 
+pub mod acceptance;
+pub mod archive;
 pub mod audit;
 pub mod changes;
 pub mod cli;
@@ -14,6 +16,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod i18n;
 pub mod ics;
+pub mod library;
 pub mod meetings;
 pub mod org;
 pub mod pdf;
@@ -21,6 +24,7 @@ pub mod people;
 pub mod plan;
 pub mod prefs;
 pub mod registration;
+pub mod retro;
 pub mod signoff;
 pub mod storage;
 pub mod validate;

@@ -115,6 +115,17 @@ pub fn rule(kind: &str) -> Result<Rule> {
             who_key: "signoff.who.change_request",
             after_approval: "signed",
         }),
+        // Every department head signs the acceptance and confirms the retrospective.
+        "acceptance" => Ok(Rule {
+            mode: Mode::All,
+            who_key: "signoff.who.acceptance",
+            after_approval: "signed",
+        }),
+        "retrospective" => Ok(Rule {
+            mode: Mode::All,
+            who_key: "signoff.who.retrospective",
+            after_approval: "signed",
+        }),
         _ => Err(unknown_kind(kind)),
     }
 }
@@ -136,6 +147,8 @@ pub fn content(conn: &Connection, kind: &str, id: i64) -> Result<Value> {
         ("plan", 1) => crate::plan::content(conn),
         ("change_request", id) => crate::changes::content(conn, id),
         ("minutes", id) => crate::meetings::content(conn, id),
+        ("acceptance", 1) => crate::acceptance::content(conn),
+        ("retrospective", 1) => crate::retro::content(conn),
         _ => Err(unknown_kind(kind)),
     }
 }
@@ -356,7 +369,9 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
                 .map(|p| p.id)
                 .collect()
         }
-        "plan" => crate::plan::countersigners(conn).unwrap_or_default(),
+        "plan" | "acceptance" | "retrospective" => {
+            crate::plan::countersigners(conn).unwrap_or_default()
+        }
         "change_request" => crate::changes::signers(conn).unwrap_or_default(),
         "minutes" => crate::meetings::meeting(conn, id)
             .map(|m| m.attendees)
@@ -428,6 +443,12 @@ fn start_round(
     }
     if kind == "minutes" {
         crate::meetings::check_signers(conn, id, signers)?;
+    }
+    if kind == "acceptance" {
+        crate::acceptance::check_signers(conn, signers)?;
+    }
+    if kind == "retrospective" {
+        crate::retro::check_signers(conn, signers)?;
     }
     let content = content(conn, kind, id)?;
     let fp = fingerprint::of_document(kind, id, &content);

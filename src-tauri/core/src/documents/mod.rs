@@ -86,6 +86,8 @@ pub enum Target {
     One(i64),
     /// Every meeting's minutes (every change request) in one document.
     All,
+    /// A published version of the plan (the revision of its approved countersign round).
+    Version(i64),
 }
 
 impl Target {
@@ -94,6 +96,7 @@ impl Target {
         match s {
             None => Some(Target::Latest),
             Some("all") => Some(Target::All),
+            Some(v) if v.starts_with('v') => v[1..].parse().ok().map(Target::Version),
             Some(n) => n.parse().ok().map(Target::One),
         }
     }
@@ -164,15 +167,40 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
             &[("kind", kind.title(Lang::from_env()).to_string())],
         )
     };
-    match kind {
-        Kind::Registration | Kind::Allocation => Ok(("1".into(), vec![one(1)?])),
-        Kind::Minutes => {
+    match (kind, target) {
+        (Kind::Allocation, Target::Version(rev)) => {
+            let round = signoff::rounds(conn, sk, 1)?
+                .into_iter()
+                .find(|r| r.revision == rev && r.status == "approved")
+                .ok_or_else(no_record)?;
+            let frozen: String = conn.query_row(
+                "SELECT content FROM signoff_round WHERE id = ?1",
+                [round.id],
+                |r| r.get(0),
+            )?;
+            let content: Value = serde_json::from_str(&frozen).unwrap_or(Value::Null);
+            Ok((
+                format!("v{rev}"),
+                vec![Section {
+                    kind: sk,
+                    id: 1,
+                    fingerprint: round.fingerprint,
+                    content,
+                }],
+            ))
+        }
+        (_, Target::Version(_)) => Err(no_record()),
+        (Kind::Registration | Kind::Allocation | Kind::Acceptance | Kind::Retrospective, _) => {
+            Ok(("1".into(), vec![one(1)?]))
+        }
+        (Kind::Minutes, _) => {
             let mut all = crate::meetings::contents(conn, None)?;
             all.reverse(); // oldest first
             let pick: Vec<(i64, Value)> = match target {
                 Target::All => all,
                 Target::Latest => all.pop().into_iter().collect(),
                 Target::One(id) => all.into_iter().filter(|(m, _)| *m == id).collect(),
+                Target::Version(_) => Vec::new(),
             };
             if pick.is_empty() {
                 return Err(no_record());
@@ -192,13 +220,14 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
                 .collect();
             Ok((label, out))
         }
-        Kind::ChangeRequest => {
+        (Kind::ChangeRequest, _) => {
             let mut ids: Vec<i64> = crate::changes::list(conn)?.iter().map(|c| c.id).collect();
             ids.sort();
             let pick: Vec<i64> = match target {
                 Target::All => ids,
                 Target::Latest => ids.last().copied().into_iter().collect(),
                 Target::One(id) => ids.into_iter().filter(|i| *i == id).collect(),
+                Target::Version(_) => Vec::new(),
             };
             if pick.is_empty() {
                 return Err(no_record());
@@ -209,10 +238,6 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
             };
             Ok((label, pick.into_iter().map(one).collect::<Result<_>>()?))
         }
-        Kind::Acceptance | Kind::Retrospective => Err(Error::refused(
-            "pdf.kind_unavailable",
-            &[("kind", kind.title(Lang::from_env()))],
-        )),
     }
 }
 
@@ -376,12 +401,24 @@ pub fn export(
     write(conn, &prepared, fonts, out)
 }
 
-/// Every document the project has, for "export all": kind and target.
+/// Every document the project has, for "export all": kind and target. The plan comes as it is
+/// now and as each published version.
 pub fn inventory(conn: &Connection) -> Result<Vec<(Kind, Target)>> {
     let mut out = vec![(Kind::Registration, Target::One(1))];
     let tasks: i64 = conn.query_row("SELECT count(*) FROM task", [], |r| r.get(0))?;
     if tasks > 0 {
         out.push((Kind::Allocation, Target::One(1)));
+        let mut versions: Vec<i64> = signoff::rounds(conn, "plan", 1)?
+            .into_iter()
+            .filter(|r| r.status == "approved")
+            .map(|r| r.revision)
+            .collect();
+        versions.sort();
+        out.extend(
+            versions
+                .into_iter()
+                .map(|v| (Kind::Allocation, Target::Version(v))),
+        );
     }
     let mut meetings: Vec<i64> = crate::meetings::meetings(conn)?
         .iter()
@@ -399,6 +436,10 @@ pub fn inventory(conn: &Connection) -> Result<Vec<(Kind, Target)>> {
         crs.into_iter()
             .map(|c| (Kind::ChangeRequest, Target::One(c))),
     );
+    if tasks > 0 {
+        out.push((Kind::Acceptance, Target::One(1)));
+    }
+    out.push((Kind::Retrospective, Target::One(1)));
     Ok(out)
 }
 
@@ -417,6 +458,10 @@ pub fn file_name(conn: &Connection, kind: Kind, target: Target, lang: Lang) -> R
             };
             format!("{title} {label}")
         }
+        Target::Version(v) => format!(
+            "{title} {}",
+            i18n::format(lang, "pdf.version", &[("n", &v.to_string())])
+        ),
         _ => title,
     };
     Ok(format!("{}.pdf", safe_file_name(&base)))

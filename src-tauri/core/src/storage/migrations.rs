@@ -423,7 +423,125 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER document_export_no_delete BEFORE DELETE ON document_export
         BEGIN SELECT RAISE(ABORT, 'liaison:append_only:document_export'); END;
     INSERT OR IGNORE INTO project_meta (key, value) VALUES ('project_id', lower(hex(randomblob(16))));",
+    // 8: closing. Acceptance per task (result, verdict, evidence files kept in the file), the
+    // departments' evaluation scores and the overall result, signed as ('acceptance', 1) by every
+    // department head; the retrospective's entries, confirmed as ('retrospective', 1); a checklist
+    // of improvements carried over from earlier projects. Signed documents are locked by triggers;
+    // closing the project (`project_meta.closed_at`) locks every table (see `closed_guard`).
+    "CREATE TABLE acceptance (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        overall    TEXT NOT NULL DEFAULT 'pending'
+                   CHECK (overall IN ('pending', 'passed', 'conditional', 'failed')),
+        conclusion TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE acceptance_item (
+        task_id INTEGER PRIMARY KEY,
+        result  TEXT NOT NULL DEFAULT '',
+        verdict TEXT NOT NULL DEFAULT 'pending' CHECK (verdict IN ('pending', 'pass', 'fail'))
+    ) STRICT;
+    CREATE TABLE evidence (
+        id       INTEGER PRIMARY KEY,
+        task_id  INTEGER NOT NULL,
+        name     TEXT NOT NULL,
+        data     BLOB NOT NULL,
+        sha256   TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX evidence_task ON evidence (task_id);
+    CREATE TABLE evaluation (
+        department_id INTEGER PRIMARY KEY REFERENCES department (id),
+        goal          INTEGER CHECK (goal BETWEEN 0 AND 100),
+        efficiency    INTEGER CHECK (efficiency BETWEEN 0 AND 100),
+        communication INTEGER CHECK (communication BETWEEN 0 AND 100),
+        comment       TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE TABLE retro_entry (
+        id       INTEGER PRIMARY KEY,
+        section  TEXT NOT NULL CHECK (section IN ('success', 'problem', 'improvement')),
+        position INTEGER NOT NULL,
+        text     TEXT NOT NULL DEFAULT '',
+        cause    TEXT NOT NULL DEFAULT '',
+        owner_id INTEGER REFERENCES person (id),
+        carry    INTEGER NOT NULL DEFAULT 0 CHECK (carry IN (0, 1))
+    ) STRICT;
+    CREATE TABLE checklist_item (
+        id       INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        text     TEXT NOT NULL,
+        owner    TEXT NOT NULL DEFAULT '',
+        source   TEXT NOT NULL DEFAULT '',
+        done     INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+    ) STRICT;
+    CREATE TRIGGER acceptance_locked BEFORE UPDATE ON acceptance
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER acceptance_item_locked_insert BEFORE INSERT ON acceptance_item
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER acceptance_item_locked_update BEFORE UPDATE ON acceptance_item
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER acceptance_item_locked_delete BEFORE DELETE ON acceptance_item
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER evidence_locked_insert BEFORE INSERT ON evidence
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER evidence_locked_update BEFORE UPDATE ON evidence
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER evidence_locked_delete BEFORE DELETE ON evidence
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER evaluation_locked_insert BEFORE INSERT ON evaluation
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER evaluation_locked_update BEFORE UPDATE ON evaluation
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER evaluation_locked_delete BEFORE DELETE ON evaluation
+        WHEN (SELECT state FROM document_state WHERE kind = 'acceptance' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:acceptance:1'); END;
+    CREATE TRIGGER retro_entry_locked_insert BEFORE INSERT ON retro_entry
+        WHEN (SELECT state FROM document_state WHERE kind = 'retrospective' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:retrospective:1'); END;
+    CREATE TRIGGER retro_entry_locked_update BEFORE UPDATE ON retro_entry
+        WHEN (SELECT state FROM document_state WHERE kind = 'retrospective' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:retrospective:1'); END;
+    CREATE TRIGGER retro_entry_locked_delete BEFORE DELETE ON retro_entry
+        WHEN (SELECT state FROM document_state WHERE kind = 'retrospective' AND doc_id = 1) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'liaison:locked:retrospective:1'); END;
+    INSERT INTO acceptance (id) VALUES (1);
+    INSERT INTO document_state (kind, doc_id, state) VALUES ('acceptance', 1, 'draft');
+    INSERT INTO document_state (kind, doc_id, state) VALUES ('retrospective', 1, 'draft');",
 ];
+
+/// The migration after which a closed (archived) project refuses every write, in storage.
+const CLOSED_GUARD_AFTER: i64 = 8;
+
+/// Triggers that refuse every insert, update and delete on `tables` once the project is closed
+/// (`project_meta.closed_at` exists). Two writes stay allowed: the record of an exported PDF
+/// (`document_export`, itself append-only) and `project_meta.opened_at`, which every open writes
+/// to take the file's lock.
+pub fn closed_guard(tables: &[&str]) -> String {
+    let closed = "EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')";
+    let mut sql = String::new();
+    for t in tables.iter().filter(|t| **t != "document_export") {
+        for (op, row) in [("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")] {
+            let except = if *t == "project_meta" && op != "DELETE" {
+                format!(" AND {row}.key <> 'opened_at'")
+            } else {
+                String::new()
+            };
+            sql.push_str(&format!(
+                "CREATE TRIGGER {t}_closed_{} BEFORE {op} ON {t} WHEN {closed}{except}
+                 BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;\n",
+                op.to_lowercase()
+            ));
+        }
+    }
+    sql
+}
 
 /// The schema version this build writes and reads.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -460,6 +578,14 @@ const TABLES: &[&[&str]] = &[
         "weekly_report",
     ],
     &["document_export"],
+    &[
+        "acceptance",
+        "acceptance_item",
+        "evidence",
+        "evaluation",
+        "retro_entry",
+        "checklist_item",
+    ],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).
@@ -487,6 +613,9 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         .skip(current as usize)
     {
         tx.execute_batch(sql)?;
+        if (i + 1) as i64 == CLOSED_GUARD_AFTER {
+            tx.execute_batch(&closed_guard(&expected_tables(CLOSED_GUARD_AFTER)))?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }
     tx.commit()?;
