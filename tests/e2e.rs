@@ -1196,3 +1196,162 @@ fn bench_ledger_open_and_filter() {
         .await
     });
 }
+
+/// The PDF files under `dir`, at any depth.
+fn pdfs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(read) = std::fs::read_dir(dir) {
+        for e in read.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(pdfs_under(&p));
+            } else if p.extension().and_then(|x| x.to_str()) == Some("pdf") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn e2e_acceptance_is_judged_scored_signed_by_every_head_and_exported_as_pdf() {
+    run(async {
+        let env = Env::new();
+        let docs = env.path("docs");
+        with_app(&env, None, |app| async move {
+            let r = async {
+                app.click("#stage-acceptance").await?;
+                app.find("table.acceptance").await?;
+                let view = "liaison-acceptance";
+                let idle = format!("return !document.querySelector('{view}').dataset.busy;");
+                let tasks = app
+                    .wait_js("return [...document.querySelectorAll('tr.acc-row')].map(r => r.dataset.task);")
+                    .await?;
+                let tasks: Vec<String> = tasks
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
+                assert!(tasks.len() >= 5, "{tasks:?}");
+                // Each task: a result for the first, then pass for every one.
+                app.type_into(&format!("#acc-result-{}", tasks[0]), "参数表已交付，研发部确认无遗漏").await?;
+                for (i, id) in tasks.iter().enumerate().skip(1) {
+                    app.click(&format!("#acc-verdict-{id}-pass")).await?;
+                    app.wait_js(&format!(
+                        "return document.querySelectorAll('tr.acc-row.verdict-pass').length >= {};",
+                        i
+                    ))
+                    .await?;
+                    app.wait_js(&idle).await?;
+                }
+                app.click(&format!("#acc-verdict-{}-pass", tasks[0])).await?;
+                app.wait_js(&format!(
+                    "return document.querySelectorAll('tr.acc-row.verdict-pass').length === {};",
+                    tasks.len()
+                ))
+                .await?;
+                let result = app.value(&format!("#acc-result-{}", tasks[0])).await?;
+                assert_eq!(result, "参数表已交付，研发部确认无遗漏");
+                // Every department scored: 90 / 80 / 70 gives an average of 80.0.
+                let depts = app
+                    .wait_js("return [...document.querySelectorAll('input[id^=eval-goal-]')].map(e => e.id.slice(10));")
+                    .await?;
+                let depts: Vec<String> = depts
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
+                assert_eq!(depts.len(), 4);
+                for d in &depts {
+                    for (key, score) in [("goal", "90"), ("efficiency", "80"), ("communication", "70")] {
+                        let css = format!("#eval-{key}-{d}");
+                        app.set(&css, score).await?;
+                        app.wait_js(&format!(
+                            "const e = document.querySelector('{css}'); return e && e.value === '{score}' && !document.querySelector('{view}').dataset.busy;"
+                        ))
+                        .await?;
+                    }
+                }
+                app.wait_js("return document.getElementById('eval-average').textContent === '80.0';")
+                    .await?;
+                // Out of range: refused with the reason, the stored value stays.
+                app.set(&format!("#eval-goal-{}", depts[0]), "120").await?;
+                app.wait_js("return document.querySelector('#banners .banner.error')?.textContent.includes('0 到 100');")
+                    .await?;
+                app.wait_js(&format!("return document.querySelector('#eval-goal-{}').value === '90';", depts[0]))
+                    .await?;
+                app.js("document.querySelectorAll('#banners .banner').forEach(b => b.remove());", vec![])
+                    .await?;
+                app.set("#acc-overall", "passed").await?;
+                app.wait_js(&idle).await?;
+                app.shot("acceptance-filled").await;
+                // Every head signs in the panel.
+                app.click(&format!("{view} #signoff-start")).await?;
+                for _ in 0..4 {
+                    let left = app
+                        .wait_js(&format!("return document.querySelectorAll('{view} button[data-sign=approve]').length;"))
+                        .await?;
+                    app.click(&format!("{view} button[data-sign=approve]")).await?;
+                    let n = left.as_i64().unwrap_or(0);
+                    app.wait_js(&format!(
+                        "return document.querySelectorAll('{view} button[data-sign=approve]').length < {n};"
+                    ))
+                    .await?;
+                }
+                app.wait_js(&format!(
+                    "return document.querySelector('{view} #signoff-state')?.classList.contains('signed');"
+                ))
+                .await?;
+                // Signed: the fields are locked.
+                app.wait_js(&format!(
+                    "return document.querySelector('#acc-result-{}').disabled && document.querySelector('#acc-overall').disabled;",
+                    tasks[0]
+                ))
+                .await?;
+                app.shot("acceptance-signed").await;
+
+                // The Archive stage exports every document; the acceptance report is among them.
+                app.click("#stage-archive").await?;
+                app.click("#archive-export-all").await?;
+                let done = app
+                    .wait_js("return document.getElementById('archive-exported')?.textContent;")
+                    .await?;
+                app.shot("archive-exported").await;
+                assert!(done.as_str().unwrap_or_default().contains("归档"), "{done}");
+                let pdfs = pdfs_under(&docs);
+                let acceptance = pdfs
+                    .iter()
+                    .find(|p| p.to_string_lossy().contains("项目验收报告"))
+                    .ok_or_else(|| format!("no acceptance PDF among {pdfs:?}"))?;
+                let text = String::from_utf8(
+                    Command::new("pdftotext")
+                        .arg(acceptance)
+                        .arg("-")
+                        .output()
+                        .map_err(err)?
+                        .stdout,
+                )
+                .map_err(err)?;
+                for needle in ["项目验收报告", "目标达成度", "参数表已交付", "80.0", "李娜", "同意"] {
+                    assert!(text.contains(needle), "{needle} not in the PDF:\n{text}");
+                }
+                assert!(!text.contains("待签"), "every head has signed:\n{text}");
+
+                // The knowledge base finds a lesson of the archived past project next to the sample.
+                app.click("#tab-knowledge").await?;
+                app.find("#library-stats").await?;
+                app.type_into("#kb-query", "锁定物流").await?;
+                let hit = app
+                    .wait_js("return document.querySelector('.hit.lesson mark')?.textContent;")
+                    .await?;
+                assert_eq!(hit.as_str(), Some("锁定物流"));
+                app.shot("knowledge-search").await;
+                app.click("#tab-program").await?;
+                app.find("#program-table").await?;
+                app.shot("program-metrics").await;
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await
+    });
+}

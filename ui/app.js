@@ -13,11 +13,17 @@ import './components/org-view.js';
 import './components/plan-view.js';
 import './components/tracking-view.js';
 import './components/meetings-view.js';
+import './components/acceptance-view.js';
+import './components/retro-view.js';
+import './components/archive-view.js';
 
 const STAGES = ['registration', 'organization', 'plan', 'meetings', 'tracking', 'acceptance', 'retrospective', 'archive'];
 
 /** The stages that have their own screen (the others show what is coming). */
-const VIEWS = { organization: 'liaison-org', plan: 'liaison-plan', meetings: 'liaison-meetings', tracking: 'liaison-tracking' };
+const VIEWS = {
+  organization: 'liaison-org', plan: 'liaison-plan', meetings: 'liaison-meetings', tracking: 'liaison-tracking',
+  acceptance: 'liaison-acceptance', retrospective: 'liaison-retro', archive: 'liaison-archive',
+};
 
 const app = {
   project: null,
@@ -62,6 +68,9 @@ function wire() {
   // A screen asks for another: {stage, query?, select?, tab?} (e.g. a dashboard number → its tasks).
   document.addEventListener('navigate', (e) => { app.preset = e.detail; goTo(e.detail.stage); });
   document.addEventListener('history-close', () => document.getElementById('history-dialog').close());
+  // A knowledge-base result: open its project (unless open already) at the record.
+  document.addEventListener('open-record', (e) => openRecord(e.detail));
+  document.addEventListener('project-closed', (e) => { if (app.project) { app.project.closedAt = e.detail.closedAt; drawTopbar(); } });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && document.getElementById('prefs-dialog').open) closePrefs(null);
   });
@@ -99,6 +108,7 @@ function drawTopbar() {
   if (app.project) {
     mount(title,
       h('span', { class: 'project-name', id: 'project-name' }, app.project.name || app.project.fileName),
+      app.project.closedAt ? h('span', { class: 'chip archived', id: 'project-archived', title: t('archive.closed_banner', { at: app.project.closedAt.replace('T', ' ') }) }, t('archive.read_only_chip')) : null,
       h('span', { class: 'project-file', title: app.project.path }, app.project.fileName));
   } else {
     mount(title);
@@ -192,6 +202,24 @@ async function summarizeWarnings() {
   }
 }
 
+async function openRecord(detail) {
+  try {
+    if (app.form) await app.form.flush();
+    const { path, ...where } = detail;
+    if (!app.project || app.project.path !== path) {
+      const info = await call('open_project', { path });
+      app.project = info;
+      setSaveState('idle');
+      document.getElementById('banners').replaceChildren();
+      toast(t('project.opened', { name: info.name || info.fileName }));
+    }
+    app.preset = where;
+    await goTo(where.stage);
+  } catch {
+    // Shown by call().
+  }
+}
+
 async function refreshRecent() {
   const s = await call('app_state');
   app.recent = s.recent;
@@ -212,6 +240,7 @@ async function onStartAction(detail) {
       case 'new': await opened(await call('new_project')); break;
       case 'open': await opened(await call('open_project_dialog')); break;
       case 'sample': await opened(await call('open_sample')); break;
+      case 'new-from': await opened(await call('new_project_from', { source: detail.path || null })); break;
       case 'open-path': await opened(await call('open_project', { path: detail.path })); break;
       case 'forget': app.recent = await call('forget_recent', { path: detail.path }); await show(); break;
     }

@@ -303,6 +303,15 @@ pub fn quit_app<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
 
 /// Opens a project through `open` and makes it current; the previous one is closed first, so that
 /// re-opening the same file works, and reopened when the new one fails.
+/// Opens the project at `path` in place of the one open now.
+pub(crate) fn open_path<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &State<'_, AppState>,
+    path: &Path,
+) -> CmdResult<ProjectInfo> {
+    switch_to(app, state, || Project::open(path))
+}
+
 fn switch_to<R: Runtime>(
     app: &AppHandle<R>,
     state: &State<'_, AppState>,

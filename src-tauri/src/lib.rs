@@ -2,6 +2,7 @@
 //!
 //! Each command is a few lines that lock the state and call the core; no rules live here.
 
+mod closing_commands;
 mod commands;
 mod control_commands;
 mod document_commands;
@@ -120,6 +121,26 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             meeting_commands::comm_log_save,
             meeting_commands::meeting_export_ics,
             document_commands::document_export_pdf,
+            closing_commands::acceptance_view,
+            closing_commands::acceptance_save_item,
+            closing_commands::acceptance_save_evaluation,
+            closing_commands::acceptance_save_overall,
+            closing_commands::acceptance_add_evidence,
+            closing_commands::acceptance_remove_evidence,
+            closing_commands::acceptance_save_evidence,
+            closing_commands::retro_view,
+            closing_commands::retro_save_entry,
+            closing_commands::retro_delete_entry,
+            closing_commands::checklist_view,
+            closing_commands::checklist_set_done,
+            closing_commands::archive_view,
+            closing_commands::archive_close,
+            closing_commands::choose_folder,
+            closing_commands::archive_export_all,
+            closing_commands::library_refresh,
+            closing_commands::library_search,
+            closing_commands::library_program,
+            closing_commands::new_project_from,
             meeting_commands::attachment_add,
             meeting_commands::attachment_save,
             commands::ui_ready,

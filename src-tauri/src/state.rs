@@ -38,6 +38,8 @@ pub struct ProjectInfo {
     pub name: String,
     /// A message about something done on open (e.g. an upgrade and its backup).
     pub notice: Option<String>,
+    /// When the project was archived (it is read-only).
+    pub closed_at: Option<String>,
 }
 
 pub struct AppState {
@@ -204,6 +206,7 @@ fn describe(project: &Project) -> ProjectInfo {
             .unwrap_or_default(),
         name,
         notice: None,
+        closed_at: liaison_core::archive::closed_at(project.conn()).unwrap_or(None),
     }
 }
 
@@ -219,7 +222,23 @@ pub fn open_or_create_sample(lang: Lang) -> Result<Project, Error> {
             source: e,
         })?;
     }
-    liaison_core::demo::write_example(&path)
+    let project = liaison_core::demo::write_example(&path)?;
+    // An archived past project beside it, so that the knowledge base has something to find.
+    if let Some(dir) = path.parent() {
+        let (file, name) = match lang {
+            Lang::Zh => ("往期项目：春季促销项目（已归档）.liaison", "春季促销项目"),
+            Lang::En => (
+                "Past project - spring promotion (archived).liaison",
+                "春季促销项目",
+            ),
+        };
+        let past = dir.join(file);
+        if !past.exists() {
+            // The sample itself matters more than its companion: a failure here is not shown.
+            let _ = liaison_core::demo::write_closed_example(&past, name, 1);
+        }
+    }
+    Ok(project)
 }
 
 fn stem(path: &Path) -> String {

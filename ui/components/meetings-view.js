@@ -39,7 +39,11 @@ export class MeetingsView extends HTMLElement {
   #reports = null;
   #comms = [];
 
-  preset(detail) { if (TABS.includes(detail.tab)) this.#tab = detail.tab; }
+  preset(detail) {
+    if (TABS.includes(detail.tab)) this.#tab = detail.tab;
+    // A knowledge-base result: that meeting's minutes.
+    if (detail.select) { this.#tab = 'meetings'; this.#selected = Number(detail.select); }
+  }
 
   async load() {
     this.#v = await call('meetings_view');

@@ -22,12 +22,34 @@ function field(label, control, cls = '') {
 export class OrgView extends HTMLElement {
   #matrix = null;
   #comms = [];
+  #checklist = [];
 
   async load() {
-    const [matrix, comms] = await Promise.all([call('org_matrix'), call('comms_list')]);
+    const [matrix, comms, checklist] = await Promise.all([call('org_matrix'), call('comms_list'), call('checklist_view')]);
     this.#matrix = matrix;
     this.#comms = comms;
+    this.#checklist = checklist;
     this.render();
+  }
+
+  /** Improvements carried over from an earlier project ("new project from…"), to tick off. */
+  #checklistCard() {
+    if (!this.#checklist.length) return null;
+    const done = this.#checklist.filter((c) => c.done).length;
+    return h('section', { class: 'card checklist', id: 'org-checklist' },
+      h('div', { class: 'card-head' }, h('h2', {}, t('checklist.title')), h('span', { class: 'chip' }, `${done}/${this.#checklist.length}`)),
+      h('p', { class: 'muted' }, t('checklist.hint', { source: this.#checklist[0].source })),
+      h('ul', { class: 'check-list' }, this.#checklist.map((c) => h('li', { class: c.done ? 'done' : '' },
+        h('label', { class: 'check' },
+          h('input', {
+            type: 'checkbox', id: `checklist-${c.id}`, checked: c.done,
+            onchange: async (e) => {
+              const list = await edit(this, 'checklist_set_done', { id: c.id, done: e.target.checked });
+              if (list && list !== true) { this.#checklist = list; this.render(); }
+            },
+          }),
+          h('span', {}, c.text),
+          c.owner ? h('span', { class: 'muted small' }, ` — ${c.owner}`) : null)))));
   }
 
   render() {
@@ -42,6 +64,7 @@ export class OrgView extends HTMLElement {
           h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
       m.findings.length ? h('section', { class: 'card findings', id: 'org-findings' },
         h('ul', { class: 'finding-list' }, m.findings.map((f) => h('li', { class: 'msg warning' }, message(f))))) : null,
+      this.#checklistCard(),
       this.#departments(),
       this.#people(),
       this.#commsCard());

@@ -90,8 +90,8 @@ export class SignoffPanel extends HTMLElement {
       const act = (decision) => this.#do('sign', {
         sign: { roundId: round.id, revision: round.revision, personId: s.person.id, decision, comment: comment.value },
       });
-      // Minutes are confirmed or corrected; other documents approved or rejected.
-      const [yes, no] = this.kind === 'minutes' ? ['confirm', 'request_correction'] : ['approve', 'reject'];
+      // Minutes and the retrospective are confirmed or corrected; other documents approved or rejected.
+      const [yes, no] = ['minutes', 'retrospective'].includes(this.kind) ? ['confirm', 'request_correction'] : ['approve', 'reject'];
       status = h('div', { class: 'sig-act' }, comment,
         h('button', { type: 'button', class: 'primary small', dataset: { sign: yes, person: String(s.person.id) }, onclick: () => act(yes) }, t(`decision.${yes}`)),
         h('button', { type: 'button', class: 'danger small', dataset: { sign: no, person: String(s.person.id) }, onclick: () => act(no) }, t(`decision.${no}`)));

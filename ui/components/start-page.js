@@ -38,7 +38,8 @@ export class StartPage extends HTMLElement {
       h('div', { class: 'start-actions' },
         h('button', { type: 'button', class: 'primary', id: 'start-new', onclick: () => this.#action('new') }, t('start.new')),
         h('button', { type: 'button', id: 'start-open', onclick: () => this.#action('open') }, t('start.open')),
-        h('button', { type: 'button', id: 'start-sample', onclick: () => this.#action('sample') }, t('start.sample'))),
+        h('button', { type: 'button', id: 'start-sample', onclick: () => this.#action('sample') }, t('start.sample')),
+        h('button', { type: 'button', id: 'start-new-from', title: t('start.new_from_hint'), onclick: () => this.#action('new-from') }, t('start.new_from'))),
       h('h2', {}, t('start.recent')),
       recent));
   }

@@ -38,11 +38,23 @@ export class TrackingView extends HTMLElement {
   #draftEdits = new Map();
 
   /** Opens on a tab (a link from another screen). */
-  preset(detail) { if (TABS.includes(detail.tab)) this.#tab = detail.tab; }
+  #pendingOpen = null;
+
+  preset(detail) {
+    if (TABS.includes(detail.tab)) this.#tab = detail.tab;
+    // A knowledge-base result: `risk:3`, `issue:2`, `change_request:1`.
+    if (detail.open) this.#pendingOpen = detail.open;
+  }
 
   async load() {
     this.#v = await call('tracking_view');
     this.render();
+    if (this.#pendingOpen) {
+      const record = this.#pendingOpen;
+      this.#pendingOpen = null;
+      this.#open(record);
+      this.querySelector(`[data-record="${record}"]`)?.classList.add('found');
+    }
   }
 
   render() {

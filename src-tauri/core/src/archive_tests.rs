@@ -348,6 +348,14 @@ fn the_knowledge_base_finds_a_chinese_phrase_across_project_files() {
     let closed = program.projects.iter().find(|m| m.closed).unwrap();
     assert!(closed.score.is_some() && closed.cycle_days.is_some() && closed.lessons == 7);
     assert!(closed.escalations >= 1 && closed.dispute_rate.is_some());
+    // The demo's closed project is accepted on its own timeline: 2023-10-01 to 2023-12-19.
+    assert_eq!(closed.cycle_days, Some(79));
+    assert_eq!(closed.planned_days, Some(91));
+    assert_eq!(
+        closed.on_time_rate,
+        Some(100.0),
+        "every task done on its deadline"
+    );
     let open = program.projects.iter().find(|m| !m.closed).unwrap();
     assert_eq!(open.score, None);
 }

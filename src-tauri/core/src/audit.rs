@@ -43,7 +43,7 @@ fn entry_hash(e: &Entry, prev: &str) -> String {
 
 /// Appends `changes` by `actor` (inside the caller's transaction). Unchanged fields are skipped.
 pub fn append(conn: &Connection, actor: &str, changes: &[Change<'_>]) -> Result<()> {
-    let at = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+    let at = crate::control::now_rfc3339(false);
     let (mut seq, mut prev): (i64, String) = conn
         .query_row(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",

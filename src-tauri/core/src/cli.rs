@@ -48,6 +48,10 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Inv
         "warnings" => warnings(lang, &args[1..], out, err),
         "export" => export(lang, &args[1..], out, err),
         "verify" => verify(lang, &args[1..], out, err),
+        "close" => close(lang, &args[1..], out, err),
+        "export-all" => export_all(lang, &args[1..], out, err),
+        "search" => search(lang, &args[1..], out, err),
+        "new-from" => new_from(lang, &args[1..], out, err),
         _ => gui(lang, &args, err),
     }
 }
@@ -77,10 +81,11 @@ fn looks_like_path(a: &str) -> bool {
 
 fn demo(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
     let mut file = None;
-    let (mut large, mut force) = (false, false);
+    let (mut large, mut force, mut closed) = (false, false, false);
     for a in args {
         match a.as_str() {
             "--large" => large = true,
+            "--closed" => closed = true,
             "--force" => force = true,
             s if s.starts_with('-') => {
                 return usage(lang, err, "cli.error.unknown_option", &[("option", s)])
@@ -107,6 +112,11 @@ fn demo(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -
     let started = std::time::Instant::now();
     let written = if large {
         crate::demo::write_large(&file)
+    } else if closed {
+        crate::demo::write_example(&file).and_then(|mut p| {
+            crate::demo::close_example(p.conn_mut(), 1)?;
+            Ok(p)
+        })
     } else {
         crate::demo::write_example(&file)
     };
@@ -389,6 +399,256 @@ fn verify(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             let _ = writeln!(err, "{}", e.message(lang));
             Invocation::Exit(2)
         }
+    }
+}
+
+/// Positional arguments and `(option, value)` pairs, or the catalog key and option of a refusal.
+type Parsed = std::result::Result<(Vec<String>, Vec<(String, String)>), (String, String)>;
+
+/// Splits `args` into positional arguments and `--option value` pairs (`flags` take no value).
+fn parse_options(args: &[String], options: &[&str], flags: &[&str]) -> Parsed {
+    let (mut positional, mut values) = (Vec::new(), Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if flags.contains(&a.as_str()) {
+            values.push((a.clone(), String::new()));
+        } else if options.contains(&a.as_str()) {
+            match it.next() {
+                Some(v) => values.push((a.clone(), v.clone())),
+                None => return Err(("cli.error.missing_value".into(), a.clone())),
+            }
+        } else if a.starts_with('-') {
+            return Err(("cli.error.unknown_option".into(), a.clone()));
+        } else {
+            positional.push(a.clone());
+        }
+    }
+    Ok((positional, values))
+}
+
+fn option<'a>(values: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    values
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Prints an error in the user's language and exits with 1.
+fn failed(lang: Lang, err: &mut dyn Write, e: crate::Error) -> Invocation {
+    let _ = writeln!(err, "{}", e.message(lang));
+    Invocation::Exit(1)
+}
+
+/// `liaison close FILE`: archives a project whose acceptance and retrospective are signed.
+fn close(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let [file] = args else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    let result = Project::open(&PathBuf::from(file))
+        .and_then(|mut p| crate::archive::close(p.conn_mut(), &author()));
+    match result {
+        Ok(s) => {
+            let at = s.closed_at.unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(lang, "cli.close.done", &[("path", file), ("at", &at)])
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => failed(lang, err, e),
+    }
+}
+
+/// `liaison export-all FILE --out FOLDER [--lang zh|en]`: every document as PDF and every attached
+/// file, into a new folder inside FOLDER.
+fn export_all(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let (positional, values) = match parse_options(args, &["--out", "-o", "--lang"], &[]) {
+        Ok(x) => x,
+        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+    };
+    let [file] = &positional[..] else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+        return usage(lang, err, "cli.error.missing_out", &[]);
+    };
+    let doc_lang = match option(&values, "--lang") {
+        Some(l) => match Lang::parse(l) {
+            Some(l) => l,
+            None => return usage(lang, err, "cli.error.bad_lang", &[]),
+        },
+        None => lang,
+    };
+    let result = (|| {
+        let fonts = crate::pdf::Fonts::shared(&[])?;
+        let mut project = Project::open(&PathBuf::from(file))?;
+        crate::archive::export_all(
+            project.conn_mut(),
+            &PathBuf::from(dest),
+            doc_lang,
+            &author(),
+            fonts,
+            &mut |_, _, _| {},
+        )
+    })();
+    match result {
+        Ok(d) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.export_all.done",
+                    &[
+                        ("folder", &d.folder.display().to_string()),
+                        ("documents", &d.documents.to_string()),
+                        ("attachments", &d.attachments.to_string()),
+                        ("pages", &d.pages.to_string()),
+                    ],
+                )
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => failed(lang, err, e),
+    }
+}
+
+/// `liaison search FOLDER QUERY… [--kind K] [--index FILE] [--json]`: the knowledge base across
+/// the project files in FOLDER (the index is brought up to date first).
+fn search(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let (positional, values) =
+        match parse_options(args, &["--kind", "--index", "--limit"], &["--json"]) {
+            Ok(x) => x,
+            Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+        };
+    let [folder, words @ ..] = &positional[..] else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    if words.is_empty() {
+        return usage(lang, err, "cli.error.missing_query", &[]);
+    }
+    let kind = option(&values, "--kind");
+    if kind.is_some_and(|k| !crate::library::KINDS.contains(&k)) {
+        return usage(
+            lang,
+            err,
+            "cli.error.bad_kind",
+            &[("kind", kind.unwrap_or_default())],
+        );
+    }
+    let folder = PathBuf::from(folder);
+    let index = option(&values, "--index")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::library::index_path(&crate::prefs::config_dir(), &folder));
+    let limit: usize = option(&values, "--limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(20);
+    let result = (|| {
+        let mut lib = crate::library::Library::open(&index)?;
+        let refreshed = lib.refresh(&folder, None, lang)?;
+        let started = std::time::Instant::now();
+        let hits = lib.search(&words.join(" "), kind, limit)?;
+        Ok::<_, crate::Error>((refreshed, hits, started.elapsed()))
+    })();
+    match result {
+        Ok((r, hits, took)) => {
+            if option(&values, "--json").is_some() {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&hits).unwrap_or_default()
+                );
+                return Invocation::Exit(0);
+            }
+            for (path, why) in &r.failed {
+                let _ = writeln!(err, "{}: {why}", path.display());
+            }
+            for h in &hits {
+                let _ = writeln!(
+                    out,
+                    "[{}] {} · {}\n    {}\n    {}#{}",
+                    i18n::text(lang, &format!("library.kind.{}", h.kind)),
+                    h.project,
+                    h.title,
+                    h.snippet,
+                    h.path.display(),
+                    h.record
+                );
+            }
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.search.summary",
+                    &[
+                        ("hits", &hits.len().to_string()),
+                        ("projects", &r.projects.to_string()),
+                        ("indexed", &r.indexed.to_string()),
+                        ("ms", &format!("{:.1}", took.as_secs_f64() * 1000.0)),
+                    ],
+                )
+            );
+            Invocation::Exit(if hits.is_empty() { 1 } else { 0 })
+        }
+        Err(e) => failed(lang, err, e),
+    }
+}
+
+/// `liaison new-from SOURCE TARGET [--name NAME]`: a new project with the departments, people,
+/// communication plan and carried-forward improvements of SOURCE.
+fn new_from(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    let (positional, values) = match parse_options(args, &["--name"], &["--force"]) {
+        Ok(x) => x,
+        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+    };
+    let [source, target] = &positional[..] else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    let target = PathBuf::from(target);
+    if target.exists() && option(&values, "--force").is_none() {
+        let _ = writeln!(
+            err,
+            "{}",
+            i18n::format(
+                lang,
+                "cli.demo.exists",
+                &[("path", &target.display().to_string())]
+            )
+        );
+        return Invocation::Exit(1);
+    }
+    let name = option(&values, "--name")
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            target
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default()
+        });
+    let result = Project::read_only(&PathBuf::from(source))
+        .and_then(|(conn, _)| crate::library::new_from(&conn, &target, &name, &author()));
+    match result {
+        Ok((_, c)) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.new_from.done",
+                    &[
+                        ("path", &target.display().to_string()),
+                        ("departments", &c.departments.to_string()),
+                        ("people", &c.people.to_string()),
+                        ("comm", &c.comm_plan.to_string()),
+                        ("checklist", &c.checklist.to_string()),
+                    ],
+                )
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => failed(lang, err, e),
     }
 }
 

@@ -16,8 +16,43 @@ pub const RISK_LEVELS: &[&str] = &["low", "medium", "high"];
 /// Local date and time as stored: `2023-10-09T10:00:00`.
 pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
+thread_local! {
+    /// A moment `now()` is fixed at on this thread (demo data dated in its own past).
+    static FIXED_NOW: std::cell::Cell<Option<NaiveDateTime>> = const { std::cell::Cell::new(None) };
+}
+
+/// The local time: the wall clock, or the moment `at_time` fixed on this thread.
 pub fn now() -> NaiveDateTime {
-    chrono::Local::now().naive_local()
+    FIXED_NOW
+        .with(|f| f.get())
+        .unwrap_or_else(|| chrono::Local::now().naive_local())
+}
+
+/// `now()` as RFC 3339 with the local offset, to `seconds` or milliseconds.
+pub fn now_rfc3339(seconds: bool) -> String {
+    use chrono::TimeZone;
+    let format = if seconds {
+        chrono::SecondsFormat::Secs
+    } else {
+        chrono::SecondsFormat::Millis
+    };
+    match FIXED_NOW.with(|f| f.get()) {
+        Some(t) => chrono::Local
+            .from_local_datetime(&t)
+            .earliest()
+            .map(|d| d.to_rfc3339_opts(format, false))
+            .unwrap_or_else(|| t.format(TIME_FORMAT).to_string()),
+        None => chrono::Local::now().to_rfc3339_opts(format, false),
+    }
+}
+
+/// Runs `f` with `now()` (and the times sign-offs and the audit log record) fixed at `at` on this
+/// thread: the demo's closed projects are accepted and archived on dates of their own timeline.
+pub fn at_time<T>(at: NaiveDateTime, f: impl FnOnce() -> T) -> T {
+    let before = FIXED_NOW.with(|c| c.replace(Some(at)));
+    let out = f();
+    FIXED_NOW.with(|c| c.set(before));
+    out
 }
 
 pub fn stamp(t: NaiveDateTime) -> String {

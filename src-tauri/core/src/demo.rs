@@ -576,7 +576,14 @@ fn write_plan(conn: &mut Connection) -> Result<()> {
             percent_done: percent,
             ..t
         };
-        plan::update_task(conn, DEMO_ACTOR, &task)?;
+        // A task already done was reported done on its last working day, not today.
+        let reported = registration::parse_date(start)
+            .filter(|_| status == "done")
+            .and_then(|d| (d + chrono::Days::new(days.max(1) as u64 - 1)).and_hms_opt(17, 0, 0));
+        match reported {
+            Some(at) => control::at_time(at, || plan::update_task(conn, DEMO_ACTOR, &task))?,
+            None => plan::update_task(conn, DEMO_ACTOR, &task)?,
+        };
         ids.push(task.id);
     }
     let links = [
@@ -1014,17 +1021,50 @@ pub const SHARED_LESSON: &str = "大促前两周提前锁定物流档期";
 /// variant), each department scored, the acceptance signed by every head, a retrospective
 /// confirmed by every head, and the project closed. `variant` varies the scores and texts.
 pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
+    // Every task done on its deadline (in every fourth variant the last one two days late), each
+    // step dated on the project's own timeline.
+    let plan = plan::load(conn)?;
+    let last = plan.tasks.len().saturating_sub(1);
+    for (i, (t, r)) in plan.tasks.iter().zip(&plan.rows).enumerate() {
+        let Some(finish) = r.finish.filter(|_| !r.summary && t.status != "done") else {
+            continue;
+        };
+        let day = if variant.is_multiple_of(4) && i == last {
+            finish + chrono::Days::new(2)
+        } else {
+            finish
+        };
+        let mut done = t.clone();
+        done.status = "done".into();
+        done.percent_done = 100;
+        control::at_time(day.and_hms_opt(17, 0, 0).expect("time"), || {
+            plan::update_task(conn, DEMO_ACTOR, &done)
+        })?;
+    }
+    let accepted = chrono::NaiveDate::from_ymd_opt(2023, 12, 18).expect("date")
+        + chrono::Days::new((variant % 10) as u64);
+    let at = |day: chrono::NaiveDate, hour: u32| day.and_hms_opt(hour, 0, 0).expect("time");
+    control::at_time(at(accepted, 10), || accept_example(conn, variant))?;
+    control::at_time(at(accepted + chrono::Days::new(2), 15), || {
+        review_example(conn, variant)
+    })?;
+    control::at_time(at(accepted + chrono::Days::new(3), 9), || {
+        crate::archive::close(conn, DEMO_ACTOR).map(|_| ())
+    })
+}
+
+/// The acceptance of a demo project, signed by every head.
+fn accept_example(conn: &mut Connection, variant: usize) -> Result<()> {
     use crate::acceptance::{self, Evaluation};
-    use crate::retro::{self, Entry};
     let a = acceptance::load(conn)?;
     for (i, item) in a.items.iter().enumerate() {
-        let fail = variant % 3 == 0 && i == 1;
+        let fail = variant.is_multiple_of(3) && i == 1;
         let result = if fail {
             "覆盖率 82%，低于 90% 的交付标准".to_string()
         } else {
             format!(
-                "按交付标准完成：{}",
-                item.standard.chars().take(30).collect::<String>()
+                "已交付，经{}确认符合交付标准",
+                item.lead.clone().unwrap_or_default()
             )
         };
         acceptance::save_item(
@@ -1059,7 +1099,7 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
             },
         )?;
     }
-    let overall = if variant % 3 == 0 {
+    let overall = if variant.is_multiple_of(3) {
         "conditional"
     } else {
         "passed"
@@ -1072,7 +1112,13 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
     )?;
     let heads = plan::countersigners(conn)?;
     let panel = signoff::start(conn, DEMO_ACTOR, "acceptance", 1, &heads)?;
-    sign_round(conn, &panel.rounds[0], heads.len(), Decision::Approve, "")?;
+    sign_round(conn, &panel.rounds[0], heads.len(), Decision::Approve, "")
+}
+
+/// The retrospective of a demo project, confirmed by every head.
+fn review_example(conn: &mut Connection, variant: usize) -> Result<()> {
+    use crate::retro::{self, Entry};
+    let heads = plan::countersigners(conn)?;
     let person = |conn: &Connection, name: &str| -> Option<i64> {
         people::list(conn)
             .ok()?
@@ -1140,9 +1186,7 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
         )?;
     }
     let panel = signoff::start(conn, DEMO_ACTOR, "retrospective", 1, &heads)?;
-    sign_round(conn, &panel.rounds[0], heads.len(), Decision::Confirm, "")?;
-    crate::archive::close(conn, DEMO_ACTOR)?;
-    Ok(())
+    sign_round(conn, &panel.rounds[0], heads.len(), Decision::Confirm, "")
 }
 
 /// A closed past project for the knowledge base: the worked example under another name and

@@ -438,6 +438,15 @@ fn snippet(text: &str, terms: &[String]) -> (String, Option<(usize, usize)>) {
     (format!("{prefix}{piece}{suffix}"), mark)
 }
 
+/// Where the index of the library `folder` is kept: one file per folder in the settings folder.
+pub fn index_path(config_dir: &Path, folder: &Path) -> PathBuf {
+    let key = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let hash = crate::fingerprint::sha256_hex(key.to_string_lossy().as_bytes());
+    config_dir
+        .join("knowledge")
+        .join(format!("{}.sqlite", &hash[..16]))
+}
+
 impl Library {
     /// Opens (or creates) the index at `path`; an index of another version is rebuilt.
     pub fn open(path: &Path) -> Result<Library> {

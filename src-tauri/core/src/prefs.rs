@@ -17,6 +17,10 @@ pub struct Prefs {
     pub display_name: String,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
+    /// The knowledge base's library folder of project files.
+    pub library_dir: Option<PathBuf>,
+    /// Where the Archive stage exports all documents (None: the documents folder).
+    pub archive_dir: Option<PathBuf>,
 }
 
 /// A recent file as the start page lists it.
@@ -96,6 +100,23 @@ pub fn sample_project_path(lang: Lang) -> PathBuf {
         Lang::En => "New product launch (sample)",
     };
     docs.join("Liaison").join(format!("{name}.liaison"))
+}
+
+/// The folder the sample project lives in: the knowledge base's library unless the user picks
+/// another.
+pub fn default_library_dir(lang: Lang) -> PathBuf {
+    sample_project_path(lang)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Where the Archive stage exports all documents unless the user picks another folder.
+pub fn default_archive_dir(lang: Lang) -> PathBuf {
+    default_library_dir(lang).join(match lang {
+        Lang::Zh => "归档导出",
+        Lang::En => "Archive exports",
+    })
 }
 
 #[cfg(test)]

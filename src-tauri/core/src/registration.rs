@@ -433,7 +433,7 @@ fn list_to_json(v: &[String]) -> String {
 }
 
 fn now() -> String {
-    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+    crate::control::now_rfc3339(false)
 }
 
 #[cfg(test)]

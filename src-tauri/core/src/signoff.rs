@@ -261,7 +261,7 @@ fn refuse(key: &str) -> Error {
 }
 
 fn now() -> String {
-    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    crate::control::now_rfc3339(true)
 }
 
 /// The rounds of a document, newest revision first, with their signers.

@@ -216,17 +216,52 @@ fn a_failed_write_leaves_no_record_and_the_old_file_in_place() {
 }
 
 #[test]
-fn kinds_that_come_later_and_absent_records_are_refused_clearly() {
+fn absent_records_are_refused_clearly_and_a_draft_acceptance_shows_what_is_pending() {
     let dir = tempfile::tempdir().unwrap();
     let p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
-    let e = prepare(p.conn(), Kind::Acceptance, Target::Latest, Lang::Zh, "x")
-        .err()
-        .unwrap();
+    // The published plan has version 1 only.
+    let e = prepare(
+        p.conn(),
+        Kind::Allocation,
+        Target::Version(9),
+        Lang::Zh,
+        "x",
+    )
+    .err()
+    .unwrap();
     assert!(
-        e.message(Lang::Zh).contains("验收"),
+        e.message(Lang::Zh).contains("任务分配表"),
         "{}",
         e.message(Lang::Zh)
     );
+    assert!(prepare(
+        p.conn(),
+        Kind::Allocation,
+        Target::Version(1),
+        Lang::Zh,
+        "x"
+    )
+    .is_ok());
+    // Nothing judged yet: every task is listed as pending, the heads as not yet signed.
+    let draft = prepare(p.conn(), Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
+    let r = pdf::render(&draft.doc, fonts()).unwrap();
+    let text = String::from_utf8(
+        std::process::Command::new("pdftotext")
+            .args(["-", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write as _;
+                c.stdin.take().unwrap().write_all(&r.bytes)?;
+                c.wait_with_output()
+            })
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(text.contains("待验收 6"), "{text}");
+    assert!(text.contains("待签"), "{text}");
     let e = prepare(p.conn(), Kind::Minutes, Target::One(99_999), Lang::Zh, "x")
         .err()
         .unwrap();
