@@ -119,3 +119,81 @@ fn warnings_lists_the_rules_that_fire_on_a_day_as_text_or_json() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("YYYY-MM-DD"), "{}", stderr(&out));
 }
+
+#[test]
+fn closing_on_the_command_line_archive_search_and_new_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("库");
+    std::fs::create_dir(&library).unwrap();
+    let old = library.join("往期.liaison");
+    let open = library.join("进行中.liaison");
+    let arg = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    // An open project cannot be archived: acceptance and retrospective are not signed.
+    assert!(liaison(dir.path(), &["demo", &arg(&open)]).status.success());
+    let out = liaison(dir.path(), &["close", &arg(&open)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("验收报告尚未"), "{}", stderr(&out));
+    // A closed demo: archived, read-only, sound.
+    let out = liaison(dir.path(), &["demo", &arg(&old), "--closed"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = liaison(dir.path(), &["close", &arg(&old)]);
+    assert!(stderr(&out).contains("只读"), "{}", stderr(&out));
+    assert!(liaison(dir.path(), &["check", &arg(&old)]).status.success());
+    // The knowledge base finds a lesson of the archived project by a Chinese substring.
+    let index = dir.path().join("index.sqlite");
+    let out = liaison(
+        dir.path(),
+        &[
+            "search",
+            &arg(&library),
+            "锁定物流",
+            "--kind",
+            "lesson",
+            "--index",
+            &arg(&index),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("大促前两周提前锁定物流档期"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("往期.liaison"), "{}", stdout(&out));
+    let out = liaison(
+        dir.path(),
+        &[
+            "search",
+            &arg(&library),
+            "没有这句话",
+            "--index",
+            &arg(&index),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // Every document and attachment into a new folder.
+    let exports = dir.path().join("导出");
+    std::fs::create_dir(&exports).unwrap();
+    let out = liaison(
+        dir.path(),
+        &["export-all", &arg(&old), "--out", &arg(&exports)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("9 份文档"), "{}", stdout(&out));
+    // A new project from the archived one carries its improvements as a checklist.
+    let new = dir.path().join("新项目.liaison");
+    let out = liaison(
+        dir.path(),
+        &["new-from", &arg(&old), &arg(&new), "--name", "夏季新品"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("2 条改进建议"), "{}", stdout(&out));
+    let p = Project::open(&new).unwrap();
+    let list = liaison_core::retro::checklist(p.conn()).unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].text, liaison_core::demo::SHARED_LESSON);
+    assert_eq!(
+        liaison_core::registration::name(p.conn()).unwrap(),
+        "夏季新品"
+    );
+}
