@@ -318,6 +318,23 @@ impl App {
             .map_err(|e| format!("click {css}: {e}"))
     }
 
+    /// Clicks `css`, again when the page redrew it between finding and clicking (a panel that
+    /// reloads after the document's state changed).
+    async fn click_settled(&self, css: &str) -> R<()> {
+        let mut last = String::new();
+        for _ in 0..10 {
+            match self.click(css).await {
+                Ok(()) => return Ok(()),
+                Err(e) if e.contains("not found") || e.contains("stale") => {
+                    last = e;
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
     /// Waits until every edit typed so far is on disk.
     async fn wait_saved(&self) -> R<()> {
         // Leave the field so the debounce starts, then wait for the indicator.
@@ -1284,12 +1301,12 @@ fn e2e_acceptance_is_judged_scored_signed_by_every_head_and_exported_as_pdf() {
                 app.wait_js(&idle).await?;
                 app.shot("acceptance-filled").await;
                 // Every head signs in the panel.
-                app.click(&format!("{view} #signoff-start")).await?;
+                app.click_settled(&format!("{view} #signoff-start")).await?;
                 for _ in 0..4 {
                     let left = app
                         .wait_js(&format!("return document.querySelectorAll('{view} button[data-sign=approve]').length;"))
                         .await?;
-                    app.click(&format!("{view} button[data-sign=approve]")).await?;
+                    app.click_settled(&format!("{view} button[data-sign=approve]")).await?;
                     let n = left.as_i64().unwrap_or(0);
                     app.wait_js(&format!(
                         "return document.querySelectorAll('{view} button[data-sign=approve]').length < {n};"
@@ -1353,5 +1370,116 @@ fn e2e_acceptance_is_judged_scored_signed_by_every_head_and_exported_as_pdf() {
             (app, r)
         })
         .await
+    });
+}
+
+#[test]
+fn e2e_a_confirmed_retrospective_lets_the_project_be_archived_and_then_nothing_changes() {
+    run(async {
+        let env = Env::new();
+        let file = env.path("accepted.liaison");
+        {
+            let mut p = liaison_core::demo::write_example(&file).unwrap();
+            liaison_core::demo::accept_example(p.conn_mut(), 1).unwrap();
+        }
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                app.click("#stage-retrospective").await?;
+                let view = "liaison-retro";
+                let idle = format!("return !document.querySelector('{view}').dataset.busy;");
+                // One entry in each part; the problem gets its cause, the improvement its owner.
+                for (section, text) in [
+                    ("success", "接口人制度让问题当天找到对口的人"),
+                    ("problem", "物流商预付款审批慢"),
+                    ("improvement", "立项时把财务部列为协作部门"),
+                ] {
+                    app.click(&format!("#retro-add-{section}")).await?;
+                    let id = app
+                        .wait_js(&format!(
+                            "const l = document.querySelectorAll('#retro-{section} .retro-entry'); return l.length && l[l.length - 1].dataset.record.slice(6);"
+                        ))
+                        .await?;
+                    let id = id.as_str().unwrap_or_default().to_string();
+                    app.wait_js(&idle).await?;
+                    // Each field is left (saved, and the list redrawn) before the next is typed into.
+                    let leave = "document.activeElement.blur();";
+                    app.type_into(&format!("#retro-text-{id}"), text).await?;
+                    app.js(leave, vec![]).await?;
+                    app.wait_js(&format!("return document.querySelector('#retro-text-{id}').defaultValue === '{text}';")).await?;
+                    app.wait_js(&idle).await?;
+                    if section == "problem" {
+                        app.type_into(&format!("#retro-cause-{id}"), "财务部不在协作名单中").await?;
+                        app.js(leave, vec![]).await?;
+                        app.wait_js(&format!("return document.querySelector('#retro-cause-{id}').defaultValue !== '';")).await?;
+                        app.wait_js(&idle).await?;
+                    }
+                    if section == "improvement" {
+                        let owner = app
+                            .wait_js(&format!(
+                                "const o = [...document.querySelectorAll('#retro-owner-{id} option')].find(o => o.textContent.startsWith('张伟')); return o && o.value;"
+                            ))
+                            .await?;
+                        app.set(&format!("#retro-owner-{id}"), owner.as_str().unwrap_or_default()).await?;
+                        app.wait_js(&idle).await?;
+                        app.click(&format!("#retro-carry-{id}")).await?;
+                        app.wait_js(&format!("return document.querySelector('#retro-carry-{id}').checked;"))
+                            .await?;
+                    }
+                    app.wait_js(&idle).await?;
+                }
+                app.wait_js(&format!(
+                    "return [...document.querySelectorAll('{view} textarea')].filter(t => t.value).length === 4;"
+                ))
+                .await?;
+                app.click_settled(&format!("{view} #signoff-start")).await?;
+                for _ in 0..4 {
+                    let left = app
+                        .wait_js(&format!("return document.querySelectorAll('{view} button[data-sign=confirm]').length;"))
+                        .await?;
+                    app.click_settled(&format!("{view} button[data-sign=confirm]")).await?;
+                    let n = left.as_i64().unwrap_or(0);
+                    app.wait_js(&format!(
+                        "return document.querySelectorAll('{view} button[data-sign=confirm]').length < {n};"
+                    ))
+                    .await?;
+                }
+                app.wait_js(&format!("return document.querySelector('{view} #signoff-state')?.classList.contains('signed');"))
+                    .await?;
+                app.shot("retrospective-confirmed").await;
+
+                // Both signed: the project can be archived, and is read-only from then on.
+                app.click("#stage-archive").await?;
+                app.wait_js("const b = document.getElementById('archive-close'); return b && !b.disabled;")
+                    .await?;
+                app.js("window.confirm = () => true;", vec![]).await?;
+                app.click("#archive-close").await?;
+                app.find("#archive-closed").await?;
+                app.find("#project-archived").await?;
+                app.shot("archive-closed").await;
+                app.click("#stage-tracking").await?;
+                app.click("#tab-risks").await?;
+                app.type_into("#risk-new-description", "归档后再加一条风险").await?;
+                app.click("#risk-add").await?;
+                let banner = app
+                    .wait_js("return document.querySelector('#banners .banner.error')?.textContent;")
+                    .await?;
+                assert!(banner.as_str().unwrap_or_default().contains("只读"), "{banner}");
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        // The file says the same without the app: the background is unchanged, and it is sound.
+        let p = Project::open(&file).map_err(err)?;
+        let risks = liaison_core::control::risks(p.conn()).map_err(err)?;
+        assert!(risks.iter().all(|r| r.description != "归档后再加一条风险"));
+        assert!(liaison_core::archive::closed_at(p.conn())
+            .map_err(err)?
+            .is_some());
+        let entries = liaison_core::retro::entries(p.conn()).map_err(err)?;
+        assert_eq!(entries.len(), 3);
+        assert!(entries.iter().any(|e| e.carry && e.owner_id.is_some()));
+        Ok(())
     });
 }

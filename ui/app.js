@@ -187,6 +187,7 @@ async function opened(info) {
   await show();
   if (info.notice) toast(info.notice, 'notice');
   else toast(t('project.opened', { name: info.name || info.fileName }));
+  if (info.closedAt) toast(t('archive.opened_read_only', { at: info.closedAt.replace('T', ' ') }), 'notice');
   await summarizeWarnings();
 }
 

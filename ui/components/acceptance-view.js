@@ -3,7 +3,7 @@
 // achievement, collaboration efficiency and communication quality, the overall result, and the
 // heads' signatures (<liaison-signoff kind="acceptance">) with the PDF.
 
-import { h, mount } from '../lib/dom.js';
+import { h, mount, keepFocus } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
@@ -54,7 +54,7 @@ export class AcceptanceView extends HTMLElement {
       this.#signoff.render();
     }
     const [pass, fail, pending] = v.counts;
-    mount(this,
+    keepFocus(this, () => mount(this,
       h('div', { class: 'form-head' },
         h('div', {}, h('h1', {}, t('stage.acceptance')), h('p', { class: 'muted' }, t('acceptance.hint'))),
         h('div', { class: 'form-status' },
@@ -64,7 +64,7 @@ export class AcceptanceView extends HTMLElement {
       this.#items(),
       this.#evaluation(),
       this.#overall(),
-      h('section', { class: 'card' }, h('h2', {}, t('acceptance.signoff')), this.#signoff));
+      h('section', { class: 'card' }, h('h2', {}, t('acceptance.signoff')), this.#signoff)));
   }
 
   #history() {

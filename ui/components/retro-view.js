@@ -2,7 +2,7 @@
 // improvements with an owner and a "carry forward" mark; confirmed by every department head
 // (<liaison-signoff kind="retrospective">), then locked and searchable in the knowledge base.
 
-import { h, mount } from '../lib/dom.js';
+import { h, mount, keepFocus } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
@@ -52,14 +52,14 @@ export class RetroView extends HTMLElement {
     } else {
       this.#signoff.render();
     }
-    mount(this,
+    keepFocus(this, () => mount(this,
       h('div', { class: 'form-head' },
         h('div', {}, h('h1', {}, t('stage.retrospective')), h('p', { class: 'muted' }, t('retro.hint'))),
         h('div', { class: 'form-status' },
           h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
       this.#v.closedAt ? h('p', { class: 'msg notice' }, t('archive.closed_banner', { at: this.#v.closedAt.replace('T', ' ') })) : null,
       SECTIONS.map((s) => this.#section(s)),
-      h('section', { class: 'card' }, h('h2', {}, t('retro.signoff')), this.#signoff));
+      h('section', { class: 'card' }, h('h2', {}, t('retro.signoff')), this.#signoff)));
     if (this.#focus) {
       const el = this.querySelector(`#retro-text-${this.#focus}`);
       el?.focus();

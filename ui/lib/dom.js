@@ -38,3 +38,22 @@ export function mount(el, ...children) {
   el.replaceChildren();
   append(el, children);
 }
+
+/**
+ * Runs `draw` (which replaces the children of `root`) and gives the focus back to the field that had
+ * it, by id, with its caret: a redraw after a save does not take the user out of the next field.
+ */
+export function keepFocus(root, draw) {
+  const active = document.activeElement;
+  const id = active && root.contains(active) && active.id ? active.id : null;
+  let range = null;
+  try { range = id ? [active.selectionStart, active.selectionEnd] : null; } catch { range = null; }
+  draw();
+  if (!id) return;
+  const again = root.querySelector(`#${CSS.escape(id)}`);
+  if (!again || again.disabled) return;
+  again.focus();
+  if (range && range[0] !== null && typeof again.setSelectionRange === 'function') {
+    try { again.setSelectionRange(range[0], range[1]); } catch { /* not a text field */ }
+  }
+}

@@ -1053,8 +1053,8 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
     })
 }
 
-/// The acceptance of a demo project, signed by every head.
-fn accept_example(conn: &mut Connection, variant: usize) -> Result<()> {
+/// The acceptance of a demo project written by `write_example`, signed by every head.
+pub fn accept_example(conn: &mut Connection, variant: usize) -> Result<()> {
     use crate::acceptance::{self, Evaluation};
     let a = acceptance::load(conn)?;
     for (i, item) in a.items.iter().enumerate() {
