@@ -127,22 +127,7 @@ pub async fn acceptance_save_evidence<R: Runtime>(
     id: i64,
 ) -> CmdResult<Option<PathBuf>> {
     let (name, data) = with_project(&state, |c, _| acceptance::evidence_data(c, id))?;
-    let Some(path) = app
-        .dialog()
-        .file()
-        .set_file_name(&name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    std::fs::write(&path, data).map_err(|e| {
-        state.err(Error::Write {
-            path: path.clone(),
-            source: e,
-        })
-    })?;
-    Ok(Some(path))
+    crate::meeting_commands::save_file_as(&app, &state, &name, &data)
 }
 
 /// The Retrospective stage.

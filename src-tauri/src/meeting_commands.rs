@@ -358,10 +358,21 @@ pub async fn attachment_save<R: Runtime>(
     id: i64,
 ) -> CmdResult<Option<PathBuf>> {
     let (name, data) = with_project(&state, |c, _| meetings::attachment_data(c, id))?;
+    save_file_as(&app, &state, &name, &data)
+}
+
+/// Asks where to save a file kept in the project (proposing its name) and writes it there.
+/// Returns where it went (None: cancelled).
+pub(crate) fn save_file_as<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &State<'_, AppState>,
+    name: &str,
+    data: &[u8],
+) -> CmdResult<Option<PathBuf>> {
     let Some(path) = app
         .dialog()
         .file()
-        .set_file_name(&name)
+        .set_file_name(name)
         .blocking_save_file()
         .and_then(|p| p.into_path().ok())
     else {

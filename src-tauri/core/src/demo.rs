@@ -870,15 +870,18 @@ pub(crate) fn sign_round(
     Ok(())
 }
 
+/// The id of the person of the project called `name`.
+fn person_id(conn: &Connection, name: &str) -> Option<i64> {
+    people::list(conn)
+        .ok()?
+        .into_iter()
+        .find(|p| p.name == name)
+        .map(|p| p.id)
+}
+
 /// A few risks and issues of the worked example, one escalated and counted as a dispute.
 fn write_control(conn: &mut Connection) -> Result<()> {
-    let person = |conn: &Connection, name: &str| -> Option<i64> {
-        people::list(conn)
-            .ok()?
-            .into_iter()
-            .find(|p| p.name == name)
-            .map(|p| p.id)
-    };
+    let person = person_id;
     let risks = [
         (
             "物流延误导致 30 个城市无法按期铺货",
@@ -1119,13 +1122,7 @@ pub fn accept_example(conn: &mut Connection, variant: usize) -> Result<()> {
 fn review_example(conn: &mut Connection, variant: usize) -> Result<()> {
     use crate::retro::{self, Entry};
     let heads = plan::countersigners(conn)?;
-    let person = |conn: &Connection, name: &str| -> Option<i64> {
-        people::list(conn)
-            .ok()?
-            .into_iter()
-            .find(|p| p.name == name)
-            .map(|p| p.id)
-    };
+    let person = person_id;
     let entries = [
         (
             "success",
