@@ -52,6 +52,10 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Inv
         "export-all" => export_all(lang, &args[1..], out, err),
         "search" => search(lang, &args[1..], out, err),
         "new-from" => new_from(lang, &args[1..], out, err),
+        "export-xlsx" => export_xlsx(lang, &args[1..], out, err),
+        "import-tasks" => import_tasks(lang, &args[1..], out, err),
+        "export-json" => export_json(lang, &args[1..], out, err),
+        "import-json" => import_json(lang, &args[1..], out, err),
         _ => gui(lang, &args, err),
     }
 }
@@ -644,6 +648,252 @@ fn new_from(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Writ
                         ("comm", &c.comm_plan.to_string()),
                         ("checklist", &c.checklist.to_string()),
                     ],
+                )
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => failed(lang, err, e),
+    }
+}
+
+/// The language a document is written in: `--lang`, or the user's.
+fn doc_lang(values: &[(String, String)], lang: Lang) -> Option<Lang> {
+    match option(values, "--lang") {
+        Some(l) => Lang::parse(l),
+        None => Some(lang),
+    }
+}
+
+/// `liaison export-xlsx KIND PROJECT --out FILE.xlsx [--lang zh|en]`.
+fn export_xlsx(
+    lang: Lang,
+    args: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Invocation {
+    let (positional, values) = match parse_options(args, &["--out", "-o", "--lang"], &[]) {
+        Ok(x) => x,
+        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+    };
+    let [kind, file] = &positional[..] else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    if !crate::interchange::xlsx::KINDS.contains(&kind.as_str()) {
+        return usage(lang, err, "cli.error.bad_kind", &[("kind", kind)]);
+    }
+    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+        return usage(lang, err, "cli.error.missing_out", &[]);
+    };
+    let Some(sheet_lang) = doc_lang(&values, lang) else {
+        return usage(lang, err, "cli.error.bad_lang", &[]);
+    };
+    let result = Project::read_only(&PathBuf::from(file)).and_then(|(conn, _)| {
+        crate::interchange::xlsx::export(&conn, kind, sheet_lang, &PathBuf::from(dest))
+    });
+    match result {
+        Ok(rows) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "xlsx.exported",
+                    &[("path", dest), ("rows", &rows.to_string())]
+                )
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => failed(lang, err, e),
+    }
+}
+
+/// `liaison import-tasks PROJECT FILE [--dry-run] [--create]`: the preview, row by row with every
+/// problem; exit 1 when any row is refused (then nothing is written).
+fn import_tasks(
+    lang: Lang,
+    args: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Invocation {
+    use crate::interchange::tasks;
+    let (positional, values) = match parse_options(args, &[], &["--dry-run", "--create"]) {
+        Ok(x) => x,
+        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+    };
+    let [project, file] = &positional[..] else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    let dry = option(&values, "--dry-run").is_some();
+    let create = option(&values, "--create").is_some();
+    let result = (|| {
+        let mut p = Project::open(&PathBuf::from(project))?;
+        let preview = tasks::preview(p.conn(), &PathBuf::from(file), create, lang)?;
+        let done = if dry || preview.refused > 0 {
+            None
+        } else {
+            Some(tasks::import(p.conn_mut(), &author(), &preview)?)
+        };
+        Ok::<_, crate::Error>((preview, done))
+    })();
+    match result {
+        Ok((preview, done)) => {
+            for r in &preview.rows {
+                let key = if r.problems.is_empty() {
+                    "cli.import.row_ok"
+                } else {
+                    "cli.import.row_bad"
+                };
+                let line = i18n::format(
+                    lang,
+                    key,
+                    &[("line", &r.line.to_string()), ("name", &r.name)],
+                );
+                let dates = match (&r.start, &r.finish) {
+                    (Some(a), Some(b)) => format!("  {a} — {b}"),
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "{line}{dates}");
+                for p in &r.problems {
+                    let _ = writeln!(out, "    {}：{}", p.column, p.message);
+                }
+            }
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.import.summary",
+                    &[
+                        ("rows", &preview.rows.len().to_string()),
+                        ("ok", &(preview.rows.len() - preview.refused).to_string()),
+                        ("bad", &preview.refused.to_string()),
+                        ("links", &preview.links.to_string()),
+                        ("departments", &preview.new_departments.join("、")),
+                        ("people", &preview.new_people.join("、")),
+                    ],
+                )
+            );
+            match done {
+                Some(d) => {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        i18n::format(
+                            lang,
+                            "cli.import.done",
+                            &[
+                                ("tasks", &d.tasks.to_string()),
+                                ("links", &d.links.to_string()),
+                                ("departments", &d.departments.to_string()),
+                                ("people", &d.people.to_string()),
+                            ],
+                        )
+                    );
+                    Invocation::Exit(0)
+                }
+                None if preview.refused > 0 => {
+                    let _ = writeln!(
+                        err,
+                        "{}",
+                        i18n::format(
+                            lang,
+                            "import.has_problems",
+                            &[("n", &preview.refused.to_string())]
+                        )
+                    );
+                    Invocation::Exit(1)
+                }
+                None => {
+                    let _ = writeln!(out, "{}", i18n::text(lang, "cli.import.dry_run"));
+                    Invocation::Exit(0)
+                }
+            }
+        }
+        Err(e) => failed(lang, err, e),
+    }
+}
+
+/// `liaison export-json PROJECT --out FILE.json`: the whole project (read-only).
+fn export_json(
+    lang: Lang,
+    args: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Invocation {
+    let (positional, values) = match parse_options(args, &["--out", "-o"], &[]) {
+        Ok(x) => x,
+        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+    };
+    let [file] = &positional[..] else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+        return usage(lang, err, "cli.error.missing_out", &[]);
+    };
+    let result = Project::read_only(&PathBuf::from(file)).and_then(|(conn, version)| {
+        let text = crate::interchange::json::export_text(&conn)?;
+        crate::documents::write_file_atomically(&PathBuf::from(dest), text.as_bytes())?;
+        Ok((
+            crate::storage::migrations::expected_tables(version).len(),
+            text.len(),
+        ))
+    });
+    match result {
+        Ok((tables, bytes)) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.export_json.done",
+                    &[
+                        ("path", dest),
+                        ("tables", &tables.to_string()),
+                        ("kb", &bytes.div_ceil(1024).to_string())
+                    ],
+                )
+            );
+            Invocation::Exit(0)
+        }
+        Err(e) => failed(lang, err, e),
+    }
+}
+
+/// `liaison import-json FILE.json --out PROJECT.liaison`: a new project file from the JSON form.
+fn import_json(
+    lang: Lang,
+    args: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Invocation {
+    let (positional, values) = match parse_options(args, &["--out", "-o"], &[]) {
+        Ok(x) => x,
+        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+    };
+    let [file] = &positional[..] else {
+        return usage(lang, err, "cli.error.missing_file", &[]);
+    };
+    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+        return usage(lang, err, "cli.error.missing_out", &[]);
+    };
+    let result = std::fs::read(file)
+        .map_err(|e| crate::Error::Read {
+            path: PathBuf::from(file),
+            source: e,
+        })
+        .and_then(|bytes| {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            crate::interchange::json::import(&text, &PathBuf::from(dest))
+        });
+    match result {
+        Ok(done) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::format(
+                    lang,
+                    "cli.import_json.done",
+                    &[("path", dest), ("rows", &done.rows.to_string())]
                 )
             );
             Invocation::Exit(0)

@@ -16,6 +16,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod i18n;
 pub mod ics;
+pub mod interchange;
 pub mod library;
 pub mod meetings;
 pub mod org;

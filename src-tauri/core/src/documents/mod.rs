@@ -298,7 +298,7 @@ pub fn prepare(
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so a failed export
 /// leaves whatever was there before.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -372,7 +372,7 @@ pub fn write(
             prepared.doc.author,
         ],
     )?;
-    write_atomically(out, &rendered.bytes)?;
+    write_file_atomically(out, &rendered.bytes)?;
     if let Err(e) = tx.commit() {
         let _ = std::fs::remove_file(out);
         return Err(e.into());

@@ -418,7 +418,7 @@ fn backup_path(path: &Path, version: i64) -> PathBuf {
     candidate
 }
 
-fn temp_beside(path: &Path) -> PathBuf {
+pub(crate) fn temp_beside(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .and_then(|s| s.to_str())
@@ -433,14 +433,14 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn sync_file(path: &Path) -> Result<()> {
+pub(crate) fn sync_file(path: &Path) -> Result<()> {
     std::fs::File::open(path)
         .and_then(|f| f.sync_all())
         .map_err(|e| Error::write(path, e))
 }
 
 /// Flushes the directory entry after a rename (a no-op where directories cannot be opened).
-fn sync_dir(path: &Path) {
+pub(crate) fn sync_dir(path: &Path) {
     if let Some(dir) = path.parent() {
         if let Ok(d) = std::fs::File::open(if dir.as_os_str().is_empty() {
             Path::new(".")
