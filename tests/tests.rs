@@ -7,4 +7,5 @@ mod cli;
 mod crash;
 mod e2e;
 mod files;
+mod interchange;
 mod meetings;

@@ -230,6 +230,8 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         let mut conn = Connection::open(&tmp)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrations::migrate_to(&mut conn, version)?;
+        // Rows go in as they come; references are checked once all are in (below).
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         let mut rows_written = 0;
         let tx = conn.transaction()?;
         // The rows the schema starts with (default states, the empty registration) make way.

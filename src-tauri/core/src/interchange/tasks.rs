@@ -629,7 +629,7 @@ pub fn preview_table(
                     duration.unwrap_or_else(|| (calendar.working_days(s, f) - row.buffer).max(1))
                 };
             }
-            (None, Some(_)) => {
+            (None, Some(_)) if start_text.is_empty() => {
                 row.problems
                     .push(problem("start", "import.finish_without_start", &[]));
             }
