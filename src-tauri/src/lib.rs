@@ -6,6 +6,7 @@ mod closing_commands;
 mod commands;
 mod control_commands;
 mod document_commands;
+mod interchange_commands;
 mod meeting_commands;
 mod menu;
 mod org_commands;
@@ -141,6 +142,9 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             closing_commands::library_search,
             closing_commands::library_program,
             closing_commands::new_project_from,
+            interchange_commands::export_xlsx,
+            interchange_commands::import_tasks_preview,
+            interchange_commands::import_tasks_apply,
             meeting_commands::attachment_add,
             meeting_commands::attachment_save,
             commands::ui_ready,

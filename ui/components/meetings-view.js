@@ -6,6 +6,7 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { xlsxButton } from '../lib/xlsx.js';
 
 const TABS = ['meetings', 'ledger', 'reports', 'comms'];
 const STATUSES = ['not_started', 'in_progress', 'done', 'needs_support'];
@@ -248,7 +249,8 @@ export class MeetingsView extends HTMLElement {
         sel('ledger-status', t('field.action.status'), STATUSES.map((s) => [s, t(`status.${s}`)]), q.status, (e) => set({ status: e.target.value || null })),
         sel('ledger-meeting', t('field.meeting.title'), this.#v.meetings.map((m) => [m.id, m.title]), q.meeting, (e) => set({ meeting: e.target.value ? Number(e.target.value) : null })),
         h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'ledger-overdue', checked: q.overdue, onchange: (e) => set({ overdue: e.target.checked }) }), t('plan.overdue')),
-        h('span', { class: 'muted', id: 'ledger-count' }, t('ledger.count', { n: this.#ledgerTotal })))),
+        h('span', { class: 'muted', id: 'ledger-count' }, t('ledger.count', { n: this.#ledgerTotal })),
+        xlsxButton('ledger'))),
       h('table', { class: 'matrix ledger', id: 'ledger' },
         h('thead', {}, h('tr', {}, ['field.action.description', 'field.meeting.title', 'field.action.person', 'field.person.department', 'field.action.deadline', 'field.action.status', 'ledger.cadence', 'ledger.follow_ups'].map((k) => h('th', {}, t(k))))),
         h('tbody', {}, rows)),

@@ -4,9 +4,11 @@
 
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { call, toast } from '../lib/ipc.js';
+import { call, listen, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
 import './gantt-chart.js';
+import './task-import.js';
+import { xlsxButton } from '../lib/xlsx.js';
 
 const STATUSES = ['not_started', 'in_progress', 'done', 'blocked', 'needs_support'];
 const KINDS = ['fs', 'ss', 'ff'];
@@ -170,7 +172,45 @@ export class PlanView extends HTMLElement {
         h('div', { class: 'seg', role: 'group' },
           h('button', { type: 'button', id: 'view-chart', class: this.#chart ? 'on' : '', onclick: () => { this.#chart = true; this.#drawChart(); this.#markSeg(); } }, t('plan.view.chart')),
           h('button', { type: 'button', id: 'view-list', class: this.#chart ? '' : 'on', onclick: () => { this.#chart = false; this.#drawChart(); this.#markSeg(); } }, t('plan.view.list'))),
-        h('button', { type: 'button', class: 'tool-btn', id: 'calendar-open', onclick: () => this.#openCalendar() }, t('plan.calendar'))));
+        h('button', { type: 'button', class: 'tool-btn', id: 'calendar-open', onclick: () => this.#openCalendar() }, t('plan.calendar')),
+        xlsxButton('allocation'),
+        tool('tasks-import', t('import.open'), () => this.#import())));
+  }
+
+  /** Imports `path` (a file dropped on the plan): the same preview as the toolbar's button. */
+  importFile(path) { return this.#import(path); }
+
+  connectedCallback() {
+    // A spreadsheet dropped on the window while the plan is shown opens the import preview.
+    listen('tauri://drag-drop', (e) => {
+      const path = (e?.paths || []).find((p) => /\.(xlsx|xlsm|xls|ods|csv)$/i.test(p));
+      if (path && this.isConnected) this.#import(path);
+    }).then((stop) => { this.#stopDrop = stop; }).catch(() => {});
+  }
+
+  disconnectedCallback() { this.#stopDrop?.(); this.#stopDrop = null; }
+
+  #stopDrop = null;
+
+  /** Imports a task allocation table: a preview in a dialog, then all rows or none. */
+  async #import(path = null) {
+    const dialog = h('dialog', { id: 'import-dialog', class: 'import-dialog' });
+    const view = h('liaison-task-import');
+    dialog.append(view);
+    document.body.append(dialog);
+    const finish = async (e) => {
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      if (e?.detail?.imported) await this.load();
+    };
+    view.addEventListener('import-done', finish);
+    dialog.addEventListener('cancel', () => dialog.remove());
+    try {
+      if (await (path ? view.openPath(path) : view.open())) dialog.showModal();
+      else dialog.remove();
+    } catch {
+      dialog.remove();
+    }
   }
 
   #markSeg() {

@@ -7,6 +7,7 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { xlsxButton } from '../lib/xlsx.js';
 
 const TABS = ['dashboard', 'risks', 'issues', 'changes', 'settings'];
 const LEVELS = ['low', 'medium', 'high'];
@@ -75,6 +76,7 @@ export class TrackingView extends HTMLElement {
       h('div', { class: 'form-head' },
         h('div', {}, h('h1', {}, t('stage.tracking')), h('p', { class: 'muted' }, t('tracking.hint'))),
         h('div', { class: 'form-status' },
+          { risks: 'risks', issues: 'issues', changes: 'changes' }[this.#tab] ? xlsxButton(this.#tab, 'secondary') : null,
           h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
       tabs, h('div', { class: 'tab-body', id: `panel-${this.#tab}` }, body));
   }
