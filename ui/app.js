@@ -266,6 +266,12 @@ async function onMenu(id) {
         if (path) toast(t('project.backed_up', { path }));
         break;
       }
+      case 'export_json': {
+        const path = await call('project_export_json');
+        if (path) toast(t('project.exported_json', { path }));
+        break;
+      }
+      case 'import_json': await opened(await call('project_import_json')); break;
       case 'close': await closeProject(); break;
       case 'preferences': openPrefs(); break;
       case 'about': toast(`${t('app.name')} — ${t('app.tagline')}`); break;

@@ -2,8 +2,8 @@
 //! dialogs.
 
 use crate::commands::with_project;
-use crate::state::{AppState, ErrorPayload};
-use liaison_core::interchange::{tasks, xlsx};
+use crate::state::{AppState, ErrorPayload, ProjectInfo};
+use liaison_core::interchange::{json, tasks, xlsx};
 use liaison_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -103,4 +103,81 @@ pub fn import_tasks_apply(
     })?;
     state.plan_cache().clear();
     Ok(done)
+}
+
+/// File ▸ Export project as JSON…: the whole project in the documented interchange form.
+#[tauri::command]
+pub async fn project_export_json<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<PathBuf>> {
+    let info = state
+        .project_info()
+        .ok_or_else(|| state.err(Error::NoProject))?;
+    let name = format!("{}.json", info.file_name.trim_end_matches(".liaison"));
+    let Some(path) = app
+        .dialog()
+        .file()
+        .add_filter("JSON", &["json"])
+        .set_file_name(name)
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    let text = with_project(&state, |c, _| json::export_text(c))?;
+    liaison_core::documents::write_file_atomically(&path, text.as_bytes())
+        .map_err(|e| state.err(e))?;
+    Ok(Some(path))
+}
+
+/// File ▸ Import project from JSON…: asks for the JSON and where to write the new project file,
+/// rebuilds it (refusing, with the JSON path, anything malformed or inconsistent) and opens it.
+#[tauri::command]
+pub async fn project_import_json<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<ProjectInfo>> {
+    let lang = state.lang();
+    let Some(source) = app
+        .dialog()
+        .file()
+        .add_filter("JSON", &["json"])
+        .blocking_pick_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let Some(target) = app
+        .dialog()
+        .file()
+        .add_filter(
+            liaison_core::i18n::text(lang, "dialog.filter"),
+            &["liaison"],
+        )
+        .set_file_name(format!("{stem}.liaison"))
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    let target = if target.extension().and_then(|e| e.to_str()) == Some("liaison") {
+        target
+    } else {
+        target.with_extension("liaison")
+    };
+    let text = std::fs::read(&source)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|e| {
+            state.err(Error::Read {
+                path: source.clone(),
+                source: e,
+            })
+        })?;
+    json::import(&text, &target).map_err(|e| state.err(e))?;
+    crate::commands::open_path(&app, &state, &target).map(Some)
 }

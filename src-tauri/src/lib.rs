@@ -145,6 +145,8 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             interchange_commands::export_xlsx,
             interchange_commands::import_tasks_preview,
             interchange_commands::import_tasks_apply,
+            interchange_commands::project_export_json,
+            interchange_commands::project_import_json,
             meeting_commands::attachment_add,
             meeting_commands::attachment_save,
             commands::ui_ready,

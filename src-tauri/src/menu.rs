@@ -22,6 +22,9 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<Menu<R
         .item(&item("save_as", "menu.save_as", Some("CmdOrCtrl+Shift+S"))?)
         .item(&item("backup", "menu.backup", None)?)
         .separator()
+        .item(&item("export_json", "menu.export_json", None)?)
+        .item(&item("import_json", "menu.import_json", None)?)
+        .separator()
         .item(&item("close", "menu.close", Some("CmdOrCtrl+W"))?)
         .item(&item("quit", "menu.quit", Some("CmdOrCtrl+Q"))?)
         .build()?;
