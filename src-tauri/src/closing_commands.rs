@@ -390,20 +390,8 @@ pub async fn new_project_from<R: Runtime>(
         "{}.liaison",
         liaison_core::i18n::text(lang, "dialog.new_name")
     );
-    let Some(target) = app
-        .dialog()
-        .file()
-        .add_filter(&filter, &["liaison"])
-        .set_file_name(&default_name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
+    let Some(target) = crate::commands::save_dialog(&app, lang, &default_name) else {
         return Ok(None);
-    };
-    let target = if target.extension().and_then(|e| e.to_str()) == Some("liaison") {
-        target
-    } else {
-        target.with_extension("liaison")
     };
     let name = target
         .file_stem()

@@ -335,7 +335,13 @@ fn switch_to<R: Runtime>(
     }
 }
 
-fn save_dialog<R: Runtime>(app: &AppHandle<R>, lang: Lang, file_name: &str) -> Option<PathBuf> {
+/// Asks where to save a project file (proposing `file_name` in the sample's folder); adds
+/// `.liaison` when the user typed a name without it.
+pub(crate) fn save_dialog<R: Runtime>(
+    app: &AppHandle<R>,
+    lang: Lang,
+    file_name: &str,
+) -> Option<PathBuf> {
     let mut dialog = app
         .dialog()
         .file()

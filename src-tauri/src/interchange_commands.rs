@@ -152,23 +152,8 @@ pub async fn project_import_json<R: Runtime>(
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let Some(target) = app
-        .dialog()
-        .file()
-        .add_filter(
-            liaison_core::i18n::text(lang, "dialog.filter"),
-            &["liaison"],
-        )
-        .set_file_name(format!("{stem}.liaison"))
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
+    let Some(target) = crate::commands::save_dialog(&app, lang, &format!("{stem}.liaison")) else {
         return Ok(None);
-    };
-    let target = if target.extension().and_then(|e| e.to_str()) == Some("liaison") {
-        target
-    } else {
-        target.with_extension("liaison")
     };
     let text = std::fs::read(&source)
         .map(|b| String::from_utf8_lossy(&b).into_owned())

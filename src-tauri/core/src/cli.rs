@@ -406,8 +406,11 @@ fn verify(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
     }
 }
 
-/// Positional arguments and `(option, value)` pairs, or the catalog key and option of a refusal.
-type Parsed = std::result::Result<(Vec<String>, Vec<(String, String)>), (String, String)>;
+/// Positional arguments and `(option, value)` pairs.
+type Args = (Vec<String>, Vec<(String, String)>);
+
+/// The arguments, or the catalog key and option of a refusal.
+type Parsed = std::result::Result<Args, (String, String)>;
 
 /// Splits `args` into positional arguments and `--option value` pairs (`flags` take no value).
 fn parse_options(args: &[String], options: &[&str], flags: &[&str]) -> Parsed {
@@ -428,6 +431,23 @@ fn parse_options(args: &[String], options: &[&str], flags: &[&str]) -> Parsed {
         }
     }
     Ok((positional, values))
+}
+
+/// `parse_options`, with a refusal already printed as usage (exit 2).
+fn parsed(
+    lang: Lang,
+    err: &mut dyn Write,
+    args: &[String],
+    options: &[&str],
+    flags: &[&str],
+) -> std::result::Result<Args, Invocation> {
+    parse_options(args, options, flags)
+        .map_err(|(key, option)| usage(lang, err, &key, &[("option", &option)]))
+}
+
+/// The file given with `--out` or `-o`.
+fn out_option(values: &[(String, String)]) -> Option<&str> {
+    option(values, "--out").or(option(values, "-o"))
 }
 
 fn option<'a>(values: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -467,14 +487,14 @@ fn close(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) 
 /// `liaison export-all FILE --out FOLDER [--lang zh|en]`: every document as PDF and every attached
 /// file, into a new folder inside FOLDER.
 fn export_all(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
-    let (positional, values) = match parse_options(args, &["--out", "-o", "--lang"], &[]) {
+    let (positional, values) = match parsed(lang, err, args, &["--out", "-o", "--lang"], &[]) {
         Ok(x) => x,
-        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+        Err(exit) => return exit,
     };
     let [file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
-    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+    let Some(dest) = out_option(&values) else {
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
     let doc_lang = match option(&values, "--lang") {
@@ -603,9 +623,9 @@ fn search(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
 /// `liaison new-from SOURCE TARGET [--name NAME]`: a new project with the departments, people,
 /// communication plan and carried-forward improvements of SOURCE.
 fn new_from(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
-    let (positional, values) = match parse_options(args, &["--name"], &["--force"]) {
+    let (positional, values) = match parsed(lang, err, args, &["--name"], &["--force"]) {
         Ok(x) => x,
-        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+        Err(exit) => return exit,
     };
     let [source, target] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
@@ -671,9 +691,9 @@ fn export_xlsx(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (positional, values) = match parse_options(args, &["--out", "-o", "--lang"], &[]) {
+    let (positional, values) = match parsed(lang, err, args, &["--out", "-o", "--lang"], &[]) {
         Ok(x) => x,
-        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+        Err(exit) => return exit,
     };
     let [kind, file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
@@ -681,7 +701,7 @@ fn export_xlsx(
     if !crate::interchange::xlsx::KINDS.contains(&kind.as_str()) {
         return usage(lang, err, "cli.error.bad_kind", &[("kind", kind)]);
     }
-    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+    let Some(dest) = out_option(&values) else {
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
     let Some(sheet_lang) = doc_lang(&values, lang) else {
@@ -716,9 +736,9 @@ fn import_tasks(
     err: &mut dyn Write,
 ) -> Invocation {
     use crate::interchange::tasks;
-    let (positional, values) = match parse_options(args, &[], &["--dry-run", "--create"]) {
+    let (positional, values) = match parsed(lang, err, args, &[], &["--dry-run", "--create"]) {
         Ok(x) => x,
-        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+        Err(exit) => return exit,
     };
     let [project, file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
@@ -820,14 +840,14 @@ fn export_json(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (positional, values) = match parse_options(args, &["--out", "-o"], &[]) {
+    let (positional, values) = match parsed(lang, err, args, &["--out", "-o"], &[]) {
         Ok(x) => x,
-        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+        Err(exit) => return exit,
     };
     let [file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
-    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+    let Some(dest) = out_option(&values) else {
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
     let result = Project::read_only(&PathBuf::from(file)).and_then(|(conn, version)| {
@@ -866,14 +886,14 @@ fn import_json(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (positional, values) = match parse_options(args, &["--out", "-o"], &[]) {
+    let (positional, values) = match parsed(lang, err, args, &["--out", "-o"], &[]) {
         Ok(x) => x,
-        Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
+        Err(exit) => return exit,
     };
     let [file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
-    let Some(dest) = option(&values, "--out").or(option(&values, "-o")) else {
+    let Some(dest) = out_option(&values) else {
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
     let result = std::fs::read(file)
