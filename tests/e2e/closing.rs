@@ -25,6 +25,11 @@ fn e2e_acceptance_is_judged_scored_signed_by_every_head_and_exported_as_pdf() {
                 assert!(tasks.len() >= 5, "{tasks:?}");
                 // Each task: a result for the first, then pass for every one.
                 app.type_into(&format!("#acc-result-{}", tasks[0]), "参数表已交付，研发部确认无遗漏").await?;
+                // Leave the field and let its save and redraw finish, so the next click lands on the
+                // redrawn row rather than on one that is being replaced.
+                app.js("document.activeElement.blur();", vec![]).await?;
+                app.wait_saved().await?;
+                app.wait_js(&idle).await?;
                 for (i, id) in tasks.iter().enumerate().skip(1) {
                     app.click(&format!("#acc-verdict-{id}-pass")).await?;
                     app.wait_js(&format!(
