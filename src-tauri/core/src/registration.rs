@@ -294,7 +294,7 @@ pub fn validate(reg: &Registration) -> Vec<Finding> {
             );
         }
     }
-    if !reg.core_goal.trim().is_empty() && !wording::has_number(&reg.core_goal) {
+    if !reg.core_goal.trim().is_empty() && !wording::is_measurable(&reg.core_goal) {
         add(
             "coreGoal",
             Severity::Error,
@@ -501,6 +501,14 @@ mod tests {
                 ("coreGoal".into(), "validation.vague".into()),
                 ("coreGoal".into(), "validation.vague".into()),
             ]
+        );
+
+        // A version number is not a measure (issue 15, item 11).
+        let mut r = complete();
+        r.core_goal = "保证产品V2.0版本按时上线，同步市场推广方案".into();
+        assert_eq!(
+            keys(&r),
+            vec![("coreGoal".into(), "validation.goal_not_measurable".into())]
         );
 
         let mut r = complete();
