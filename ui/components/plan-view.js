@@ -102,7 +102,7 @@ export class PlanView extends HTMLElement {
             t('plan.revisions', { moved: cmp.moved.length, added: cmp.added.length, removed: cmp.removed.length })) : null,
           h('span', { class: notes.length ? 'count warning' : 'count ok', id: 'plan-checks' }, notes.length ? t('plan.checks', { n: notes.length }) : t('org.no_findings')),
           h('button', { type: 'button', class: 'secondary', id: 'plan-history', onclick: () => this.#history() }, t('history.open')),
-          v.state === 'draft' ? h('button', { type: 'button', class: 'primary', id: 'plan-publish', onclick: () => this.#publish() }, base ? t('plan.republish') : t('plan.publish')) : null)),
+          v.state === 'draft' && !v.closed ? h('button', { type: 'button', class: 'primary', id: 'plan-publish', onclick: () => this.#publish() }, base ? t('plan.republish') : t('plan.publish')) : null)),
       list.length ? h('details', { class: 'card findings', id: 'plan-findings', open: broken.length > 0 },
         h('summary', {}, t('plan.checks', { n: notes.length })),
         h('ul', { class: 'finding-list' }, list)) : null);

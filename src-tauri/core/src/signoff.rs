@@ -218,6 +218,8 @@ pub struct Panel {
     pub people: Vec<Person>,
     /// People the rule suggests as signers.
     pub suggested: Vec<i64>,
+    /// The project is archived: no new round or revision is offered.
+    pub closed: bool,
 }
 
 /// The state of a document (a document without a row is a draft).
@@ -388,6 +390,7 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
         rounds: rounds(conn, kind, id)?,
         people: everyone,
         suggested,
+        closed: crate::archive::closed_at(conn)?.is_some(),
     })
 }
 

@@ -255,6 +255,8 @@ pub struct PlanView {
     pub departments: Vec<(i64, String)>,
     pub people: Vec<crate::people::Person>,
     pub state: crate::signoff::State,
+    /// The project is archived: the plan is shown, never revised.
+    pub closed: bool,
     pub baseline: Option<Baseline>,
     pub comparison: Option<super::Comparison>,
     /// Tasks without an owner, blocked or needing support without a reason, and the like.
@@ -338,6 +340,7 @@ pub fn prepare(conn: &rusqlite::Connection) -> crate::Result<Prepared> {
         departments: names.departments.clone(),
         people,
         state: crate::signoff::state(conn, "plan", 1)?,
+        closed: crate::archive::closed_at(conn)?.is_some(),
         baseline,
         findings,
     };
