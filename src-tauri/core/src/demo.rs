@@ -647,6 +647,8 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
                     "start": "2023-10-30",
                     "duration": 2,
                     "lead": current.task(rollout).and_then(|t| t.lead_department),
+                    "owner": current.task(rollout).and_then(|t| t.owner_id),
+                    "deliveryStandard": "两家备选物流商报价与排期对比表，经销售部负责人确认",
                 }),
             }],
             ..Default::default()

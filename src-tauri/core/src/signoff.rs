@@ -374,7 +374,7 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
         "plan" | "acceptance" | "retrospective" => {
             crate::plan::countersigners(conn).unwrap_or_default()
         }
-        "change_request" => crate::changes::signers(conn).unwrap_or_default(),
+        "change_request" => crate::changes::signers(conn, id).unwrap_or_default(),
         "minutes" => crate::meetings::meeting(conn, id)
             .map(|m| m.attendees)
             .unwrap_or_default(),
@@ -442,7 +442,7 @@ fn start_round(
         crate::plan::check_publishable(conn, signers)?;
     }
     if kind == "change_request" {
-        crate::changes::check_signers(conn, signers)?;
+        crate::changes::check_signers(conn, id, signers)?;
     }
     if kind == "minutes" {
         crate::meetings::check_signers(conn, id, signers)?;
