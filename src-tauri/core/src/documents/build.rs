@@ -561,7 +561,24 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
         one_decimal(avg.overall),
         String::new(),
     ]);
-    out.push(Block::Table(Table {
+    // An average under the target of 80 is shaded amber, as the app marks it.
+    let mut below: Vec<(usize, usize)> = parsed
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.average().is_some_and(|a| a < 80.0))
+        .map(|(r, _)| (r, 4))
+        .collect();
+    let last = parsed.len();
+    for (c, a) in [avg.goal, avg.efficiency, avg.communication, avg.overall]
+        .into_iter()
+        .enumerate()
+    {
+        if a.is_some_and(|a| a < 80.0) {
+            below.push((last, c + 1));
+        }
+    }
+    let marked = !below.is_empty();
+    out.push(Block::MarkedTable(Table {
         columns: vec![
             Column::new(t(lang, "field.evaluation.department"), 0.16),
             Column::new(t(lang, "field.evaluation.goal"), 0.13),
@@ -573,8 +590,11 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
         rows,
         label_first: true,
         min_row: 0.0,
-    }));
+    }, below));
     out.push(Block::Note(t(lang, "evaluation.scale_note")));
+    if marked {
+        out.push(Block::Note(t(lang, "evaluation.below_note")));
+    }
 }
 
 fn retrospective(out: &mut Vec<Block>, v: &Value, lang: Lang) {

@@ -271,3 +271,49 @@ fn absent_records_are_refused_clearly_and_a_draft_acceptance_shows_what_is_pendi
         e.message(Lang::Zh)
     );
 }
+
+#[test]
+fn an_average_under_80_is_shaded_amber_in_the_acceptance_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let conn = p.conn_mut();
+    let depts = crate::org::list(conn).unwrap();
+    for (d, score) in depts.iter().zip([92, 71]) {
+        crate::acceptance::save_evaluation(
+            conn,
+            "测试",
+            &crate::acceptance::Evaluation {
+                department_id: d.id,
+                goal: Some(score),
+                efficiency: Some(score),
+                communication: Some(score),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let doc = prepare(conn, Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
+    let (table, marked) = doc
+        .doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            pdf::Block::MarkedTable(t, m) => Some((t, m)),
+            _ => None,
+        })
+        .expect("the evaluation table");
+    // Only the department at 71 is marked, in the average column; the mean of 92 and 71 is 81.5.
+    let row_of = |name: &str| table.rows.iter().position(|r| r[0] == name).unwrap();
+    assert_eq!(marked, &vec![(row_of(&depts[1].name), 4)]);
+    assert!(doc
+        .doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, pdf::Block::Note(n) if n.contains("琥珀色"))));
+    // The amber is drawn: the rendered page fills with an RGB colour.
+    let r = pdf::render(&doc.doc, fonts()).unwrap();
+    if let Some(out) = std::env::var_os("LIAISON_PDF_OUT") {
+        std::fs::write(out, &r.bytes).unwrap();
+    }
+    assert!(r.pages >= 1);
+}
