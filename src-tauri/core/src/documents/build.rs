@@ -494,9 +494,17 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
         (t(lang, "field.acceptance.conclusion"), s(v, "conclusion")),
     ]));
     out.push(Block::Heading(t(lang, "acceptance.section.items")));
+    // Reports signed before dates were added carry none; the others show planned vs actual.
+    let dated = items.iter().any(|i| i.get("planned").is_some());
+    let span = |v: &Value| -> String {
+        let day = |k: usize| v[k].as_str().unwrap_or("—").to_string();
+        format!("{}\n{}", day(0), day(1))
+    };
+    let mut late = Vec::new();
     let rows = items
         .iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(r, i)| {
             let files = i["evidence"]
                 .as_array()
                 .into_iter()
@@ -504,29 +512,62 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
                 .map(|f| s(f, "name"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            vec![
+            let mut row = vec![
                 format!("{} {}", s(i, "outline"), s(i, "name")),
                 s(i, "lead"),
                 s(i, "standard"),
                 s(i, "result"),
                 t(lang, &format!("acceptance.verdict.{}", s(i, "verdict"))),
                 files,
-            ]
+            ];
+            if dated {
+                // Finished after the planned finish: the actual dates are shaded amber.
+                let (planned, actual) = (&i["planned"][1], &i["actual"][1]);
+                if let (Some(p), Some(a)) = (planned.as_str(), actual.as_str()) {
+                    if a > p {
+                        late.push((r, 3));
+                    }
+                }
+                row.insert(2, span(&i["planned"]));
+                row.insert(3, span(&i["actual"]));
+            }
+            row
         })
         .collect();
-    out.push(Block::Table(Table {
-        columns: vec![
+    let columns = if dated {
+        vec![
+            Column::new(t(lang, "field.task.name"), 0.2),
+            Column::new(t(lang, "field.task.lead"), 0.09),
+            Column::new(t(lang, "field.acceptance.planned"), 0.11),
+            Column::new(t(lang, "field.acceptance.actual"), 0.11),
+            Column::new(t(lang, "field.acceptance.standard"), 0.15),
+            Column::new(t(lang, "field.acceptance.result"), 0.13),
+            Column::new(t(lang, "field.acceptance.verdict"), 0.07),
+            Column::new(t(lang, "field.acceptance.evidence"), 0.14),
+        ]
+    } else {
+        vec![
             Column::new(t(lang, "field.task.name"), 0.2),
             Column::new(t(lang, "field.task.lead"), 0.1),
             Column::new(t(lang, "field.acceptance.standard"), 0.22),
             Column::new(t(lang, "field.acceptance.result"), 0.22),
             Column::new(t(lang, "field.acceptance.verdict"), 0.09),
             Column::new(t(lang, "field.acceptance.evidence"), 0.17),
-        ],
-        rows,
-        label_first: false,
-        min_row: 0.0,
-    }));
+        ]
+    };
+    let any_late = !late.is_empty();
+    out.push(Block::MarkedTable(
+        Table {
+            columns,
+            rows,
+            label_first: false,
+            min_row: 0.0,
+        },
+        late,
+    ));
+    if any_late {
+        out.push(Block::Note(t(lang, "acceptance.late_note")));
+    }
     out.push(Block::Heading(t(lang, "acceptance.section.evaluation")));
     let evals = v["evaluations"].as_array().cloned().unwrap_or_default();
     let parsed: Vec<crate::acceptance::Evaluation> = evals
