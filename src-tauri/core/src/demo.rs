@@ -23,6 +23,13 @@ pub fn worked_example() -> Registration {
         background: s("公司新一代产品计划于第四季度上市，需要产品、研发、市场、销售四个部门协同完成上市准备、渠道铺货与销售培训。"),
         initiating_department: s("产品部"),
         collaborating_departments: vec![s("研发部"), s("市场部"), s("销售部")],
+        contacts: [("产品部", "何芳"), ("研发部", "赵敏"), ("市场部", "孙丽"), ("销售部", "周杰")]
+            .iter()
+            .map(|(d, p)| registration::Contact {
+                department: s(d),
+                person: s(p),
+            })
+            .collect(),
         owner: s("张伟"),
         start_date: s("2023-10-01"),
         end_date: s("2023-12-31"),

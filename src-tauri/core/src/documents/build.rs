@@ -134,6 +134,16 @@ fn registration(out: &mut Vec<Block>, v: &Value, lang: Lang) {
             f("collaboratingDepartments"),
             s(v, "collaboratingDepartments"),
         ),
+        (
+            f("contacts"),
+            v["contacts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| format!("{}：{}", s(c, "department"), s(c, "person")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         (f("owner"), s(v, "owner")),
         (t(lang, "doc.field.period"), dates),
     ]));
