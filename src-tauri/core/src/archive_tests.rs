@@ -151,7 +151,11 @@ fn a_closed_project_refuses_every_edit_in_storage_but_still_opens_and_exports() 
         // The archived plan offers no new version (issue 15, item 13).
         assert!(crate::signoff::panel(conn, "plan", 1).unwrap().closed);
         let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        assert!(crate::plan::view::build(conn, &Default::default(), today).unwrap().closed);
+        assert!(
+            crate::plan::view::build(conn, &Default::default(), today)
+                .unwrap()
+                .closed
+        );
     }
     // Reopened: it opens (the open marker is the one write allowed) and refuses everything else.
     let mut p = Project::open(&path).unwrap();

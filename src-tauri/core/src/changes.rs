@@ -259,10 +259,17 @@ pub fn describe(conn: &Connection, edits: &[Edit]) -> Result<Vec<Described>> {
                     after_task.start_date.clone().unwrap_or_default(),
                     after_task.duration
                 ),
-                details: ["name", "start", "duration", "lead", "owner", "deliveryStandard"]
-                    .iter()
-                    .map(|f| (f.to_string(), show_field(f, &after_task)))
-                    .collect(),
+                details: [
+                    "name",
+                    "start",
+                    "duration",
+                    "lead",
+                    "owner",
+                    "deliveryStandard",
+                ]
+                .iter()
+                .map(|f| (f.to_string(), show_field(f, &after_task)))
+                .collect(),
             });
             continue;
         }
@@ -477,7 +484,12 @@ fn frozen_edits(conn: &Connection, c: &ChangeRequest) -> Result<Value> {
 
 /// Refuses a round on request `id` unless every required head signs it.
 pub fn check_signers(conn: &Connection, id: i64, signers: &[i64]) -> Result<()> {
-    signoff::require_all(conn, &self::signers(conn, id)?, signers, "change.head_missing")
+    signoff::require_all(
+        conn,
+        &self::signers(conn, id)?,
+        signers,
+        "change.head_missing",
+    )
 }
 
 /// The departments (by name) that the edits touch: the lead and collaborating departments of each
@@ -839,8 +851,14 @@ mod tests {
         let required = signers(&conn, c.id).unwrap();
         assert_eq!(required.len(), 5);
         assert!(required.contains(&head));
-        let view = views(&conn).unwrap().into_iter().find(|v| v.request.id == c.id).unwrap();
-        assert!(view.required_signers.contains(&"赵敏（设计部）".to_string()));
+        let view = views(&conn)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.request.id == c.id)
+            .unwrap();
+        assert!(view
+            .required_signers
+            .contains(&"赵敏（设计部）".to_string()));
         // A round without that head is refused, naming the head.
         let err = signoff::start(&mut conn, ME, "change_request", c.id, &before).unwrap_err();
         assert_eq!(err.code(), "refused");
@@ -854,7 +872,12 @@ mod tests {
     fn a_task_of_a_department_moved_needs_that_head_and_a_new_owner_brings_theirs() {
         let (mut conn, mut c, t) = setup();
         let (d, head) = design(&mut conn);
-        let mut collab = plan::load(&conn).unwrap().task(t).unwrap().collab_departments.clone();
+        let mut collab = plan::load(&conn)
+            .unwrap()
+            .task(t)
+            .unwrap()
+            .collab_departments
+            .clone();
         collab.push(d);
         conn.execute(
             "UPDATE task SET collab_departments = ?1 WHERE id = ?2",
@@ -867,7 +890,14 @@ mod tests {
         let c = save(&mut conn, ME, &c).unwrap();
         assert!(signers(&conn, c.id).unwrap().contains(&head));
         // A new task owned by someone of 设计部 brings that department in as well.
-        let other = plan.tasks.iter().find(|x| !x.collab_departments.contains(&d) && x.id != t && x.lead_department.is_some()).unwrap().id;
+        let other = plan
+            .tasks
+            .iter()
+            .find(|x| {
+                !x.collab_departments.contains(&d) && x.id != t && x.lead_department.is_some()
+            })
+            .unwrap()
+            .id;
         let mut c2 = c.clone();
         c2.id = 0;
         c2.edits = vec![Edit {
@@ -906,7 +936,10 @@ mod tests {
         submit(&mut conn, ME, c.id).unwrap();
         let content = content(&conn, c.id).unwrap();
         let frozen = content["edits"][0]["details"].to_string();
-        assert!(frozen.contains("赵敏") && frozen.contains("三套包装方案经产品部确认"), "{frozen}");
+        assert!(
+            frozen.contains("赵敏") && frozen.contains("三套包装方案经产品部确认"),
+            "{frozen}"
+        );
         sign_all(&mut conn, c.id, Decision::Approve).unwrap();
         let plan = plan::load(&conn).unwrap();
         let new = plan.tasks.iter().find(|t| t.name == "包装设计").unwrap();

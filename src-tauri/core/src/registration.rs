@@ -404,7 +404,10 @@ fn normalized(reg: &Registration) -> Result<Registration> {
                     .map(|c| clean(&c.person, "field.contacts"))
                     .transpose()?
                     .unwrap_or_default();
-                if !dept.is_empty() && !person.is_empty() && !out.iter().any(|c| &c.department == dept) {
+                if !dept.is_empty()
+                    && !person.is_empty()
+                    && !out.iter().any(|c| &c.department == dept)
+                {
                     out.push(Contact {
                         department: dept.clone(),
                         person,

@@ -629,19 +629,22 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
         }
     }
     let marked = !below.is_empty();
-    out.push(Block::MarkedTable(Table {
-        columns: vec![
-            Column::new(t(lang, "field.evaluation.department"), 0.16),
-            Column::new(t(lang, "field.evaluation.goal"), 0.13),
-            Column::new(t(lang, "field.evaluation.efficiency"), 0.13),
-            Column::new(t(lang, "field.evaluation.communication"), 0.13),
-            Column::new(t(lang, "field.evaluation.average"), 0.1),
-            Column::new(t(lang, "field.evaluation.comment"), 0.35),
-        ],
-        rows,
-        label_first: true,
-        min_row: 0.0,
-    }, below));
+    out.push(Block::MarkedTable(
+        Table {
+            columns: vec![
+                Column::new(t(lang, "field.evaluation.department"), 0.16),
+                Column::new(t(lang, "field.evaluation.goal"), 0.13),
+                Column::new(t(lang, "field.evaluation.efficiency"), 0.13),
+                Column::new(t(lang, "field.evaluation.communication"), 0.13),
+                Column::new(t(lang, "field.evaluation.average"), 0.1),
+                Column::new(t(lang, "field.evaluation.comment"), 0.35),
+            ],
+            rows,
+            label_first: true,
+            min_row: 0.0,
+        },
+        below,
+    ));
     out.push(Block::Note(t(lang, "evaluation.scale_note")));
     if marked {
         out.push(Block::Note(t(lang, "evaluation.below_note")));

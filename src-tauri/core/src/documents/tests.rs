@@ -331,8 +331,14 @@ fn the_acceptance_report_shows_planned_and_actual_dates_and_marks_a_late_finish(
     for i in items {
         let id = i["taskId"].as_i64().unwrap();
         let (start, finish) = base.spans[&id];
-        assert_eq!(i["planned"][0].as_str(), start.map(|d| d.to_string()).as_deref());
-        assert_eq!(i["planned"][1].as_str(), finish.map(|d| d.to_string()).as_deref());
+        assert_eq!(
+            i["planned"][0].as_str(),
+            start.map(|d| d.to_string()).as_deref()
+        );
+        assert_eq!(
+            i["planned"][1].as_str(),
+            finish.map(|d| d.to_string()).as_deref()
+        );
         assert!(i["actual"][1].is_string(), "every task is done: {i}");
     }
     let doc = prepare(conn, Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();

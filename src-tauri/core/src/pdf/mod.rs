@@ -412,15 +412,18 @@ pub fn render(doc: &Doc, fonts: &Fonts) -> Result<Rendered> {
             Block::Note(s) => lay.para(s, 8.0, 0.35),
             Block::Table(t) => lay.table(t, &[]),
             Block::MarkedTable(t, marked) => lay.table(t, marked),
-            Block::Fields(pairs) => lay.table(&Table {
-                columns: vec![Column::new("", 0.28), Column::new("", 0.72)],
-                rows: pairs
-                    .iter()
-                    .map(|(k, v)| vec![k.clone(), v.clone()])
-                    .collect(),
-                label_first: true,
-                min_row: 0.0,
-            }, &[]),
+            Block::Fields(pairs) => lay.table(
+                &Table {
+                    columns: vec![Column::new("", 0.28), Column::new("", 0.72)],
+                    rows: pairs
+                        .iter()
+                        .map(|(k, v)| vec![k.clone(), v.clone()])
+                        .collect(),
+                    label_first: true,
+                    min_row: 0.0,
+                },
+                &[],
+            ),
             Block::PageBreak => {
                 if lay.y < lay.h - TOP - 1.0 {
                     lay.new_page();
@@ -620,13 +623,7 @@ fn emit(
         let mut pen = Pen::default();
         for item in items {
             match item {
-                Item::Fill {
-                    x,
-                    y,
-                    w,
-                    h,
-                    tint,
-                } => {
+                Item::Fill { x, y, w, h, tint } => {
                     pen.end_text();
                     pen.fill(tint);
                     pen.ops.push(Op::DrawRectangle {

@@ -252,6 +252,8 @@ pub struct PlanView {
     pub total: usize,
     pub links: Vec<LinkView>,
     pub calendar: Vec<super::CalendarDay>,
+    /// The years of the official holiday calendars shipped ("2024–2026").
+    pub official_years: String,
     pub departments: Vec<(i64, String)>,
     pub people: Vec<crate::people::Person>,
     pub state: crate::signoff::State,
@@ -337,6 +339,7 @@ pub fn prepare(conn: &rusqlite::Connection) -> crate::Result<Prepared> {
         comparison: baseline.as_ref().map(|b| super::compare(&plan, b)),
         links,
         calendar: super::calendar_days(conn)?,
+        official_years: super::holidays::years(),
         departments: names.departments.clone(),
         people,
         state: crate::signoff::state(conn, "plan", 1)?,
