@@ -92,7 +92,11 @@ pub async fn new_project<R: Runtime>(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    switch_to(&app, &state, || Project::create(&path, &name)).map(Some)
+    let actor = state.actor();
+    switch_to(&app, &state, || {
+        liaison_core::plan::holidays::create_project(&path, &name, &actor, lang)
+    })
+    .map(Some)
 }
 
 #[tauri::command]

@@ -93,6 +93,7 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             org_commands::link_update,
             org_commands::link_remove,
             org_commands::calendar_set,
+            org_commands::calendar_apply_official,
             org_commands::plan_publish,
             control_commands::tracking_view,
             control_commands::warnings_on_open,

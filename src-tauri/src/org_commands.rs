@@ -230,6 +230,13 @@ pub fn calendar_set(
     })
 }
 
+/// Adds the official holidays and make-up days the calendar lacks; returns how many were added.
+#[tauri::command]
+pub fn calendar_apply_official(state: State<'_, AppState>) -> CmdResult<usize> {
+    let lang = state.lang();
+    with_project(&state, |c, actor| plan::holidays::apply(c, actor, lang))
+}
+
 #[tauri::command]
 pub fn plan_publish(state: State<'_, AppState>) -> CmdResult<Panel> {
     with_project(&state, plan::publish)

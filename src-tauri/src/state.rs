@@ -74,7 +74,12 @@ impl AppState {
             plan_cache: Mutex::new(Default::default()),
         };
         let opened = match opts.file {
-            Some(file) if !file.exists() => Project::create(&file, &stem(&file)),
+            Some(file) if !file.exists() => liaison_core::plan::holidays::create_project(
+                &file,
+                &stem(&file),
+                &state.actor(),
+                lang,
+            ),
             Some(file) => Project::open(&file),
             None => {
                 let recent = state

@@ -102,7 +102,7 @@ export class PlanView extends HTMLElement {
             t('plan.revisions', { moved: cmp.moved.length, added: cmp.added.length, removed: cmp.removed.length })) : null,
           h('span', { class: notes.length ? 'count warning' : 'count ok', id: 'plan-checks' }, notes.length ? t('plan.checks', { n: notes.length }) : t('org.no_findings')),
           h('button', { type: 'button', class: 'secondary', id: 'plan-history', onclick: () => this.#history() }, t('history.open')),
-          v.state === 'draft' ? h('button', { type: 'button', class: 'primary', id: 'plan-publish', onclick: () => this.#publish() }, base ? t('plan.republish') : t('plan.publish')) : null)),
+          v.state === 'draft' && !v.closed ? h('button', { type: 'button', class: 'primary', id: 'plan-publish', onclick: () => this.#publish() }, base ? t('plan.republish') : t('plan.publish')) : null)),
       list.length ? h('details', { class: 'card findings', id: 'plan-findings', open: broken.length > 0 },
         h('summary', {}, t('plan.checks', { n: notes.length })),
         h('ul', { class: 'finding-list' }, list)) : null);
@@ -464,9 +464,15 @@ export class PlanView extends HTMLElement {
 
   #calendarDialog() {
     const dialog = h('dialog', { id: 'calendar-dialog', class: 'calendar-dialog' });
-    dialog.addEventListener('close', () => { this.#calendarOpen = false; });
+    dialog.addEventListener('close', async () => {
+      this.#calendarOpen = false;
+      // Days changed while the dialog was open: the whole plan (editor included) is read again.
+      if (this.#calendarChanged) { this.#calendarChanged = false; await this.load(); }
+    });
     return dialog;
   }
+
+  #calendarChanged = false;
 
   #openCalendar() {
     const dialog = this.querySelector('#calendar-dialog');
@@ -482,15 +488,28 @@ export class PlanView extends HTMLElement {
     const kind = h('select', { id: 'cal-kind', 'aria-label': t('field.calendar.kind') },
       h('option', { value: 'holiday' }, t('plan.cal.holiday')), h('option', { value: 'workday' }, t('plan.cal.workday')));
     const note = h('input', { type: 'text', id: 'cal-note', placeholder: t('field.calendar.note'), 'aria-label': t('field.calendar.note') });
+    // After each change only the chart, the header and the dialog are redrawn: a full render
+    // would replace the open dialog, which closed it after every day added.
+    const after = async () => {
+      this.#calendarChanged = true;
+      await this.#refresh();
+      this.#drawCalendar(dialog);
+      dialog.querySelector('#cal-day')?.focus();
+    };
     const set = async (d, k, n) => {
-      if (await edit(this, 'calendar_set', { day: d, kind: k, note: n })) {
-        await this.load();
-        this.#drawCalendar(this.querySelector('#calendar-dialog'));
-      }
+      if (await edit(this, 'calendar_set', { day: d, kind: k, note: n })) await after();
+    };
+    const official = async () => {
+      const added = await edit(this, 'calendar_apply_official', {});
+      if (added === null) return;
+      toast(added ? t('plan.cal.official_added', { n: added }) : t('plan.cal.official_none'));
+      await after();
     };
     mount(dialog,
       h('div', { class: 'dialog-head' }, h('h2', {}, t('plan.calendar')), h('button', { type: 'button', class: 'icon-button plain', onclick: () => dialog.close() }, '×')),
       h('p', { class: 'muted' }, t('plan.cal.hint')),
+      locked ? null : h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', id: 'cal-official', onclick: official }, t('plan.cal.official', { years: v.officialYears }))),
       h('table', { class: 'matrix' },
         h('thead', {}, h('tr', {}, h('th', {}, t('field.calendar.day')), h('th', {}, t('field.calendar.kind')), h('th', {}, t('field.calendar.note')), h('th', {}))),
         h('tbody', {}, v.calendar.map((c) => h('tr', {},

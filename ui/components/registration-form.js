@@ -55,6 +55,7 @@ export class RegistrationForm extends HTMLElement {
 
   #edited() {
     this.#data = this.#collect();
+    if (this.#departments().join('\n') !== this.querySelector('.contacts')?.dataset.departments) this.#renderContacts();
     this.#state('dirty');
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => { this.#timer = null; this.#save(); }, SAVE_DELAY_MS);
@@ -88,6 +89,7 @@ export class RegistrationForm extends HTMLElement {
       background: val('background'),
       initiatingDepartment: val('initiatingDepartment'),
       collaboratingDepartments: tags('collaboratingDepartments'),
+      contacts: [...this.querySelectorAll('.contact-row input')].map((el) => ({ department: el.dataset.department, person: el.value })),
       owner: val('owner'),
       startDate: val('startDate'),
       endDate: val('endDate'),
@@ -163,6 +165,7 @@ export class RegistrationForm extends HTMLElement {
           this.#text('initiatingDepartment', { required: true }),
           this.#text('owner', { required: true }),
           this.#tags('collaboratingDepartments', { required: true, wide: true }),
+          this.#field('contacts', h('div', { class: 'contacts' }), { wide: true, hint: t('hint.contacts') }),
           this.#text('startDate', { required: true, placeholder: 'YYYY-MM-DD' }),
           this.#text('endDate', { required: true, placeholder: 'YYYY-MM-DD' }))),
       h('section', { class: 'card' },
@@ -186,6 +189,7 @@ export class RegistrationForm extends HTMLElement {
           this.#tags('suggestedDepartments', { wide: true }))),
       this.#signoffPanel()));
     this.#renderMilestones();
+    this.#renderContacts();
     if (this.#docState !== 'draft') {
       for (const el of this.querySelectorAll('.card:not(.signoff) :is(input, textarea, select, button)')) el.disabled = true;
       for (const el of this.querySelectorAll('.card:not(.signoff) liaison-tag-input')) el.classList.add('locked');
@@ -201,6 +205,26 @@ export class RegistrationForm extends HTMLElement {
       this.#signoff.load();
     }
     return this.#signoff;
+  }
+
+  /** The departments of the form, initiating first, each once. */
+  #departments() {
+    const d = this.#data;
+    return [...new Set([d.initiatingDepartment, ...(d.collaboratingDepartments || [])].map((x) => (x || '').trim()).filter(Boolean))];
+  }
+
+  /** Redraws the 对接人 rows, one per department of the form, keeping what was typed. */
+  #renderContacts() {
+    const box = this.querySelector('.contacts');
+    if (!box) return;
+    const depts = this.#departments();
+    box.dataset.departments = depts.join('\n');
+    const person = (dept) => (this.#data.contacts || []).find((c) => c.department === dept)?.person || '';
+    mount(box, depts.length ? depts.map((dept) => h('label', { class: 'contact-row' },
+      h('span', { class: 'contact-dept' }, dept),
+      h('input', { type: 'text', dataset: { department: dept }, value: person(dept), placeholder: t('field.contacts.person'), 'aria-label': `${dept} ${t('field.contacts.person')}` })))
+      : h('p', { class: 'muted' }, t('reg.contacts.none')));
+    if (this.#docState !== 'draft') for (const el of box.querySelectorAll('input')) el.disabled = true;
   }
 
   /** Redraws only the milestone rows (the rest of the form keeps its elements and focus). */

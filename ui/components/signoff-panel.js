@@ -181,6 +181,8 @@ export class SignoffPanel extends HTMLElement {
     if (p.state === 'in_signoff' && current) {
       body.push(h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', id: 'signoff-withdraw', onclick: () => this.#do('withdraw_signoff', { roundId: current.id }) }, t('signoff.withdraw'))));
+    } else if (p.closed) {
+      // An archived project's documents stay as they were signed: no new revision, no new round.
     } else if (p.state === 'signed') {
       const reason = h('input', { type: 'text', id: 'revision-reason', placeholder: t('signoff.new_revision.reason'), 'aria-label': t('signoff.new_revision.reason') });
       body.push(h('div', { class: 'actions revise' }, reason,

@@ -287,7 +287,9 @@ export class TrackingView extends HTMLElement {
     const labelOf = (id) => v.tasks.find((x) => x[0] === id)?.[1] || (e.field === 'addTask' ? t('change.top_level') : `#${id}`);
     return h('tr', {},
       h('td', {}, labelOf(e.task)), h('td', {}, t(`change.field.${e.field}`)),
-      h('td', {}, list?.[i]?.before ?? ''), h('td', {}, h('strong', {}, list?.[i]?.after ?? JSON.stringify(e.value))),
+      h('td', {}, list?.[i]?.before ?? ''),
+      h('td', {}, h('strong', {}, list?.[i]?.after ?? JSON.stringify(e.value)),
+        list?.[i]?.details?.length ? h('dl', { class: 'change-details' }, list[i].details.flatMap(([k, val]) => [h('dt', {}, t(`change.field.${k}`)), h('dd', {}, val)])) : null),
       h('td', {}, locked ? null : h('button', { type: 'button', class: 'icon-button', title: t('common.remove'), onclick: () => this.#removeEdit(e, i) }, '×')));
   }
 
@@ -310,14 +312,21 @@ export class TrackingView extends HTMLElement {
       h('input', { type: 'text', dataset: { part: 'name' }, placeholder: t('field.task.name') }),
       h('input', { type: 'date', dataset: { part: 'start' } }),
       h('input', { type: 'number', dataset: { part: 'duration' }, min: '1', value: '1', title: t('field.task.duration') }),
-      h('select', { dataset: { part: 'lead' } }, v.departments.map(([id, n]) => h('option', { value: String(id) }, n))));
+      h('select', { dataset: { part: 'lead' }, title: t('field.task.lead') }, v.departments.map(([id, n]) => h('option', { value: String(id) }, n))),
+      h('select', { dataset: { part: 'owner' }, title: t('field.task.owner') }, h('option', { value: '' }, t('field.task.owner')),
+        v.people.map((p) => h('option', { value: String(p.id) }, p.department ? `${p.name}（${p.department}）` : p.name))),
+      h('input', { type: 'text', dataset: { part: 'deliveryStandard' }, placeholder: t('field.task.delivery_standard') }));
     return h('input', { type: 'text', id: 'edit-value' });
   }
 
   #readValue(fieldName, el) {
     if (fieldName === 'addTask') {
       const part = (p) => el.querySelector(`[data-part="${p}"]`).value;
-      return { name: part('name'), start: part('start') || null, duration: Number(part('duration') || 1), lead: Number(part('lead')) };
+      const owner = part('owner');
+      return {
+        name: part('name'), start: part('start') || null, duration: Number(part('duration') || 1), lead: Number(part('lead')),
+        owner: owner ? Number(owner) : null, deliveryStandard: part('deliveryStandard'),
+      };
     }
     if (['lead', 'addDepartment', 'owner', 'duration', 'buffer'].includes(fieldName)) return Number(el.value);
     return el.value;
@@ -345,6 +354,9 @@ export class TrackingView extends HTMLElement {
     body.push(h('table', { class: 'matrix edits' },
       h('thead', {}, h('tr', {}, h('th', {}, t('field.task.name')), h('th', {}, t('change.what')), h('th', {}, t('change.before')), h('th', {}, t('change.after')), h('th', {}))),
       h('tbody', {}, c.edits.map((e, i) => this.#editRow(e, i, c.described, locked)))));
+    if (c.requiredSigners?.length) {
+      body.push(h('p', { class: 'muted change-signers', id: `change-signers-${c.id}` }, t('change.signers', { names: c.requiredSigners.join('、') })));
+    }
     if (!locked) {
       const taskSel = h('select', { id: 'edit-task' }, h('option', { value: '0' }, t('change.top_level')),
         this.#v.tasks.map(([id, label, summary]) => h('option', { value: String(id), dataset: { summary: summary ? '1' : '' } }, label)));
@@ -422,7 +434,7 @@ function strip(iv) {
 }
 
 function stripChange(c) {
-  const { state, described, ...request } = c;
+  const { state, described, requiredSigners, ...request } = c;
   return request;
 }
 

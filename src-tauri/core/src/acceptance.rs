@@ -42,6 +42,14 @@ pub struct Item {
     pub owner: Option<String>,
     pub standard: String,
     pub finish: Option<String>,
+    /// Start and finish as the published plan (the baseline) froze them; the live plan's before
+    /// the plan is published.
+    pub planned_start: Option<String>,
+    pub planned_finish: Option<String>,
+    /// When work began (the task first left 未开始 or gained progress) and when it was last
+    /// marked done, from the task's history; None while not begun or not done.
+    pub actual_start: Option<String>,
+    pub actual_finish: Option<String>,
     pub status: String,
     pub percent: i64,
     pub result: String,
@@ -163,6 +171,37 @@ pub fn evaluations(conn: &Connection) -> Result<Vec<Evaluation>> {
     Ok(out)
 }
 
+/// Task id → (first day of work, last day marked done), read from the tasks' history.
+fn actual_dates(conn: &Connection) -> Result<HashMap<i64, (Option<String>, Option<String>)>> {
+    let mut out: HashMap<i64, (Option<String>, Option<String>)> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT CAST(substr(record, 6) AS INTEGER),
+                min(CASE WHEN (field = 'status' AND after <> 'not_started')
+                          OR (field = 'percentDone' AND after <> '0') THEN substr(at, 1, 10) END),
+                max(CASE WHEN field = 'status' AND after = 'done' THEN substr(at, 1, 10) END)
+         FROM audit_log WHERE record LIKE 'task:%' GROUP BY record",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+        let (id, begun, done): (i64, Option<String>, Option<String>) = row?;
+        out.insert(id, (begun.or_else(|| done.clone()), done));
+    }
+    Ok(out)
+}
+
+/// Whether this project's signed acceptance carries planned and actual dates: every project
+/// whose acceptance had no round yet when dates were added (older signed reports keep the
+/// content they were signed on).
+fn dated(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM project_meta WHERE key = 'acceptance_dates'",
+            [],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// The acceptance as the project holds it now.
 pub fn load(conn: &Connection) -> Result<Acceptance> {
     let plan = crate::plan::load(conn)?;
@@ -181,6 +220,8 @@ pub fn load(conn: &Connection) -> Result<Acceptance> {
         judged.insert(id, (result, verdict));
     }
     let mut files = evidence(conn)?;
+    let baseline = crate::plan::baseline(conn)?;
+    let actual = actual_dates(conn)?;
     let mut items = Vec::new();
     for (t, r) in plan.tasks.iter().zip(&plan.rows) {
         if r.summary {
@@ -189,6 +230,11 @@ pub fn load(conn: &Connection) -> Result<Acceptance> {
         let (result, verdict) = judged
             .remove(&t.id)
             .unwrap_or_else(|| (String::new(), "pending".into()));
+        let planned = baseline
+            .as_ref()
+            .and_then(|b| b.spans.get(&t.id).copied())
+            .unwrap_or((r.start, r.finish));
+        let (begun, done) = actual.get(&t.id).cloned().unwrap_or_default();
         items.push(Item {
             task_id: t.id,
             outline: r.outline.clone(),
@@ -197,6 +243,10 @@ pub fn load(conn: &Connection) -> Result<Acceptance> {
             owner: t.owner_id.and_then(|p| people.get(&p).cloned()),
             standard: t.delivery_standard.clone(),
             finish: r.finish.map(|d| d.to_string()),
+            planned_start: planned.0.map(|d| d.to_string()),
+            planned_finish: planned.1.map(|d| d.to_string()),
+            actual_start: begun,
+            actual_finish: done.filter(|_| t.status == "done"),
             status: t.status.clone(),
             percent: r.percent,
             result,
@@ -228,11 +278,12 @@ pub fn load(conn: &Connection) -> Result<Acceptance> {
 /// verdict and the evidence files by name and hash; every department's scores; the overall result.
 pub fn content(conn: &Connection) -> Result<Value> {
     let a = load(conn)?;
+    let dated = dated(conn)?;
     let items: Vec<Value> = a
         .items
         .iter()
         .map(|i| {
-            json!({
+            let mut v = json!({
                 "taskId": i.task_id,
                 "outline": i.outline,
                 "name": i.name,
@@ -244,7 +295,12 @@ pub fn content(conn: &Connection) -> Result<Value> {
                 "evidence": i.evidence.iter().map(|f| json!({
                     "name": f.name, "bytes": f.bytes, "sha256": f.sha256,
                 })).collect::<Vec<_>>(),
-            })
+            });
+            if dated {
+                v["planned"] = json!([i.planned_start, i.planned_finish]);
+                v["actual"] = json!([i.actual_start, i.actual_finish]);
+            }
+            v
         })
         .collect();
     let evaluations: Vec<Value> = a

@@ -144,9 +144,18 @@ fn a_closed_project_refuses_every_edit_in_storage_but_still_opens_and_exports() 
         let conn = p.conn_mut();
         // Not closable before both documents are signed.
         assert_eq!(refusal(close(conn, "测试")), "archive.acceptance_unsigned");
+        assert!(!crate::signoff::panel(conn, "plan", 1).unwrap().closed);
         demo::close_example(conn, 1).unwrap();
         let s = status(conn).unwrap();
         assert!(s.closed_at.is_some() && !s.closable);
+        // The archived plan offers no new version (issue 15, item 13).
+        assert!(crate::signoff::panel(conn, "plan", 1).unwrap().closed);
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        assert!(
+            crate::plan::view::build(conn, &Default::default(), today)
+                .unwrap()
+                .closed
+        );
     }
     // Reopened: it opens (the open marker is the one write allowed) and refuses everything else.
     let mut p = Project::open(&path).unwrap();

@@ -1,6 +1,6 @@
 //! Change requests (变更申请表): what changes (goal, scope, time, resources), why, the impact, the
 //! alternatives, and the concrete edits to the published plan. A request is signed by the head of
-//! every department of the collaboration; when the last one approves, its edits are applied to the
+//! every department of the collaboration and of every department its edits touch; when the last one approves, its edits are applied to the
 //! plan in the same transaction as that signature, so the plan changes completely or not at all. A
 //! rejection changes nothing. Once the plan is published, its schedule changes only this way.
 
@@ -31,7 +31,8 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// One edit of the plan: `field` of `task` becomes `value`. For `addTask`, `task` is the parent (0:
-/// top level) and `value` is `{name, start, duration, lead}`.
+/// top level) and `value` is `{name, start, duration, lead, owner, deliveryStandard}`: everything
+/// a task needs to be complete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Edit {
@@ -63,6 +64,9 @@ pub struct View {
     /// `draft`, `in_signoff`, `applied` or `rejected` (the last round was rejected).
     pub state: String,
     pub described: Vec<Described>,
+    /// Who must sign, as "name（department）": the collaboration's heads and those of every
+    /// department the edits touch (drafts: as the plan is now; submitted: the round's signers).
+    pub required_signers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,6 +76,9 @@ pub struct Described {
     pub field: String,
     pub before: String,
     pub after: String,
+    /// For a new task: each of its fields (`change.field.<code>`) with its value in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<(String, String)>,
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<ChangeRequest>> {
@@ -111,17 +118,43 @@ fn edited(conn: &Connection, plan: &plan::Plan, e: &Edit) -> Result<Task> {
             return Err(Error::refused("plan.no_task", &[]));
         }
         let v = &e.value;
-        return plan::checked(
-            conn,
-            &Task {
-                parent_id: parent,
-                name: v["name"].as_str().unwrap_or_default().into(),
-                start_date: v["start"].as_str().map(String::from),
-                duration: v["duration"].as_i64().unwrap_or(1),
-                lead_department: v["lead"].as_i64(),
-                ..Default::default()
-            },
-        );
+        let text = |key: &str| v[key].as_str().unwrap_or_default().trim().to_string();
+        let task = Task {
+            parent_id: parent,
+            name: text("name"),
+            start_date: Some(text("start")).filter(|s| !s.is_empty()),
+            duration: v["duration"].as_i64().unwrap_or(1),
+            lead_department: v["lead"].as_i64(),
+            owner_id: v["owner"].as_i64(),
+            delivery_standard: text("deliveryStandard"),
+            ..Default::default()
+        };
+        // A new task arrives complete: a second request must not be needed to finish it.
+        for (missing, field) in [
+            (task.name.is_empty(), "name"),
+            (task.start_date.is_none(), "start"),
+            (task.duration < 1, "duration"),
+            (task.lead_department.is_none(), "lead"),
+            (task.owner_id.is_none(), "owner"),
+            (task.delivery_standard.is_empty(), "deliveryStandard"),
+        ] {
+            if missing {
+                return Err(invalid(
+                    &format!("change.field.{field}"),
+                    "change.add_task_incomplete",
+                ));
+            }
+        }
+        if let Some(d) = task.lead_department {
+            crate::org::get(conn, d)
+                .map_err(|_| invalid("change.field.lead", "org.no_department"))?;
+        }
+        if let Some(o) = task.owner_id {
+            if !crate::people::list(conn)?.iter().any(|p| p.id == o) {
+                return Err(invalid("change.field.owner", "change.bad_value"));
+            }
+        }
+        return plan::checked(conn, &task);
     }
     let mut t = plan
         .task(e.task)
@@ -180,10 +213,9 @@ pub fn describe(conn: &Connection, edits: &[Edit]) -> Result<Vec<Described>> {
     let mut out = Vec::new();
     for e in edits {
         let after_task = edited(conn, &plan, e)?;
-        let show = |t: &Task, finish: Option<String>| -> String {
-            match e.field.as_str() {
+        let show_field = |field: &str, t: &Task| -> String {
+            match field {
                 "start" => t.start_date.clone().unwrap_or_default(),
-                "finish" => finish.unwrap_or_default(),
                 "duration" => t.duration.to_string(),
                 "buffer" => t.buffer.to_string(),
                 "lead" => t
@@ -205,6 +237,13 @@ pub fn describe(conn: &Connection, edits: &[Edit]) -> Result<Vec<Described>> {
                 _ => String::new(),
             }
         };
+        let show = |t: &Task, finish: Option<String>| -> String {
+            if e.field == "finish" {
+                finish.unwrap_or_default()
+            } else {
+                show_field(&e.field, t)
+            }
+        };
         if e.field == "addTask" {
             out.push(Described {
                 task: if e.task > 0 {
@@ -220,6 +259,17 @@ pub fn describe(conn: &Connection, edits: &[Edit]) -> Result<Vec<Described>> {
                     after_task.start_date.clone().unwrap_or_default(),
                     after_task.duration
                 ),
+                details: [
+                    "name",
+                    "start",
+                    "duration",
+                    "lead",
+                    "owner",
+                    "deliveryStandard",
+                ]
+                .iter()
+                .map(|f| (f.to_string(), show_field(f, &after_task)))
+                .collect(),
             });
             continue;
         }
@@ -234,6 +284,7 @@ pub fn describe(conn: &Connection, edits: &[Edit]) -> Result<Vec<Described>> {
             field: e.field.clone(),
             before: show(&before_task, before_finish),
             after: show(&after_task, after_finish),
+            details: Vec::new(),
         });
     }
     Ok(out)
@@ -276,13 +327,30 @@ pub fn views(conn: &Connection) -> Result<Vec<View>> {
                         field: v["field"].as_str().unwrap_or_default().into(),
                         before: v["before"].as_str().unwrap_or_default().into(),
                         after: v["after"].as_str().unwrap_or_default().into(),
+                        details: serde_json::from_value(v["details"].clone()).unwrap_or_default(),
                     })
                     .collect(),
                 Err(_) => describe(conn, &c.edits).unwrap_or_default(),
             };
+            let state = state(conn, &c)?;
+            let ids = if state == "draft" || state == "rejected" {
+                signers(conn, c.id).unwrap_or_default()
+            } else {
+                signoff::rounds(conn, "change_request", c.id)?
+                    .first()
+                    .map(|r| r.signers.iter().map(|s| s.person.id).collect())
+                    .unwrap_or_default()
+            };
+            let people = crate::people::list(conn)?;
+            let required_signers = ids
+                .iter()
+                .filter_map(|id| people.iter().find(|p| p.id == *id))
+                .map(|p| format!("{}（{}）", p.name, p.department))
+                .collect();
             Ok(View {
-                state: state(conn, &c)?,
+                state,
                 described,
+                required_signers,
                 request: c,
             })
         })
@@ -403,34 +471,94 @@ fn frozen_edits(conn: &Connection, c: &ChangeRequest) -> Result<Value> {
             .into_iter()
             .zip(&c.edits)
             .map(|(d, e)| {
-                json!({"task": d.task, "taskId": e.task, "field": d.field, "before": d.before,
-                       "after": d.after, "value": e.value})
+                let mut v = json!({"task": d.task, "taskId": e.task, "field": d.field,
+                       "before": d.before, "after": d.after, "value": e.value});
+                if !d.details.is_empty() {
+                    v["details"] = json!(d.details);
+                }
+                v
             })
             .collect(),
     ))
 }
 
-/// Refuses a round on a request unless every required head signs it.
-pub fn check_signers(conn: &Connection, signers: &[i64]) -> Result<()> {
-    signoff::require_all(conn, &self::signers(conn)?, signers, "change.head_missing")
+/// Refuses a round on request `id` unless every required head signs it.
+pub fn check_signers(conn: &Connection, id: i64, signers: &[i64]) -> Result<()> {
+    signoff::require_all(
+        conn,
+        &self::signers(conn, id)?,
+        signers,
+        "change.head_missing",
+    )
 }
 
-/// Who signs a request: the heads of the departments the registration names (the initiating and
-/// every collaborating department), or of every department when it names none that is set up.
-pub fn signers(conn: &Connection) -> Result<Vec<i64>> {
+/// The departments (by name) that the edits touch: the lead and collaborating departments of each
+/// edited task before and after the edit, a new task's lead, and the department of a new owner.
+pub fn touched_departments(conn: &Connection, edits: &[Edit]) -> Result<Vec<String>> {
+    let plan = plan::load(conn)?;
+    let depts = crate::org::list(conn)?;
+    let people = crate::people::list(conn)?;
+    let mut ids: Vec<i64> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for e in edits {
+        let Ok(after) = edited(conn, &plan, e) else {
+            continue;
+        };
+        let mut tasks = vec![after];
+        if let Some(before) = plan.task(e.task).filter(|_| e.field != "addTask") {
+            tasks.push(before.clone());
+        }
+        for t in &tasks {
+            ids.extend(t.lead_department);
+            ids.extend(t.collab_departments.iter().copied());
+        }
+        if matches!(e.field.as_str(), "owner" | "addTask") {
+            let owner = tasks[0].owner_id;
+            names.extend(
+                people
+                    .iter()
+                    .filter(|p| Some(p.id) == owner && !p.department.is_empty())
+                    .map(|p| p.department.clone()),
+            );
+        }
+    }
+    Ok(depts
+        .into_iter()
+        .filter(|d| ids.contains(&d.id) || names.contains(&d.name))
+        .map(|d| d.name)
+        .collect())
+}
+
+/// Who signs request `id`: the heads of the departments the registration names (the initiating
+/// and every collaborating department; every department's head when it names none that is set up)
+/// and the heads of every department its edits touch, in the organization's order.
+pub fn signers(conn: &Connection, id: i64) -> Result<Vec<i64>> {
     let reg = crate::registration::load(conn)?.registration;
     let mut named = vec![reg.initiating_department.clone()];
     named.extend(reg.collaborating_departments.iter().cloned());
-    let depts: Vec<String> = crate::org::list(conn)?
-        .into_iter()
-        .map(|d| d.name)
+    let touched = touched_departments(conn, &get(conn, id)?.edits)?;
+    let all = crate::org::list(conn)?;
+    let base: Vec<String> = all
+        .iter()
+        .map(|d| d.name.clone())
         .filter(|n| named.contains(n))
         .collect();
-    if depts.is_empty() {
-        return plan::countersigners(conn);
-    }
+    let (mut out, depts): (Vec<i64>, Vec<String>) = if base.is_empty() {
+        let only_touched = all
+            .into_iter()
+            .map(|d| d.name)
+            .filter(|n| touched.contains(n))
+            .collect();
+        (plan::countersigners(conn)?, only_touched)
+    } else {
+        let both = all
+            .into_iter()
+            .map(|d| d.name)
+            .filter(|n| named.contains(n) || touched.contains(n))
+            .collect();
+        (Vec::new(), both)
+    };
     let people = crate::people::list(conn)?;
-    let mut out = Vec::new();
     for d in depts {
         let heads: Vec<i64> = people
             .iter()
@@ -440,7 +568,11 @@ pub fn signers(conn: &Connection) -> Result<Vec<i64>> {
         if heads.is_empty() {
             return Err(Error::refused("plan.publish.no_head", &[("name", d)]));
         }
-        out.extend(heads);
+        for h in heads {
+            if !out.contains(&h) {
+                out.push(h);
+            }
+        }
     }
     Ok(out)
 }
@@ -454,7 +586,7 @@ pub fn submit(conn: &mut Connection, actor: &str, id: i64) -> Result<signoff::Pa
     if plan::baseline(conn)?.is_none() {
         return Err(Error::refused("change.not_published", &[]));
     }
-    let signers = signers(conn)?;
+    let signers = signers(conn, id)?;
     let frozen = serde_json::to_string(&frozen_edits(conn, &c)?).expect("serializes");
     conn.execute(
         "UPDATE change_request SET frozen = ?1 WHERE id = ?2",
@@ -650,6 +782,18 @@ mod tests {
         let (mut conn, mut c, t) = setup();
         // The second edit names a department that will be gone when the last head signs.
         let extra = crate::org::add(&mut conn, ME, "财务部").unwrap();
+        // The department the request touches must sign too.
+        crate::people::add(
+            &mut conn,
+            ME,
+            &crate::people::Person {
+                name: "周敏".into(),
+                department: "财务部".into(),
+                role: "head".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         c.edits[1].value = json!(extra.id);
         let c = save(&mut conn, ME, &c).unwrap();
         submit(&mut conn, ME, c.id).unwrap();
@@ -663,14 +807,147 @@ mod tests {
         let before_signatures = signatures(&conn);
         let err = sign_all(&mut conn, c.id, Decision::Approve).unwrap_err();
         assert_eq!(err.code(), "invalid", "{err:?}");
-        // Three heads signed; the fourth signature and the first edit were rolled back together.
-        assert_eq!(signatures(&conn), before_signatures + 3);
+        // Four heads signed; the fifth signature and the first edit were rolled back together.
+        assert_eq!(signatures(&conn), before_signatures + 4);
         assert_eq!(plan::content(&conn).unwrap(), before_plan);
         assert_eq!(finish_of(&conn, t), "2023-10-25");
         assert_eq!(
             signoff::state(&conn, "change_request", c.id).unwrap(),
             State::InSignoff
         );
+    }
+
+    /// Adds 设计部 with its head 赵敏, who is not among the registration's departments.
+    fn design(conn: &mut Connection) -> (i64, i64) {
+        let d = crate::org::add(conn, ME, "设计部").unwrap();
+        let head = crate::people::add(
+            conn,
+            ME,
+            &crate::people::Person {
+                name: "赵敏".into(),
+                department: "设计部".into(),
+                role: "head".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        (d.id, head.id)
+    }
+
+    #[test]
+    fn a_request_touching_a_department_needs_its_head_too() {
+        let (mut conn, mut c, t) = setup();
+        let (d, head) = design(&mut conn);
+        let before = signers(&conn, c.id).unwrap();
+        assert_eq!(before.len(), 4);
+        assert!(!before.contains(&head));
+        // Giving the task to 设计部 adds its head to the required signers, shown on the request.
+        c.edits = vec![Edit {
+            task: t,
+            field: "lead".into(),
+            value: json!(d),
+        }];
+        let c = save(&mut conn, ME, &c).unwrap();
+        let required = signers(&conn, c.id).unwrap();
+        assert_eq!(required.len(), 5);
+        assert!(required.contains(&head));
+        let view = views(&conn)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.request.id == c.id)
+            .unwrap();
+        assert!(view
+            .required_signers
+            .contains(&"赵敏（设计部）".to_string()));
+        // A round without that head is refused, naming the head.
+        let err = signoff::start(&mut conn, ME, "change_request", c.id, &before).unwrap_err();
+        assert_eq!(err.code(), "refused");
+        assert!(err.to_string().contains("赵敏"), "{err}");
+        let panel = submit(&mut conn, ME, c.id).unwrap();
+        assert!(panel.rounds[0].signers.iter().any(|s| s.person.id == head));
+        assert!(panel.suggested.contains(&head));
+    }
+
+    #[test]
+    fn a_task_of_a_department_moved_needs_that_head_and_a_new_owner_brings_theirs() {
+        let (mut conn, mut c, t) = setup();
+        let (d, head) = design(&mut conn);
+        let mut collab = plan::load(&conn)
+            .unwrap()
+            .task(t)
+            .unwrap()
+            .collab_departments
+            .clone();
+        collab.push(d);
+        conn.execute(
+            "UPDATE task SET collab_departments = ?1 WHERE id = ?2",
+            params![serde_json::to_string(&collab).unwrap(), t],
+        )
+        .unwrap();
+        let plan = plan::load(&conn).unwrap();
+        assert!(plan.task(t).unwrap().collab_departments.contains(&d));
+        c.edits.truncate(1);
+        let c = save(&mut conn, ME, &c).unwrap();
+        assert!(signers(&conn, c.id).unwrap().contains(&head));
+        // A new task owned by someone of 设计部 brings that department in as well.
+        let other = plan
+            .tasks
+            .iter()
+            .find(|x| {
+                !x.collab_departments.contains(&d) && x.id != t && x.lead_department.is_some()
+            })
+            .unwrap()
+            .id;
+        let mut c2 = c.clone();
+        c2.id = 0;
+        c2.edits = vec![Edit {
+            task: other,
+            field: "owner".into(),
+            value: json!(head),
+        }];
+        let c2 = save(&mut conn, ME, &c2).unwrap();
+        assert!(signers(&conn, c2.id).unwrap().contains(&head));
+    }
+
+    #[test]
+    fn a_new_task_carries_owner_and_standard_into_the_signed_words_and_the_plan() {
+        let (mut conn, mut c, _) = setup();
+        let (d, head) = design(&mut conn);
+        let mut value = json!({"name": "包装设计", "start": "2023-10-23", "duration": 3,
+                               "lead": d});
+        c.edits = vec![Edit {
+            task: 0,
+            field: "addTask".into(),
+            value: value.clone(),
+        }];
+        // Without owner and delivery standard the new task is refused.
+        let err = save(&mut conn, ME, &c).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        value["owner"] = json!(head);
+        value["deliveryStandard"] = json!("三套包装方案经产品部确认");
+        c.edits[0].value = value;
+        let c = save(&mut conn, ME, &c).unwrap();
+        let described = describe(&conn, &c.edits).unwrap();
+        let details: std::collections::HashMap<_, _> =
+            described[0].details.iter().cloned().collect();
+        assert_eq!(details["owner"], "赵敏");
+        assert_eq!(details["lead"], "设计部");
+        assert_eq!(details["deliveryStandard"], "三套包装方案经产品部确认");
+        submit(&mut conn, ME, c.id).unwrap();
+        let content = content(&conn, c.id).unwrap();
+        let frozen = content["edits"][0]["details"].to_string();
+        assert!(
+            frozen.contains("赵敏") && frozen.contains("三套包装方案经产品部确认"),
+            "{frozen}"
+        );
+        sign_all(&mut conn, c.id, Decision::Approve).unwrap();
+        let plan = plan::load(&conn).unwrap();
+        let new = plan.tasks.iter().find(|t| t.name == "包装设计").unwrap();
+        assert_eq!(new.owner_id, Some(head));
+        assert_eq!(new.lead_department, Some(d));
+        assert_eq!(new.delivery_standard, "三套包装方案经产品部确认");
+        assert_eq!(new.start_date.as_deref(), Some("2023-10-23"));
+        assert_eq!(new.duration, 3);
     }
 
     #[test]

@@ -23,6 +23,13 @@ pub fn worked_example() -> Registration {
         background: s("公司新一代产品计划于第四季度上市，需要产品、研发、市场、销售四个部门协同完成上市准备、渠道铺货与销售培训。"),
         initiating_department: s("产品部"),
         collaborating_departments: vec![s("研发部"), s("市场部"), s("销售部")],
+        contacts: [("产品部", "何芳"), ("研发部", "赵敏"), ("市场部", "孙丽"), ("销售部", "周杰")]
+            .iter()
+            .map(|(d, p)| registration::Contact {
+                department: s(d),
+                person: s(p),
+            })
+            .collect(),
         owner: s("张伟"),
         start_date: s("2023-10-01"),
         end_date: s("2023-12-31"),
@@ -647,6 +654,8 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
                     "start": "2023-10-30",
                     "duration": 2,
                     "lead": current.task(rollout).and_then(|t| t.lead_department),
+                    "owner": current.task(rollout).and_then(|t| t.owner_id),
+                    "deliveryStandard": "两家备选物流商报价与排期对比表，经销售部负责人确认",
                 }),
             }],
             ..Default::default()

@@ -320,7 +320,7 @@ pub fn import_from_registration(conn: &mut Connection, actor: &str) -> Result<Ve
     list(conn)
 }
 
-/// The matrix with its checks: a task without a lead department; a department both leading and
+/// The matrix with its checks: no department at all; a task without a lead department; a department both leading and
 /// collaborating on one task (overlap); a department with neither duties nor tasks (gap); a
 /// department without a head or an interface person, or with more than two interface persons.
 pub fn matrix(conn: &Connection) -> Result<Matrix> {
@@ -414,6 +414,18 @@ pub fn matrix(conn: &Connection) -> Result<Matrix> {
             });
         }
     }
+    // An organization needs departments before anything else can be checked.
+    if rows.is_empty() {
+        findings.insert(
+            0,
+            Finding {
+                key: "org.check.no_departments".into(),
+                params: Vec::new(),
+                department: None,
+                task: None,
+            },
+        );
+    }
     let have: Vec<Department> = rows.iter().map(|r| r.department.clone()).collect();
     Ok(Matrix {
         missing_from_registration: missing_from_registration(conn, &have)?,
@@ -494,6 +506,21 @@ mod tests {
         d.duties = "渠道推广与宣传物料".into();
         update(&mut conn, "张伟", &d).unwrap();
         assert!(keys(&matrix(&conn).unwrap(), "市场部").is_empty());
+    }
+
+    #[test]
+    fn an_organization_without_departments_does_not_pass() {
+        let mut conn = setup();
+        let m = matrix(&conn).unwrap();
+        assert!(m.departments.is_empty());
+        let keys: Vec<&str> = m.findings.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["org.check.no_departments"]);
+        add(&mut conn, "张伟", "市场部").unwrap();
+        let m = matrix(&conn).unwrap();
+        assert!(m
+            .findings
+            .iter()
+            .all(|f| f.key != "org.check.no_departments"));
     }
 
     #[test]

@@ -17,6 +17,11 @@ pub struct Registration {
     pub background: String,
     pub initiating_department: String,
     pub collaborating_departments: Vec<String>,
+    /// The interface person (对接人) each department names, for the initiating and the
+    /// collaborating departments. Left out of the signed content while empty, so registrations
+    /// signed before it existed keep their fingerprint.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
     pub owner: String,
     /// `YYYY-MM-DD`, empty when not set yet.
     pub start_date: String,
@@ -30,6 +35,14 @@ pub struct Registration {
 }
 
 /// A milestone of the registration: a date and the node reached by then.
+/// A department's interface person (对接人) in the registration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Contact {
+    pub department: String,
+    pub person: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Milestone {
@@ -96,7 +109,7 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
     let (mut reg, updated_at) = conn.query_row(
         "SELECT name, background, initiating_department, collaborating_departments, owner,
                 start_date, end_date, core_goal, key_deliverables, current_progress, risk_notes,
-                suggested_departments, updated_at
+                suggested_departments, updated_at, contacts
          FROM registration WHERE id = 1",
         [],
         |r| {
@@ -106,6 +119,7 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
                     background: r.get(1)?,
                     initiating_department: r.get(2)?,
                     collaborating_departments: list_from_json(&r.get::<_, String>(3)?),
+                    contacts: serde_json::from_str(&r.get::<_, String>(13)?).unwrap_or_default(),
                     owner: r.get(4)?,
                     start_date: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                     end_date: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
@@ -152,7 +166,7 @@ pub fn save(conn: &mut Connection, actor: &str, reg: &Registration) -> Result<Sn
         "UPDATE registration SET name = ?1, background = ?2, initiating_department = ?3,
             collaborating_departments = ?4, owner = ?5, start_date = ?6, end_date = ?7,
             core_goal = ?8, key_deliverables = ?9, current_progress = ?10, risk_notes = ?11,
-            suggested_departments = ?12, updated_at = ?13
+            suggested_departments = ?12, updated_at = ?13, contacts = ?14
          WHERE id = 1",
         params![
             reg.name,
@@ -168,6 +182,7 @@ pub fn save(conn: &mut Connection, actor: &str, reg: &Registration) -> Result<Sn
             reg.risk_notes,
             list_to_json(&reg.suggested_departments),
             now,
+            serde_json::to_string(&reg.contacts).expect("serializes"),
         ],
     )?;
     tx.execute("DELETE FROM milestone", [])?;
@@ -294,7 +309,7 @@ pub fn validate(reg: &Registration) -> Vec<Finding> {
             );
         }
     }
-    if !reg.core_goal.trim().is_empty() && !wording::has_number(&reg.core_goal) {
+    if !reg.core_goal.trim().is_empty() && !wording::is_measurable(&reg.core_goal) {
         add(
             "coreGoal",
             Severity::Error,
@@ -373,6 +388,34 @@ fn normalized(reg: &Registration) -> Result<Registration> {
             &reg.collaborating_departments,
             "field.collaboratingDepartments",
         )?,
+        contacts: {
+            // One person per department named in the form, in the form's order of departments.
+            let collab = list(
+                &reg.collaborating_departments,
+                "field.collaboratingDepartments",
+            )?;
+            let initiating = clean(&reg.initiating_department, "field.initiatingDepartment")?;
+            let mut out: Vec<Contact> = Vec::new();
+            for dept in std::iter::once(&initiating).chain(&collab) {
+                let person = reg
+                    .contacts
+                    .iter()
+                    .find(|c| c.department.trim() == dept.as_str())
+                    .map(|c| clean(&c.person, "field.contacts"))
+                    .transpose()?
+                    .unwrap_or_default();
+                if !dept.is_empty()
+                    && !person.is_empty()
+                    && !out.iter().any(|c| &c.department == dept)
+                {
+                    out.push(Contact {
+                        department: dept.clone(),
+                        person,
+                    });
+                }
+            }
+            out
+        },
         owner: clean(&reg.owner, "field.owner")?,
         start_date: reg.start_date.trim().to_string(),
         end_date: reg.end_date.trim().to_string(),
@@ -503,6 +546,14 @@ mod tests {
             ]
         );
 
+        // A version number is not a measure (issue 15, item 11).
+        let mut r = complete();
+        r.core_goal = "保证产品V2.0版本按时上线，同步市场推广方案".into();
+        assert_eq!(
+            keys(&r),
+            vec![("coreGoal".into(), "validation.goal_not_measurable".into())]
+        );
+
         let mut r = complete();
         r.milestones[0].date = "2024-03-01".into();
         assert_eq!(
@@ -520,6 +571,9 @@ mod tests {
         crate::storage::migrations::migrate_to(&mut conn, crate::storage::migrations::LATEST)
             .unwrap();
         init(&conn, "x").unwrap();
+        // Without 对接人 the signed content has no such field (older signatures still verify).
+        let content = crate::signoff::content(&conn, "registration", 1).unwrap();
+        assert!(content.get("contacts").is_none() && content.get("name").is_some());
         let mut r = complete();
         r.collaborating_departments = vec![
             " 研发部 ".into(),
@@ -527,11 +581,35 @@ mod tests {
             "".into(),
             "市场部".into(),
         ];
+        r.contacts = vec![
+            Contact {
+                department: "市场部".into(),
+                person: " 孙丽 ".into(),
+            },
+            Contact {
+                department: "财务部".into(),
+                person: "周敏".into(),
+            },
+            Contact {
+                department: "产品部".into(),
+                person: "何芳".into(),
+            },
+        ];
         let snap = save(&mut conn, "王芳", &r).unwrap();
         assert_eq!(
             snap.registration.collaborating_departments,
             vec!["研发部", "市场部"]
         );
+        // One 对接人 per named department, in the form's order; a department not named is dropped.
+        let contacts: Vec<(&str, &str)> = snap
+            .registration
+            .contacts
+            .iter()
+            .map(|c| (c.department.as_str(), c.person.as_str()))
+            .collect();
+        assert_eq!(contacts, [("产品部", "何芳"), ("市场部", "孙丽")]);
+        let content = crate::signoff::content(&conn, "registration", 1).unwrap();
+        assert_eq!(content["contacts"][1]["person"], "孙丽");
         assert_eq!(snap.registration.milestones, r.milestones);
         assert_eq!(revision(&conn).unwrap(), 1);
         let bad = Registration {

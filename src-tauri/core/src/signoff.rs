@@ -218,6 +218,8 @@ pub struct Panel {
     pub people: Vec<Person>,
     /// People the rule suggests as signers.
     pub suggested: Vec<i64>,
+    /// The project is archived: no new round or revision is offered.
+    pub closed: bool,
 }
 
 /// The state of a document (a document without a row is a draft).
@@ -372,7 +374,7 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
         "plan" | "acceptance" | "retrospective" => {
             crate::plan::countersigners(conn).unwrap_or_default()
         }
-        "change_request" => crate::changes::signers(conn).unwrap_or_default(),
+        "change_request" => crate::changes::signers(conn, id).unwrap_or_default(),
         "minutes" => crate::meetings::meeting(conn, id)
             .map(|m| m.attendees)
             .unwrap_or_default(),
@@ -388,6 +390,7 @@ pub fn panel(conn: &Connection, kind: &str, id: i64) -> Result<Panel> {
         rounds: rounds(conn, kind, id)?,
         people: everyone,
         suggested,
+        closed: crate::archive::closed_at(conn)?.is_some(),
     })
 }
 
@@ -439,7 +442,7 @@ fn start_round(
         crate::plan::check_publishable(conn, signers)?;
     }
     if kind == "change_request" {
-        crate::changes::check_signers(conn, signers)?;
+        crate::changes::check_signers(conn, id, signers)?;
     }
     if kind == "minutes" {
         crate::meetings::check_signers(conn, id, signers)?;

@@ -134,6 +134,16 @@ fn registration(out: &mut Vec<Block>, v: &Value, lang: Lang) {
             f("collaboratingDepartments"),
             s(v, "collaboratingDepartments"),
         ),
+        (
+            f("contacts"),
+            v["contacts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| format!("{}：{}", s(c, "department"), s(c, "person")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         (f("owner"), s(v, "owner")),
         (t(lang, "doc.field.period"), dates),
     ]));
@@ -494,9 +504,17 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
         (t(lang, "field.acceptance.conclusion"), s(v, "conclusion")),
     ]));
     out.push(Block::Heading(t(lang, "acceptance.section.items")));
+    // Reports signed before dates were added carry none; the others show planned vs actual.
+    let dated = items.iter().any(|i| i.get("planned").is_some());
+    let span = |v: &Value| -> String {
+        let day = |k: usize| v[k].as_str().unwrap_or("—").to_string();
+        format!("{}\n{}", day(0), day(1))
+    };
+    let mut late = Vec::new();
     let rows = items
         .iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(r, i)| {
             let files = i["evidence"]
                 .as_array()
                 .into_iter()
@@ -504,29 +522,62 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
                 .map(|f| s(f, "name"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            vec![
+            let mut row = vec![
                 format!("{} {}", s(i, "outline"), s(i, "name")),
                 s(i, "lead"),
                 s(i, "standard"),
                 s(i, "result"),
                 t(lang, &format!("acceptance.verdict.{}", s(i, "verdict"))),
                 files,
-            ]
+            ];
+            if dated {
+                // Finished after the planned finish: the actual dates are shaded amber.
+                let (planned, actual) = (&i["planned"][1], &i["actual"][1]);
+                if let (Some(p), Some(a)) = (planned.as_str(), actual.as_str()) {
+                    if a > p {
+                        late.push((r, 3));
+                    }
+                }
+                row.insert(2, span(&i["planned"]));
+                row.insert(3, span(&i["actual"]));
+            }
+            row
         })
         .collect();
-    out.push(Block::Table(Table {
-        columns: vec![
+    let columns = if dated {
+        vec![
+            Column::new(t(lang, "field.task.name"), 0.2),
+            Column::new(t(lang, "field.task.lead"), 0.09),
+            Column::new(t(lang, "field.acceptance.planned"), 0.11),
+            Column::new(t(lang, "field.acceptance.actual"), 0.11),
+            Column::new(t(lang, "field.acceptance.standard"), 0.15),
+            Column::new(t(lang, "field.acceptance.result"), 0.13),
+            Column::new(t(lang, "field.acceptance.verdict"), 0.07),
+            Column::new(t(lang, "field.acceptance.evidence"), 0.14),
+        ]
+    } else {
+        vec![
             Column::new(t(lang, "field.task.name"), 0.2),
             Column::new(t(lang, "field.task.lead"), 0.1),
             Column::new(t(lang, "field.acceptance.standard"), 0.22),
             Column::new(t(lang, "field.acceptance.result"), 0.22),
             Column::new(t(lang, "field.acceptance.verdict"), 0.09),
             Column::new(t(lang, "field.acceptance.evidence"), 0.17),
-        ],
-        rows,
-        label_first: false,
-        min_row: 0.0,
-    }));
+        ]
+    };
+    let any_late = !late.is_empty();
+    out.push(Block::MarkedTable(
+        Table {
+            columns,
+            rows,
+            label_first: false,
+            min_row: 0.0,
+        },
+        late,
+    ));
+    if any_late {
+        out.push(Block::Note(t(lang, "acceptance.late_note")));
+    }
     out.push(Block::Heading(t(lang, "acceptance.section.evaluation")));
     let evals = v["evaluations"].as_array().cloned().unwrap_or_default();
     let parsed: Vec<crate::acceptance::Evaluation> = evals
@@ -561,20 +612,43 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
         one_decimal(avg.overall),
         String::new(),
     ]);
-    out.push(Block::Table(Table {
-        columns: vec![
-            Column::new(t(lang, "field.evaluation.department"), 0.16),
-            Column::new(t(lang, "field.evaluation.goal"), 0.13),
-            Column::new(t(lang, "field.evaluation.efficiency"), 0.13),
-            Column::new(t(lang, "field.evaluation.communication"), 0.13),
-            Column::new(t(lang, "field.evaluation.average"), 0.1),
-            Column::new(t(lang, "field.evaluation.comment"), 0.35),
-        ],
-        rows,
-        label_first: true,
-        min_row: 0.0,
-    }));
+    // An average under the target of 80 is shaded amber, as the app marks it.
+    let mut below: Vec<(usize, usize)> = parsed
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.average().is_some_and(|a| a < 80.0))
+        .map(|(r, _)| (r, 4))
+        .collect();
+    let last = parsed.len();
+    for (c, a) in [avg.goal, avg.efficiency, avg.communication, avg.overall]
+        .into_iter()
+        .enumerate()
+    {
+        if a.is_some_and(|a| a < 80.0) {
+            below.push((last, c + 1));
+        }
+    }
+    let marked = !below.is_empty();
+    out.push(Block::MarkedTable(
+        Table {
+            columns: vec![
+                Column::new(t(lang, "field.evaluation.department"), 0.16),
+                Column::new(t(lang, "field.evaluation.goal"), 0.13),
+                Column::new(t(lang, "field.evaluation.efficiency"), 0.13),
+                Column::new(t(lang, "field.evaluation.communication"), 0.13),
+                Column::new(t(lang, "field.evaluation.average"), 0.1),
+                Column::new(t(lang, "field.evaluation.comment"), 0.35),
+            ],
+            rows,
+            label_first: true,
+            min_row: 0.0,
+        },
+        below,
+    ));
     out.push(Block::Note(t(lang, "evaluation.scale_note")));
+    if marked {
+        out.push(Block::Note(t(lang, "evaluation.below_note")));
+    }
 }
 
 fn retrospective(out: &mut Vec<Block>, v: &Value, lang: Lang) {

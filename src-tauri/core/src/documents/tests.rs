@@ -271,3 +271,100 @@ fn absent_records_are_refused_clearly_and_a_draft_acceptance_shows_what_is_pendi
         e.message(Lang::Zh)
     );
 }
+
+#[test]
+fn an_average_under_80_is_shaded_amber_in_the_acceptance_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let conn = p.conn_mut();
+    let depts = crate::org::list(conn).unwrap();
+    for (d, score) in depts.iter().zip([92, 71]) {
+        crate::acceptance::save_evaluation(
+            conn,
+            "测试",
+            &crate::acceptance::Evaluation {
+                department_id: d.id,
+                goal: Some(score),
+                efficiency: Some(score),
+                communication: Some(score),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let doc = prepare(conn, Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
+    let (table, marked) = doc
+        .doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            pdf::Block::MarkedTable(t, m) if t.columns[4].title == "平均" => Some((t, m)),
+            _ => None,
+        })
+        .expect("the evaluation table");
+    // Only the department at 71 is marked, in the average column; the mean of 92 and 71 is 81.5.
+    let row_of = |name: &str| table.rows.iter().position(|r| r[0] == name).unwrap();
+    assert_eq!(marked, &vec![(row_of(&depts[1].name), 4)]);
+    assert!(doc
+        .doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, pdf::Block::Note(n) if n.contains("琥珀色"))));
+    // The amber is drawn: the rendered page fills with an RGB colour.
+    let r = pdf::render(&doc.doc, fonts()).unwrap();
+    if let Some(out) = std::env::var_os("LIAISON_PDF_OUT") {
+        std::fs::write(out, &r.bytes).unwrap();
+    }
+    assert!(r.pages >= 1);
+}
+
+#[test]
+fn the_acceptance_report_shows_planned_and_actual_dates_and_marks_a_late_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
+    let conn = p.conn_mut();
+    // Variant 4: every task done on its deadline but the last, two working days late.
+    demo::close_example(conn, 4).unwrap();
+    let base = crate::plan::baseline(conn).unwrap().unwrap();
+    let content = signoff::content(conn, "acceptance", 1).unwrap();
+    let items = content["items"].as_array().unwrap();
+    for i in items {
+        let id = i["taskId"].as_i64().unwrap();
+        let (start, finish) = base.spans[&id];
+        assert_eq!(
+            i["planned"][0].as_str(),
+            start.map(|d| d.to_string()).as_deref()
+        );
+        assert_eq!(
+            i["planned"][1].as_str(),
+            finish.map(|d| d.to_string()).as_deref()
+        );
+        assert!(i["actual"][1].is_string(), "every task is done: {i}");
+    }
+    let doc = prepare(conn, Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
+    let (table, marked) = doc
+        .doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            pdf::Block::MarkedTable(t, m) if t.columns.len() == 8 => Some((t, m)),
+            _ => None,
+        })
+        .expect("the items table with dates");
+    assert_eq!(table.columns[2].title, "计划起止");
+    assert_eq!(table.columns[3].title, "实际起止");
+    let late: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i["actual"][1].as_str() > i["planned"][1].as_str())
+        .map(|(r, _)| r)
+        .collect();
+    assert!(!late.is_empty(), "the last task finished late");
+    assert_eq!(marked, &late.iter().map(|r| (*r, 3)).collect::<Vec<_>>());
+    assert!(table.rows[late[0]][3].contains(items[late[0]]["actual"][1].as_str().unwrap()));
+    if let Some(out) = std::env::var_os("LIAISON_PDF_OUT2") {
+        std::fs::write(out, pdf::render(&doc.doc, fonts()).unwrap().bytes).unwrap();
+    }
+    // The report signed with its dates verifies.
+    assert!(signoff::verify(conn).unwrap().is_none());
+}

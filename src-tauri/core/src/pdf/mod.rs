@@ -56,6 +56,9 @@ pub enum Block {
     /// A small grey note.
     Note(String),
     Table(Table),
+    /// A table whose cells at (row, column) are shaded amber: a figure below its target, marked
+    /// as the app marks it.
+    MarkedTable(Table, Vec<(usize, usize)>),
     /// Label and value pairs, as a two-column form.
     Fields(Vec<(String, String)>),
     /// Starts a new page (between the sections of a combined document).
@@ -116,7 +119,7 @@ enum Item {
         y: f32,
         w: f32,
         h: f32,
-        grey: f32,
+        tint: Tint,
     },
     Rule {
         x1: f32,
@@ -126,6 +129,13 @@ enum Item {
         width: f32,
         grey: f32,
     },
+}
+
+/// A fill: a grey level (0 black, 1 white), or the amber of a figure below its target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tint {
+    Grey(f32),
+    Amber,
 }
 
 /// The layout state: pages of items and the cursor on the last one.
@@ -253,7 +263,7 @@ impl<'a> Layout<'a> {
             y: top - h,
             w: right - xs[0],
             h,
-            grey: 0.9,
+            tint: Tint::Grey(0.9),
         });
         for (i, lines) in titles.iter().enumerate() {
             for (k, l) in lines.iter().enumerate() {
@@ -289,7 +299,7 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn table(&mut self, t: &Table) {
+    fn table(&mut self, t: &Table, marked: &[(usize, usize)]) {
         let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
         let cw = self.content_w();
         let mut xs = vec![MARGIN_X];
@@ -312,7 +322,7 @@ impl<'a> Layout<'a> {
         let start_need = if has_header { header_h } else { 0.0 } + min_lines * lh + 2.0 * PAD_Y;
         self.ensure(start_need);
         let mut seg = self.open_segment(&xs, &titles, has_header);
-        for row in &t.rows {
+        for (r, row) in t.rows.iter().enumerate() {
             let cells: Vec<Vec<String>> = inner
                 .iter()
                 .enumerate()
@@ -347,7 +357,16 @@ impl<'a> Layout<'a> {
                         y: top - h,
                         w: xs[1] - xs[0],
                         h,
-                        grey: 0.95,
+                        tint: Tint::Grey(0.95),
+                    });
+                }
+                for &(_, c) in marked.iter().filter(|(mr, c)| *mr == r && c + 1 < xs.len()) {
+                    self.push(Item::Fill {
+                        x: xs[c],
+                        y: top - h,
+                        w: xs[c + 1] - xs[c],
+                        h,
+                        tint: Tint::Amber,
                     });
                 }
                 for (i, lines) in cells.iter().enumerate() {
@@ -391,16 +410,20 @@ pub fn render(doc: &Doc, fonts: &Fonts) -> Result<Rendered> {
             Block::Heading(s) => lay.heading(s),
             Block::Para(s) => lay.para(s, BODY, 0.0),
             Block::Note(s) => lay.para(s, 8.0, 0.35),
-            Block::Table(t) => lay.table(t),
-            Block::Fields(pairs) => lay.table(&Table {
-                columns: vec![Column::new("", 0.28), Column::new("", 0.72)],
-                rows: pairs
-                    .iter()
-                    .map(|(k, v)| vec![k.clone(), v.clone()])
-                    .collect(),
-                label_first: true,
-                min_row: 0.0,
-            }),
+            Block::Table(t) => lay.table(t, &[]),
+            Block::MarkedTable(t, marked) => lay.table(t, marked),
+            Block::Fields(pairs) => lay.table(
+                &Table {
+                    columns: vec![Column::new("", 0.28), Column::new("", 0.72)],
+                    rows: pairs
+                        .iter()
+                        .map(|(k, v)| vec![k.clone(), v.clone()])
+                        .collect(),
+                    label_first: true,
+                    min_row: 0.0,
+                },
+                &[],
+            ),
             Block::PageBreak => {
                 if lay.y < lay.h - TOP - 1.0 {
                     lay.new_page();
@@ -505,7 +528,7 @@ fn point(x: f32, y: f32) -> LinePoint {
 #[derive(Default)]
 struct Pen {
     ops: Vec<Op>,
-    fill: Option<f32>,
+    fill: Option<Tint>,
     stroke: Option<(f32, f32)>,
     font: Option<(usize, f32)>,
     bold: bool,
@@ -514,10 +537,20 @@ struct Pen {
 }
 
 impl Pen {
-    fn fill(&mut self, g: f32) {
-        if self.fill != Some(g) {
-            self.ops.push(Op::SetFillColor { col: grey(g) });
-            self.fill = Some(g);
+    fn fill(&mut self, t: Tint) {
+        if self.fill != Some(t) {
+            let col = match t {
+                Tint::Grey(g) => grey(g),
+                // The app's amber, light enough for black text on it.
+                Tint::Amber => Color::Rgb(printpdf::Rgb {
+                    r: 1.0,
+                    g: 0.87,
+                    b: 0.6,
+                    icc_profile: None,
+                }),
+            };
+            self.ops.push(Op::SetFillColor { col });
+            self.fill = Some(t);
         }
     }
 
@@ -590,15 +623,9 @@ fn emit(
         let mut pen = Pen::default();
         for item in items {
             match item {
-                Item::Fill {
-                    x,
-                    y,
-                    w,
-                    h,
-                    grey: g,
-                } => {
+                Item::Fill { x, y, w, h, tint } => {
                     pen.end_text();
-                    pen.fill(g);
+                    pen.fill(tint);
                     pen.ops.push(Op::DrawRectangle {
                         rectangle: Rect {
                             x: Pt(round(x)),
@@ -635,7 +662,7 @@ fn emit(
                     grey: g,
                     text,
                 } => {
-                    pen.fill(g);
+                    pen.fill(Tint::Grey(g));
                     // Bold: a light stroke around the fill, without a second font.
                     pen.bold(bold, size * 0.035, g);
                     let mut x = x;

@@ -7,6 +7,7 @@
 //! each approved round is a published version whose frozen content is the baseline.
 
 pub mod calendar;
+pub mod holidays;
 pub mod schedule;
 pub mod view;
 

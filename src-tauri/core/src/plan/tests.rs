@@ -335,6 +335,7 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     )
     .unwrap();
     let sales = dept(&conn, "产品部");
+    let someone = crate::people::list(&conn).unwrap()[0].id;
     let cr = crate::changes::save(
         &mut conn,
         ME,
@@ -347,7 +348,9 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
                 crate::changes::Edit {
                     task: 0,
                     field: "addTask".into(),
-                    value: json!({"name": "售后响应手册制定", "start": "2023-08-05", "duration": 5, "lead": sales}),
+                    value: json!({"name": "售后响应手册制定", "start": "2023-08-05", "duration": 5, "lead": sales,
+                                  "owner": someone,
+                                  "deliveryStandard": "客诉 48 小时内解决"}),
                 },
             ],
             ..Default::default()

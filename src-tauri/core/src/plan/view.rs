@@ -252,9 +252,13 @@ pub struct PlanView {
     pub total: usize,
     pub links: Vec<LinkView>,
     pub calendar: Vec<super::CalendarDay>,
+    /// The years of the official holiday calendars shipped ("2024–2026").
+    pub official_years: String,
     pub departments: Vec<(i64, String)>,
     pub people: Vec<crate::people::Person>,
     pub state: crate::signoff::State,
+    /// The project is archived: the plan is shown, never revised.
+    pub closed: bool,
     pub baseline: Option<Baseline>,
     pub comparison: Option<super::Comparison>,
     /// Tasks without an owner, blocked or needing support without a reason, and the like.
@@ -335,9 +339,11 @@ pub fn prepare(conn: &rusqlite::Connection) -> crate::Result<Prepared> {
         comparison: baseline.as_ref().map(|b| super::compare(&plan, b)),
         links,
         calendar: super::calendar_days(conn)?,
+        official_years: super::holidays::years(),
         departments: names.departments.clone(),
         people,
         state: crate::signoff::state(conn, "plan", 1)?,
+        closed: crate::archive::closed_at(conn)?.is_some(),
         baseline,
         findings,
     };

@@ -514,6 +514,13 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO acceptance (id) VALUES (1);
     INSERT INTO document_state (kind, doc_id, state) VALUES ('acceptance', 1, 'draft');
     INSERT INTO document_state (kind, doc_id, state) VALUES ('retrospective', 1, 'draft');",
+    // 9: issue 15. The registration names an interface person (对接人) per department
+    // (`contacts`: JSON [[department, person], …]); the acceptance report carries planned and
+    // actual dates per task for every project whose acceptance was not yet under signature
+    // (`acceptance_dates`), so reports signed before keep the content they were signed on.
+    "ALTER TABLE registration ADD COLUMN contacts TEXT NOT NULL DEFAULT '[]';
+    INSERT INTO project_meta (key, value) SELECT 'acceptance_dates', '1'
+        WHERE NOT EXISTS (SELECT 1 FROM signoff_round WHERE kind = 'acceptance');",
 ];
 
 /// The migration after which a closed (archived) project refuses every write, in storage.
@@ -586,6 +593,7 @@ const TABLES: &[&[&str]] = &[
         "retro_entry",
         "checklist_item",
     ],
+    &[],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).
@@ -653,6 +661,31 @@ mod tests {
         }
         // Running again is a no-op, not an error.
         migrate_to(&mut conn, LATEST).unwrap();
+    }
+
+    #[test]
+    fn an_acceptance_already_under_signature_keeps_its_content_without_dates() {
+        let flag = |conn: &Connection| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM project_meta WHERE key = 'acceptance_dates'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate_to(&mut fresh, LATEST).unwrap();
+        assert_eq!(flag(&fresh), 1);
+        let mut old = Connection::open_in_memory().unwrap();
+        migrate_to(&mut old, 8).unwrap();
+        old.execute(
+            "INSERT INTO signoff_round (kind, doc_id, revision, mode, content, fingerprint, started_at)
+             VALUES ('acceptance', 1, 1, 'all', '{}', 'x', '2024-01-01')",
+            [],
+        )
+        .unwrap();
+        migrate_to(&mut old, LATEST).unwrap();
+        assert_eq!(flag(&old), 0);
     }
 
     #[test]
