@@ -159,13 +159,20 @@ impl Error {
                     ("supported", &supported.to_string()),
                 ],
             ),
-            Error::Damaged { path, detail } => {
-                i18n::format(lang, &key, &[("path", &shown(path)), ("detail", detail)])
-            }
+            // SQLite's own words (`quick_check`, "missing table …") are not the user's: a detail
+            // that is a catalog key is translated, anything else becomes the generic reason.
+            Error::Damaged { path, detail } => i18n::format(
+                lang,
+                &key,
+                &[("path", &shown(path)), ("detail", &reason(lang, detail))],
+            ),
             Error::Write { path, source } | Error::Read { path, source } => i18n::format(
                 lang,
                 &key,
-                &[("path", &shown(path)), ("detail", &source.to_string())],
+                &[
+                    ("path", &shown(path)),
+                    ("detail", &i18n::text(lang, io_reason(source))),
+                ],
             ),
             Error::NoProject => i18n::text(lang, "error.no_project"),
             Error::Invalid { field, detail } => i18n::format(
@@ -187,7 +194,19 @@ impl Error {
             ),
             Error::SignOff(key) => i18n::text(lang, key),
             Error::Refused { key, params } => {
-                let params: Vec<(&str, &str)> = params
+                // A value that names a reason (`reason.…`) is said in the user's language.
+                let shown: Vec<(String, String)> = params
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if v.starts_with("reason.") {
+                            i18n::text(lang, v)
+                        } else {
+                            v.clone()
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect();
+                let params: Vec<(&str, &str)> = shown
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
@@ -222,8 +241,23 @@ impl Error {
                     &[("path", &shown(path)), ("detail", &detail)],
                 )
             }
-            Error::Sqlite(e) => i18n::format(lang, "error.database", &[("detail", &e.to_string())]),
+            Error::Sqlite(e) => i18n::format(
+                lang,
+                "error.database",
+                &[("detail", &i18n::text(lang, sqlite_reason(e)))],
+            ),
         }
+    }
+
+    /// The message of an error met while changing a project: a database failure adds that the
+    /// change was not saved (read-only commands use [`Error::message`], which never says so).
+    pub fn message_after_write(&self, lang: Lang) -> String {
+        let mut text = self.message(lang);
+        if matches!(self, Error::Sqlite(_)) {
+            text.push(' ');
+            text.push_str(&i18n::text(lang, "error.not_saved"));
+        }
+        text
     }
 
     /// A refusal with the catalog message `key`, filled from `params`.
@@ -249,6 +283,52 @@ impl Error {
             path: path.to_path_buf(),
             source,
         }
+    }
+}
+
+/// The catalog key of the reason an I/O operation failed (its kind, not the library's words).
+pub fn io_reason(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "reason.io.not_found",
+        K::PermissionDenied => "reason.io.permission_denied",
+        K::AlreadyExists => "reason.io.already_exists",
+        K::StorageFull | K::QuotaExceeded => "reason.io.storage_full",
+        K::ReadOnlyFilesystem => "reason.io.read_only",
+        K::IsADirectory => "reason.io.is_a_directory",
+        K::NotADirectory => "reason.io.not_a_directory",
+        K::InvalidFilename => "reason.io.name_too_long",
+        K::InvalidInput | K::InvalidData | K::UnexpectedEof => "reason.io.invalid",
+        K::FileTooLarge => "reason.io.too_large",
+        _ => "reason.io.other",
+    }
+}
+
+/// The catalog key of the reason an SQLite operation failed, by its error code.
+pub fn sqlite_reason(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => "reason.db.busy",
+        Some(C::DatabaseCorrupt) => "reason.db.corrupt",
+        Some(C::NotADatabase) => "reason.db.not_a_database",
+        Some(C::DiskFull) => "reason.db.full",
+        Some(C::SystemIoFailure) => "reason.db.io",
+        Some(C::ReadOnly) => "reason.db.read_only",
+        Some(C::CannotOpen) | Some(C::PermissionDenied) => "reason.db.cannot_open",
+        Some(C::ConstraintViolation) => "reason.db.constraint",
+        Some(C::TooBig) => "reason.db.too_big",
+        Some(C::OutOfMemory) => "reason.db.memory",
+        _ => "reason.db.other",
+    }
+}
+
+/// A detail for the user: a catalog key in their language, anything else the generic reason.
+fn reason(lang: Lang, detail: &str) -> String {
+    let text = i18n::text(lang, detail);
+    if text == detail {
+        i18n::text(lang, "reason.damaged")
+    } else {
+        text
     }
 }
 

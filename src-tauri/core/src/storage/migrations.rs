@@ -514,6 +514,10 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO acceptance (id) VALUES (1);
     INSERT INTO document_state (kind, doc_id, state) VALUES ('acceptance', 1, 'draft');
     INSERT INTO document_state (kind, doc_id, state) VALUES ('retrospective', 1, 'draft');",
+    // 9: an exported PDF's SHA-256 and length, so that `verify` knows the file byte for byte (an
+    // appended incremental update or a changed byte shows). Exports before this have neither.
+    "ALTER TABLE document_export ADD COLUMN sha256 TEXT;
+    ALTER TABLE document_export ADD COLUMN bytes INTEGER;",
 ];
 
 /// The migration after which a closed (archived) project refuses every write, in storage.
@@ -586,6 +590,7 @@ const TABLES: &[&[&str]] = &[
         "retro_entry",
         "checklist_item",
     ],
+    &[],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).
