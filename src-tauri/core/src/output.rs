@@ -52,7 +52,19 @@ pub fn check(path: &Path, kind: Output, force: bool) -> Result<()> {
     let shown = || path.display().to_string();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A new file: its folder must be there, so that a refusal comes before any work.
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+            return match dir.map(std::fs::metadata) {
+                None => Ok(()),
+                Some(Ok(d)) if d.is_dir() => Ok(()),
+                Some(Ok(_)) => Err(Error::write(
+                    path,
+                    std::io::Error::from(std::io::ErrorKind::NotADirectory),
+                )),
+                Some(Err(e)) => Err(Error::write(path, e)),
+            };
+        }
         Err(e) => return Err(Error::write(path, e)),
     };
     if meta.is_dir() {
