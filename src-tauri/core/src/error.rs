@@ -98,10 +98,7 @@ impl From<rusqlite::Error> for Error {
             };
         }
         if text.contains("liaison:append_only:") {
-            return Error::Locked {
-                record: text.clone(),
-                signed: true,
-            };
+            return Error::refused("error.append_only", &[]);
         }
         Error::Sqlite(e)
     }
@@ -341,5 +338,96 @@ pub fn record_label(lang: Lang, record: &str) -> String {
         record.to_string()
     } else {
         label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::ErrorKind;
+
+    fn db(code: i32, text: &str) -> Error {
+        Error::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            Some(text.into()),
+        ))
+    }
+
+    #[test]
+    fn library_failures_are_said_in_the_users_language() {
+        let p = || PathBuf::from("/x/p.pdf");
+        let cases = [
+            (
+                Error::write(&p(), std::io::Error::other("disk I/O error")),
+                "读写未能完成",
+            ),
+            (
+                Error::write(&p(), std::io::Error::from(ErrorKind::StorageFull)),
+                "磁盘已满",
+            ),
+            (
+                Error::Read {
+                    path: p(),
+                    source: std::io::Error::from(ErrorKind::PermissionDenied),
+                },
+                "没有权限",
+            ),
+            (db(10, "disk I/O error"), "磁盘读写失败"),
+            (db(13, "database or disk is full"), "磁盘已满"),
+            (
+                Error::damaged(
+                    &p(),
+                    "*** in database main ***\nPage 5: btreeInitPage() returns error code 11",
+                ),
+                "内部结构不一致",
+            ),
+            (
+                Error::refused(
+                    "import.unreadable",
+                    &[("path", "t.csv".into()), ("detail", "reason.sheet".into())],
+                ),
+                "不是可读取的表格文件",
+            ),
+            (
+                rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(19),
+                    Some("liaison:append_only:follow_up".into()),
+                )
+                .into(),
+                "只能追加",
+            ),
+        ];
+        for (e, says) in cases {
+            let zh = e.message(Lang::Zh);
+            assert!(zh.contains(says), "{zh}");
+            let en = e.message(Lang::En);
+            for library in [
+                "disk I/O",
+                "btree",
+                "database or disk",
+                "liaison:",
+                "reason.",
+            ] {
+                assert!(
+                    !zh.contains(library) && !en.contains(library),
+                    "{zh} / {en}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_command_that_wrote_says_the_change_was_not_saved() {
+        let e = db(10, "disk I/O error");
+        assert!(!e.message(Lang::Zh).contains("没有保存"));
+        assert!(e
+            .message_after_write(Lang::Zh)
+            .contains("刚才的修改没有保存"));
+        // A refusal is not a failed save.
+        let refused = Error::refused("output.exists", &[("path", "r.pdf".into())]);
+        assert_eq!(
+            refused.message_after_write(Lang::Zh),
+            refused.message(Lang::Zh)
+        );
     }
 }
