@@ -374,6 +374,6 @@ pub(crate) fn save_file_as<R: Runtime>(
     else {
         return Ok(None);
     };
-    output::write_file(&path, data.as_ref(), Output::Document, true).map_err(|e| state.err(e))?;
+    output::write_file(&path, data, Output::Document, true).map_err(|e| state.err(e))?;
     Ok(Some(path))
 }

@@ -1049,8 +1049,9 @@ mod tests {
         assert_eq!(visible("a\u{1b}[2Jb\u{7}\u{0}"), "a␛[2Jb␇␀");
         assert_eq!(visible("\r\u{7f}\u{85}\u{202e}"), "␍␡\\u0085\\u202e");
         let mut sink = Vec::new();
-        write!(Visible(&mut sink), "{}", "名\u{1b}]0;x\u{7}").unwrap();
-        assert_eq!(String::from_utf8(sink).unwrap(), "名␛]0;x␇");
+        let name = "名\u{1b}]0;x\u{7}";
+        write!(Visible(&mut sink), "「{name}」").unwrap();
+        assert_eq!(String::from_utf8(sink).unwrap(), "「名␛]0;x␇」");
     }
 
     #[test]
