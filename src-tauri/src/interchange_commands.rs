@@ -4,6 +4,7 @@
 use crate::commands::with_project;
 use crate::state::{AppState, ErrorPayload, ProjectInfo};
 use liaison_core::interchange::{json, tasks, xlsx};
+use liaison_core::output::{self, Output};
 use liaison_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -43,7 +44,8 @@ pub async fn export_xlsx<R: Runtime>(
         return Ok(None);
     };
     let bytes = xlsx::workbook(&sheet).map_err(|e| state.err(e))?;
-    liaison_core::documents::write_file_atomically(&path, &bytes).map_err(|e| state.err(e))?;
+    // The dialog asked about replacing a file; the core still refuses a project or a held file.
+    output::write_file(&path, &bytes, Output::Document, true).map_err(|e| state.err(e))?;
     Ok(Some(XlsxExported {
         path,
         rows: sheet.rows.len(),
@@ -126,8 +128,7 @@ pub async fn project_export_json<R: Runtime>(
         return Ok(None);
     };
     let text = with_project(&state, |c, _| json::export_text(c))?;
-    liaison_core::documents::write_file_atomically(&path, text.as_bytes())
-        .map_err(|e| state.err(e))?;
+    output::write_file(&path, text.as_bytes(), Output::Document, true).map_err(|e| state.err(e))?;
     Ok(Some(path))
 }
 

@@ -9,6 +9,7 @@ use liaison_core::meetings::{
     self, ActionItem, Adjust, CommEntry, FollowUp, LedgerQuery, LedgerRow, Meeting, ReportLine,
     Topic,
 };
+use liaison_core::output::{self, Output};
 use liaison_core::signoff::{self, Panel, State as DocState};
 use liaison_core::Error;
 use serde::Serialize;
@@ -310,12 +311,7 @@ pub async fn meeting_export_ics<R: Runtime>(
     else {
         return Ok(None);
     };
-    std::fs::write(&path, ics).map_err(|e| {
-        state.err(Error::Write {
-            path: path.clone(),
-            source: e,
-        })
-    })?;
+    output::write_file(&path, ics.as_ref(), Output::Document, true).map_err(|e| state.err(e))?;
     Ok(Some(path))
 }
 
@@ -378,11 +374,6 @@ pub(crate) fn save_file_as<R: Runtime>(
     else {
         return Ok(None);
     };
-    std::fs::write(&path, data).map_err(|e| {
-        state.err(Error::Write {
-            path: path.clone(),
-            source: e,
-        })
-    })?;
+    output::write_file(&path, data, Output::Document, true).map_err(|e| state.err(e))?;
     Ok(Some(path))
 }

@@ -266,18 +266,18 @@ pub fn export_all(
         &[("project", &project), ("date", &date)],
     ));
     let folder = free_folder(parent, &name);
-    let tmp = parent.join(format!(".{name}.part"));
-    let io_err = |path: &Path, e: std::io::Error| {
-        Error::refused(
-            "pdf.write_error",
-            &[
-                ("path", path.display().to_string()),
-                ("detail", e.to_string()),
-            ],
-        )
+    let io_err = |path: &Path, e: std::io::Error| Error::write(path, e);
+    std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+    // A new folder of our own: never one that was there already (it is removed on failure).
+    let mut n = 0;
+    let tmp = loop {
+        let tmp = parent.join(format!(".{name}.{}-{n}.part", std::process::id()));
+        match std::fs::create_dir(&tmp) {
+            Ok(()) => break tmp,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(io_err(&tmp, e)),
+        }
     };
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(|e| io_err(&tmp, e))?;
     let total = list.len();
     let mut done = ExportedAll {
         folder: folder.clone(),
@@ -301,7 +301,7 @@ pub fn export_all(
                 } else {
                     crate::meetings::attachment_data(conn, id)?.1
                 };
-                std::fs::write(&path, data).map_err(|err| io_err(&path, err))?;
+                crate::output::write_file(&path, &data, crate::output::Output::Document, true)?;
                 done.attachments += 1;
                 continue;
             }

@@ -1,6 +1,7 @@
 //! The command line of the `liaison` binary, parsed before any window exists (works without a display).
 
 use crate::i18n::{self, Lang};
+use crate::output::{self, Output};
 use crate::storage::Project;
 use std::ffi::OsString;
 use std::io::Write;
@@ -24,8 +25,55 @@ pub struct GuiOptions {
     pub measure_startup: bool,
 }
 
-/// Parses `args` (without the program name) and runs any command-line command.
+/// Parses `args` (without the program name) and runs any command-line command. Everything it
+/// prints goes through [`Visible`]: project text never reaches the terminal as control codes.
 pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
+    dispatch(args, &mut Visible(out), &mut Visible(err))
+}
+
+/// `text` with every control character shown as a visible sign: C0 codes as their Unicode
+/// pictures (ESC → ␛, BEL → ␇, NUL → ␀), DEL as ␡, C1 codes and the bidirectional overrides
+/// (which reorder what a terminal shows) as `\u0085`-style escapes (also valid inside JSON
+/// strings). Line breaks and tabs stay.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !hidden(c) => out.push(c),
+            '\u{0}'..='\u{1F}' => {
+                out.push(char::from_u32(0x2400 + c as u32).expect("control pictures"))
+            }
+            '\u{7F}' => out.push('\u{2421}'),
+            c => out.push_str(&format!("\\u{:04x}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A writer that passes text through [`visible`].
+struct Visible<'a>(&'a mut dyn Write);
+
+impl Write for Visible<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Formatting writes whole `str` pieces, so a piece is valid UTF-8 on its own.
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(visible(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+fn dispatch(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
     let lang = Lang::from_env();
     let args: Vec<String> = match args.into_iter().map(|a| a.into_string()).collect() {
         Ok(v) => v,
@@ -141,10 +189,7 @@ fn demo(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -
             );
             Invocation::Exit(0)
         }
-        Err(e) => {
-            let _ = writeln!(err, "{}", e.message(lang));
-            Invocation::Exit(1)
-        }
+        Err(e) => failed_write(lang, err, e),
     }
 }
 
@@ -288,9 +333,11 @@ fn author() -> String {
 fn export(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Invocation {
     use crate::documents::{self, Kind, Target};
     let (mut positional, mut file_out, mut id, mut doc_lang) = (Vec::new(), None, None, lang);
+    let mut force = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--force" => force = true,
             "--out" | "-o" => match it.next() {
                 Some(f) => file_out = Some(PathBuf::from(f)),
                 None => return usage(lang, err, "cli.error.missing_value", &[("option", a)]),
@@ -330,9 +377,11 @@ fn export(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
     let result = (|| {
+        // Refused before the project is even opened (opening it writes its open stamp).
+        output::check(&file_out, Output::Document, force)?;
         let fonts = crate::pdf::Fonts::shared(&[])?;
         let mut project = Project::open(&PathBuf::from(project))?;
-        documents::export(
+        documents::export_to(
             project.conn_mut(),
             kind,
             target,
@@ -340,6 +389,7 @@ fn export(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             &author(),
             fonts,
             &file_out,
+            force,
         )
     })();
     match result {
@@ -371,10 +421,7 @@ fn export(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             }
             Invocation::Exit(0)
         }
-        Err(e) => {
-            let _ = writeln!(err, "{}", e.message(lang));
-            Invocation::Exit(1)
-        }
+        Err(e) => failed_write(lang, err, e),
     }
 }
 
@@ -457,10 +504,24 @@ fn option<'a>(values: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Prints an error in the user's language and exits with 1.
+/// Prints an error in the user's language and exits with 1 (a command that only reads).
 fn failed(lang: Lang, err: &mut dyn Write, e: crate::Error) -> Invocation {
     let _ = writeln!(err, "{}", e.message(lang));
     Invocation::Exit(1)
+}
+
+/// `failed` for a command that tried to write: a storage failure says the change was not saved.
+fn failed_write(lang: Lang, err: &mut dyn Write, e: crate::Error) -> Invocation {
+    let _ = writeln!(err, "{}", e.message_after_write(lang));
+    Invocation::Exit(1)
+}
+
+/// Whether `a` and `b` name the same existing file (through links or `..` too).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// `liaison close FILE`: archives a project whose acceptance and retrospective are signed.
@@ -480,7 +541,7 @@ fn close(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) 
             );
             Invocation::Exit(0)
         }
-        Err(e) => failed(lang, err, e),
+        Err(e) => failed_write(lang, err, e),
     }
 }
 
@@ -534,7 +595,7 @@ fn export_all(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Wr
             );
             Invocation::Exit(0)
         }
-        Err(e) => failed(lang, err, e),
+        Err(e) => failed_write(lang, err, e),
     }
 }
 
@@ -631,6 +692,16 @@ fn new_from(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Writ
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
     let target = PathBuf::from(target);
+    if same_file(&PathBuf::from(source), &target) {
+        return failed(
+            lang,
+            err,
+            crate::Error::refused(
+                "output.same_as_input",
+                &[("path", target.display().to_string())],
+            ),
+        );
+    }
     if target.exists() && option(&values, "--force").is_none() {
         let _ = writeln!(
             err,
@@ -651,8 +722,10 @@ fn new_from(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Writ
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default()
         });
-    let result = Project::read_only(&PathBuf::from(source))
-        .and_then(|(conn, _)| crate::library::new_from(&conn, &target, &name, &author()));
+    let result = Project::read_only(&PathBuf::from(source)).and_then(|(conn, _)| {
+        output::check(&target, Output::Project, true)?;
+        crate::library::new_from(&conn, &target, &name, &author())
+    });
     match result {
         Ok((_, c)) => {
             let _ = writeln!(
@@ -672,7 +745,7 @@ fn new_from(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Writ
             );
             Invocation::Exit(0)
         }
-        Err(e) => failed(lang, err, e),
+        Err(e) => failed_write(lang, err, e),
     }
 }
 
@@ -691,10 +764,11 @@ fn export_xlsx(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (positional, values) = match parsed(lang, err, args, &["--out", "-o", "--lang"], &[]) {
-        Ok(x) => x,
-        Err(exit) => return exit,
-    };
+    let (positional, values) =
+        match parsed(lang, err, args, &["--out", "-o", "--lang"], &["--force"]) {
+            Ok(x) => x,
+            Err(exit) => return exit,
+        };
     let [kind, file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
@@ -707,9 +781,12 @@ fn export_xlsx(
     let Some(sheet_lang) = doc_lang(&values, lang) else {
         return usage(lang, err, "cli.error.bad_lang", &[]);
     };
-    let result = Project::read_only(&PathBuf::from(file)).and_then(|(conn, _)| {
-        crate::interchange::xlsx::export(&conn, kind, sheet_lang, &PathBuf::from(dest))
-    });
+    let force = option(&values, "--force").is_some();
+    let result = output::check(&PathBuf::from(dest), Output::Document, force)
+        .and_then(|()| Project::read_only(&PathBuf::from(file)))
+        .and_then(|(conn, _)| {
+            crate::interchange::xlsx::export(&conn, kind, sheet_lang, &PathBuf::from(dest), force)
+        });
     match result {
         Ok(rows) => {
             let _ = writeln!(
@@ -746,14 +823,24 @@ fn import_tasks(
     let dry = option(&values, "--dry-run").is_some();
     let create = option(&values, "--create").is_some();
     let result = (|| {
-        let mut p = Project::open(&PathBuf::from(project))?;
-        let preview = tasks::preview(p.conn(), &PathBuf::from(file), create, lang)?;
-        let done = if dry || preview.refused > 0 {
-            None
-        } else {
-            Some(tasks::import(p.conn_mut(), &author(), &preview)?)
+        let project = PathBuf::from(project);
+        // The sheet is read and previewed on a read-only connection: a missing sheet, a dry run or
+        // a refused row leaves the project file untouched (not even its open stamp).
+        let (sheet, table) = tasks::read_table(&PathBuf::from(file))?;
+        let (conn, _) = Project::read_only(&project)?;
+        let preview = tasks::preview_table(&conn, sheet.clone(), table.clone(), create, lang)?;
+        drop(conn);
+        if dry || preview.refused > 0 {
+            return Ok::<_, crate::Error>((preview, None));
+        }
+        let mut p = Project::open(&project)?;
+        // Previewed again on the connection that writes (opening may have migrated the file).
+        let preview = tasks::preview_table(p.conn(), sheet, table, create, lang)?;
+        let done = match preview.refused {
+            0 => Some(tasks::import(p.conn_mut(), &author(), &preview)?),
+            _ => None,
         };
-        Ok::<_, crate::Error>((preview, done))
+        Ok((preview, done))
     })();
     match result {
         Ok((preview, done)) => {
@@ -829,7 +916,8 @@ fn import_tasks(
                 }
             }
         }
-        Err(e) => failed(lang, err, e),
+        Err(e) if dry => failed(lang, err, e),
+        Err(e) => failed_write(lang, err, e),
     }
 }
 
@@ -840,7 +928,7 @@ fn export_json(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (positional, values) = match parsed(lang, err, args, &["--out", "-o"], &[]) {
+    let (positional, values) = match parsed(lang, err, args, &["--out", "-o"], &["--force"]) {
         Ok(x) => x,
         Err(exit) => return exit,
     };
@@ -850,14 +938,18 @@ fn export_json(
     let Some(dest) = out_option(&values) else {
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
-    let result = Project::read_only(&PathBuf::from(file)).and_then(|(conn, version)| {
-        let text = crate::interchange::json::export_text(&conn)?;
-        crate::documents::write_file_atomically(&PathBuf::from(dest), text.as_bytes())?;
-        Ok((
-            crate::storage::migrations::expected_tables(version).len(),
-            text.len(),
-        ))
-    });
+    let force = option(&values, "--force").is_some();
+    let dest_path = PathBuf::from(dest);
+    let result = output::check(&dest_path, Output::Document, force)
+        .and_then(|()| Project::read_only(&PathBuf::from(file)))
+        .and_then(|(conn, version)| {
+            let text = crate::interchange::json::export_text(&conn)?;
+            output::write_file(&dest_path, text.as_bytes(), Output::Document, force)?;
+            Ok((
+                crate::storage::migrations::expected_tables(version).len(),
+                text.len(),
+            ))
+        });
     match result {
         Ok((tables, bytes)) => {
             let _ = writeln!(
@@ -918,7 +1010,7 @@ fn import_json(
             );
             Invocation::Exit(0)
         }
-        Err(e) => failed(lang, err, e),
+        Err(e) => failed_write(lang, err, e),
     }
 }
 
@@ -949,6 +1041,17 @@ mod tests {
             String::from_utf8(out).unwrap(),
             String::from_utf8(err).unwrap(),
         )
+    }
+
+    #[test]
+    fn control_characters_are_shown_never_sent() {
+        assert_eq!(visible("plain 中文\n\tok"), "plain 中文\n\tok");
+        assert_eq!(visible("a\u{1b}[2Jb\u{7}\u{0}"), "a␛[2Jb␇␀");
+        assert_eq!(visible("\r\u{7f}\u{85}\u{202e}"), "␍␡\\u0085\\u202e");
+        let mut sink = Vec::new();
+        let name = "名\u{1b}]0;x\u{7}";
+        write!(Visible(&mut sink), "「{name}」").unwrap();
+        assert_eq!(String::from_utf8(sink).unwrap(), "「名␛]0;x␇」");
     }
 
     #[test]

@@ -98,10 +98,7 @@ impl From<rusqlite::Error> for Error {
             };
         }
         if text.contains("liaison:append_only:") {
-            return Error::Locked {
-                record: text.clone(),
-                signed: true,
-            };
+            return Error::refused("error.append_only", &[]);
         }
         Error::Sqlite(e)
     }
@@ -159,13 +156,20 @@ impl Error {
                     ("supported", &supported.to_string()),
                 ],
             ),
-            Error::Damaged { path, detail } => {
-                i18n::format(lang, &key, &[("path", &shown(path)), ("detail", detail)])
-            }
+            // SQLite's own words (`quick_check`, "missing table …") are not the user's: a detail
+            // that is a catalog key is translated, anything else becomes the generic reason.
+            Error::Damaged { path, detail } => i18n::format(
+                lang,
+                &key,
+                &[("path", &shown(path)), ("detail", &reason(lang, detail))],
+            ),
             Error::Write { path, source } | Error::Read { path, source } => i18n::format(
                 lang,
                 &key,
-                &[("path", &shown(path)), ("detail", &source.to_string())],
+                &[
+                    ("path", &shown(path)),
+                    ("detail", &i18n::text(lang, io_reason(source))),
+                ],
             ),
             Error::NoProject => i18n::text(lang, "error.no_project"),
             Error::Invalid { field, detail } => i18n::format(
@@ -187,7 +191,19 @@ impl Error {
             ),
             Error::SignOff(key) => i18n::text(lang, key),
             Error::Refused { key, params } => {
-                let params: Vec<(&str, &str)> = params
+                // A value that names a reason (`reason.…`) is said in the user's language.
+                let shown: Vec<(String, String)> = params
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if v.starts_with("reason.") {
+                            i18n::text(lang, v)
+                        } else {
+                            v.clone()
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect();
+                let params: Vec<(&str, &str)> = shown
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
@@ -222,8 +238,23 @@ impl Error {
                     &[("path", &shown(path)), ("detail", &detail)],
                 )
             }
-            Error::Sqlite(e) => i18n::format(lang, "error.database", &[("detail", &e.to_string())]),
+            Error::Sqlite(e) => i18n::format(
+                lang,
+                "error.database",
+                &[("detail", &i18n::text(lang, sqlite_reason(e)))],
+            ),
         }
+    }
+
+    /// The message of an error met while changing a project: a database failure adds that the
+    /// change was not saved (read-only commands use [`Error::message`], which never says so).
+    pub fn message_after_write(&self, lang: Lang) -> String {
+        let mut text = self.message(lang);
+        if matches!(self, Error::Sqlite(_)) {
+            text.push(' ');
+            text.push_str(&i18n::text(lang, "error.not_saved"));
+        }
+        text
     }
 
     /// A refusal with the catalog message `key`, filled from `params`.
@@ -252,6 +283,52 @@ impl Error {
     }
 }
 
+/// The catalog key of the reason an I/O operation failed (its kind, not the library's words).
+pub fn io_reason(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "reason.io.not_found",
+        K::PermissionDenied => "reason.io.permission_denied",
+        K::AlreadyExists => "reason.io.already_exists",
+        K::StorageFull | K::QuotaExceeded => "reason.io.storage_full",
+        K::ReadOnlyFilesystem => "reason.io.read_only",
+        K::IsADirectory => "reason.io.is_a_directory",
+        K::NotADirectory => "reason.io.not_a_directory",
+        K::InvalidFilename => "reason.io.name_too_long",
+        K::InvalidInput | K::InvalidData | K::UnexpectedEof => "reason.io.invalid",
+        K::FileTooLarge => "reason.io.too_large",
+        _ => "reason.io.other",
+    }
+}
+
+/// The catalog key of the reason an SQLite operation failed, by its error code.
+pub fn sqlite_reason(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => "reason.db.busy",
+        Some(C::DatabaseCorrupt) => "reason.db.corrupt",
+        Some(C::NotADatabase) => "reason.db.not_a_database",
+        Some(C::DiskFull) => "reason.db.full",
+        Some(C::SystemIoFailure) => "reason.db.io",
+        Some(C::ReadOnly) => "reason.db.read_only",
+        Some(C::CannotOpen) | Some(C::PermissionDenied) => "reason.db.cannot_open",
+        Some(C::ConstraintViolation) => "reason.db.constraint",
+        Some(C::TooBig) => "reason.db.too_big",
+        Some(C::OutOfMemory) => "reason.db.memory",
+        _ => "reason.db.other",
+    }
+}
+
+/// A detail for the user: a catalog key in their language, anything else the generic reason.
+fn reason(lang: Lang, detail: &str) -> String {
+    let text = i18n::text(lang, detail);
+    if text == detail {
+        i18n::text(lang, "reason.damaged")
+    } else {
+        text
+    }
+}
+
 /// `registration:1` → 「登记表」 in the user's language; unknown records are shown as they are.
 pub fn record_label(lang: Lang, record: &str) -> String {
     let kind = record.split(':').next().unwrap_or(record);
@@ -261,5 +338,96 @@ pub fn record_label(lang: Lang, record: &str) -> String {
         record.to_string()
     } else {
         label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::ErrorKind;
+
+    fn db(code: i32, text: &str) -> Error {
+        Error::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            Some(text.into()),
+        ))
+    }
+
+    #[test]
+    fn library_failures_are_said_in_the_users_language() {
+        let p = || PathBuf::from("/x/p.pdf");
+        let cases = [
+            (
+                Error::write(&p(), std::io::Error::other("disk I/O error")),
+                "读写未能完成",
+            ),
+            (
+                Error::write(&p(), std::io::Error::from(ErrorKind::StorageFull)),
+                "磁盘已满",
+            ),
+            (
+                Error::Read {
+                    path: p(),
+                    source: std::io::Error::from(ErrorKind::PermissionDenied),
+                },
+                "没有权限",
+            ),
+            (db(10, "disk I/O error"), "磁盘读写失败"),
+            (db(13, "database or disk is full"), "磁盘已满"),
+            (
+                Error::damaged(
+                    &p(),
+                    "*** in database main ***\nPage 5: btreeInitPage() returns error code 11",
+                ),
+                "内部结构不一致",
+            ),
+            (
+                Error::refused(
+                    "import.unreadable",
+                    &[("path", "t.csv".into()), ("detail", "reason.sheet".into())],
+                ),
+                "不是可读取的表格文件",
+            ),
+            (
+                rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(19),
+                    Some("liaison:append_only:follow_up".into()),
+                )
+                .into(),
+                "只能追加",
+            ),
+        ];
+        for (e, says) in cases {
+            let zh = e.message(Lang::Zh);
+            assert!(zh.contains(says), "{zh}");
+            let en = e.message(Lang::En);
+            for library in [
+                "disk I/O",
+                "btree",
+                "database or disk",
+                "liaison:",
+                "reason.",
+            ] {
+                assert!(
+                    !zh.contains(library) && !en.contains(library),
+                    "{zh} / {en}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_command_that_wrote_says_the_change_was_not_saved() {
+        let e = db(10, "disk I/O error");
+        assert!(!e.message(Lang::Zh).contains("没有保存"));
+        assert!(e
+            .message_after_write(Lang::Zh)
+            .contains("刚才的修改没有保存"));
+        // A refusal is not a failed save.
+        let refused = Error::refused("output.exists", &[("path", "r.pdf".into())]);
+        assert_eq!(
+            refused.message_after_write(Lang::Zh),
+            refused.message(Lang::Zh)
+        );
     }
 }

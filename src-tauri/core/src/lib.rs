@@ -20,6 +20,7 @@ pub mod interchange;
 pub mod library;
 pub mod meetings;
 pub mod org;
+pub mod output;
 pub mod pdf;
 pub mod people;
 pub mod plan;

@@ -14,13 +14,13 @@ mod tests;
 use crate::error::{Error, Result};
 use crate::fingerprint;
 use crate::i18n::{self, Lang};
+use crate::output;
 use crate::pdf::{self, Fonts};
 use crate::signoff;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The kinds of document, by their command-line names.
@@ -296,45 +296,28 @@ pub fn prepare(
     })
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed export
-/// leaves whatever was there before.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "document.pdf".into());
-    let tmp = dir.join(format!(".{name}.part"));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::refused(
-            "pdf.write_error",
-            &[
-                ("path", path.display().to_string()),
-                ("detail", e.to_string()),
-            ],
-        ));
-    }
-    Ok(())
-}
-
 /// Renders a prepared document to `out` and records the export in the project. The record and
 /// the file go together: when the record cannot be written, the file is removed again.
+/// The file at `out` is replaced when there is one (the caller asked: a save dialog, a new folder),
+/// never when it is a project file or held by a Liaison; see [`write_to`].
 pub fn write(
     conn: &mut Connection,
     prepared: &Prepared,
     fonts: &Fonts,
     out: &Path,
 ) -> Result<Exported> {
+    write_to(conn, prepared, fonts, out, true)
+}
+
+/// [`write`], replacing an existing file at `out` only when `force` is set (`--force`).
+pub fn write_to(
+    conn: &mut Connection,
+    prepared: &Prepared,
+    fonts: &Fonts,
+    out: &Path,
+    force: bool,
+) -> Result<Exported> {
+    output::check(out, output::Output::Document, force)?;
     let rendered = pdf::render(&prepared.doc, fonts)?;
     // What `verify` needs to name differences later: the content of sections whose fingerprint
     // no signature round holds (a round keeps its own frozen copy).
@@ -356,8 +339,8 @@ pub fn write(
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO document_export (kind, target, fingerprint, sections, lang, file_name, pages,
-                                      exported_at, exported_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                      exported_at, exported_by, sha256, bytes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             prepared.kind.code(),
             prepared.target,
@@ -370,9 +353,11 @@ pub fn write(
             rendered.pages as i64,
             crate::control::stamp(crate::control::now()),
             prepared.doc.author,
+            fingerprint::sha256_hex(&rendered.bytes),
+            rendered.bytes.len() as i64,
         ],
     )?;
-    write_file_atomically(out, &rendered.bytes)?;
+    output::write_file(out, &rendered.bytes, output::Output::Document, force)?;
     if let Err(e) = tx.commit() {
         let _ = std::fs::remove_file(out);
         return Err(e.into());
@@ -397,8 +382,23 @@ pub fn export(
     fonts: &Fonts,
     out: &Path,
 ) -> Result<Exported> {
+    export_to(conn, kind, target, lang, author, fonts, out, true)
+}
+
+/// [`export`], replacing an existing file at `out` only when `force` is set.
+#[allow(clippy::too_many_arguments)]
+pub fn export_to(
+    conn: &mut Connection,
+    kind: Kind,
+    target: Target,
+    lang: Lang,
+    author: &str,
+    fonts: &Fonts,
+    out: &Path,
+    force: bool,
+) -> Result<Exported> {
     let prepared = prepare(conn, kind, target, lang, author)?;
-    write(conn, &prepared, fonts, out)
+    write_to(conn, &prepared, fonts, out, force)
 }
 
 /// Every document the project has, for "export all": kind and target. The plan comes as it is
@@ -506,17 +506,34 @@ pub struct Verdict {
     /// Whether the content the project holds now is signed (an approved round on it).
     pub signed: bool,
     pub differences: Vec<Difference>,
+    /// Whether the file is byte for byte one this project exported.
+    pub file: FileCheck,
+}
+
+/// What the file's bytes say, compared with the project's export records (SHA-256 and length).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum FileCheck {
+    /// Same length and SHA-256 as a recorded export.
+    Genuine,
+    /// A recorded export followed by `added` bytes (an incremental update can change every page).
+    Appended { added: u64 },
+    /// It names an export of this project, but its bytes are not that export's.
+    Altered,
+    /// Exported before exports recorded their bytes: only the identifier could be compared.
+    Unrecorded,
+    /// No export of this project has these bytes.
+    Unknown,
 }
 
 /// Reads the identifier a Liaison PDF carries in its metadata.
 pub fn read_identifier(pdf: &Path) -> Result<String> {
-    let not_ours = || Error::refused("verify.not_liaison", &[("path", pdf.display().to_string())]);
     let bytes = std::fs::read(pdf).map_err(|e| {
         Error::refused(
             "verify.unreadable",
             &[
                 ("path", pdf.display().to_string()),
-                ("detail", e.to_string()),
+                ("detail", crate::error::io_reason(&e).to_string()),
             ],
         )
     })?;
@@ -526,7 +543,13 @@ pub fn read_identifier(pdf: &Path) -> Result<String> {
             &[("path", pdf.display().to_string())],
         ));
     }
-    let doc = lopdf::Document::load_mem(&bytes)
+    read_identifier_in(pdf, &bytes)
+}
+
+/// The identifier in the metadata of `bytes`, the content of the PDF at `pdf`.
+fn read_identifier_in(pdf: &Path, bytes: &[u8]) -> Result<String> {
+    let not_ours = || Error::refused("verify.not_liaison", &[("path", pdf.display().to_string())]);
+    let doc = lopdf::Document::load_mem(bytes)
         .map_err(|_| Error::refused("verify.damaged", &[("path", pdf.display().to_string())]))?;
     let info = doc
         .trailer
@@ -550,24 +573,146 @@ pub fn read_identifier(pdf: &Path) -> Result<String> {
     Ok(id)
 }
 
-/// Compares a PDF with the project: whether it shows the content the project holds now, and
-/// what differs when it does not.
-pub fn verify(conn: &Connection, pdf: &Path, lang: Lang) -> Result<Verdict> {
-    let id = read_identifier(pdf)?;
-    let parts: Vec<&str> = id.splitn(6, ':').collect();
-    let [_, _, project, kind, target, fp] = parts[..] else {
-        return Err(Error::refused(
-            "verify.not_liaison",
-            &[("path", pdf.display().to_string())],
-        ));
-    };
-    if project != project_id(conn)? {
-        return Err(Error::refused("verify.other_project", &[]));
+/// One row of `document_export`, as `verify` needs it.
+struct Record {
+    kind: String,
+    target: String,
+    fingerprint: String,
+    sections: String,
+    exported_at: String,
+    exported_by: String,
+}
+
+/// Whether `document_export` has the columns of the file's bytes (schema 10 and later; a file opened
+/// read-only is not migrated).
+fn records_bytes(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('document_export') WHERE name = 'sha256'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? == 1)
+}
+
+fn record_where(
+    conn: &Connection,
+    clause: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<Record>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT kind, target, fingerprint, sections, exported_at, exported_by
+                 FROM document_export WHERE {clause} ORDER BY id DESC LIMIT 1"
+            ),
+            params,
+            |r| {
+                Ok(Record {
+                    kind: r.get(0)?,
+                    target: r.get(1)?,
+                    fingerprint: r.get(2)?,
+                    sections: r.get(3)?,
+                    exported_at: r.get(4)?,
+                    exported_by: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Finds the export record of `bytes`: exactly one exported file, or one followed by more bytes.
+fn find_record(conn: &Connection, bytes: &[u8]) -> Result<Option<(Record, FileCheck)>> {
+    if !records_bytes(conn)? {
+        return Ok(None);
     }
-    let kind = Kind::parse(kind).ok_or_else(|| {
-        Error::refused("verify.not_liaison", &[("path", pdf.display().to_string())])
+    let sha = fingerprint::sha256_hex(bytes);
+    if let Some(r) = record_where(
+        conn,
+        "sha256 = ?1 AND bytes = ?2",
+        params![sha, bytes.len() as i64],
+    )? {
+        return Ok(Some((r, FileCheck::Genuine)));
+    }
+    let lengths: Vec<i64> = conn
+        .prepare("SELECT DISTINCT bytes FROM document_export WHERE bytes > 0 AND bytes < ?1")?
+        .query_map([bytes.len() as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for len in lengths {
+        let prefix = fingerprint::sha256_hex(&bytes[..len as usize]);
+        if let Some(r) = record_where(conn, "sha256 = ?1 AND bytes = ?2", params![prefix, len])? {
+            let added = (bytes.len() as i64 - len) as u64;
+            return Ok(Some((r, FileCheck::Appended { added })));
+        }
+    }
+    Ok(None)
+}
+
+/// Compares a PDF with the project. First the file itself: it must be, byte for byte, a file this
+/// project exported (its SHA-256 and length are recorded at export); anything appended after the
+/// original end or any byte changed is reported and nothing in it is trusted. Then, for a genuine
+/// file, whether it shows the content the project holds now, and what differs when it does not.
+pub fn verify(conn: &Connection, pdf: &Path, lang: Lang) -> Result<Verdict> {
+    let shown = || pdf.display().to_string();
+    let bytes = std::fs::read(pdf).map_err(|e| {
+        Error::refused(
+            "verify.unreadable",
+            &[
+                ("path", shown()),
+                ("detail", crate::error::io_reason(&e).to_string()),
+            ],
+        )
     })?;
-    let tgt = Target::parse(Some(target)).unwrap_or(Target::Latest);
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(Error::refused("verify.not_pdf", &[("path", shown())]));
+    }
+    let (record, file) = match find_record(conn, &bytes)? {
+        Some(found) => found,
+        None => {
+            // Not a recorded file: its identifier says only whose it claims to be.
+            let id = read_identifier_in(pdf, &bytes)?;
+            let parts: Vec<&str> = id.splitn(6, ':').collect();
+            let [_, _, project, kind, _, fp] = parts[..] else {
+                return Err(Error::refused("verify.not_liaison", &[("path", shown())]));
+            };
+            if project != project_id(conn)? {
+                return Err(Error::refused("verify.other_project", &[]));
+            }
+            let kind = Kind::parse(kind)
+                .ok_or_else(|| Error::refused("verify.not_liaison", &[("path", shown())]))?;
+            let named = record_where(conn, "fingerprint = ?1", [fp])?;
+            let file = match &named {
+                Some(_)
+                    if records_bytes(conn)?
+                        && conn.query_row(
+                            "SELECT EXISTS (SELECT 1 FROM document_export
+                                        WHERE fingerprint = ?1 AND sha256 IS NOT NULL)",
+                            [fp],
+                            |r| r.get::<_, bool>(0),
+                        )? =>
+                {
+                    FileCheck::Altered
+                }
+                Some(_) => FileCheck::Unrecorded,
+                None => FileCheck::Unknown,
+            };
+            if file != FileCheck::Unrecorded {
+                return Ok(Verdict {
+                    matches: false,
+                    kind,
+                    target: String::new(),
+                    pdf_fingerprint: String::new(),
+                    project_fingerprint: String::new(),
+                    exported: None,
+                    signed: false,
+                    differences: Vec::new(),
+                    file,
+                });
+            }
+            (named.expect("matched Some"), file)
+        }
+    };
+    let kind = Kind::parse(&record.kind)
+        .ok_or_else(|| Error::refused("verify.not_liaison", &[("path", shown())]))?;
+    let tgt = Target::parse(Some(&record.target)).unwrap_or(Target::Latest);
     let now = match sections(conn, kind, tgt) {
         Ok((_, s)) => s,
         // The record is gone (a deleted meeting): nothing of it matches.
@@ -579,14 +724,6 @@ pub fn verify(conn: &Connection, pdf: &Path, lang: Lang) -> Result<Verdict> {
     } else {
         combined(&now)
     };
-    let exported: Option<(String, String, String)> = conn
-        .query_row(
-            "SELECT exported_at, exported_by, sections FROM document_export
-             WHERE fingerprint = ?1 ORDER BY id DESC LIMIT 1",
-            [fp],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
     let signed = !now.is_empty()
         && now.iter().all(|s| {
             conn.query_row(
@@ -597,22 +734,21 @@ pub fn verify(conn: &Connection, pdf: &Path, lang: Lang) -> Result<Verdict> {
             )
             .unwrap_or(false)
         });
-    let matches = project_fp == fp;
+    let same = project_fp == record.fingerprint;
     let mut differences = Vec::new();
-    if !matches {
-        if let Some((_, _, stored)) = &exported {
-            differences = diff_sections(conn, kind, stored, &now, lang)?;
-        }
+    if !same && file == FileCheck::Genuine {
+        differences = diff_sections(conn, kind, &record.sections, &now, lang)?;
     }
     Ok(Verdict {
-        matches,
+        matches: same && file == FileCheck::Genuine,
         kind,
-        target: target.to_string(),
-        pdf_fingerprint: fp.to_string(),
+        target: record.target,
+        pdf_fingerprint: record.fingerprint,
         project_fingerprint: project_fp,
-        exported: exported.map(|(a, b, _)| (a, b)),
+        exported: Some((record.exported_at, record.exported_by)),
         signed,
         differences,
+        file,
     })
 }
 
@@ -665,6 +801,14 @@ fn diff_sections(
             None => out.push(Difference {
                 section: label(id),
                 field: i18n::text(lang, "verify.removed"),
+                before: String::new(),
+                after: String::new(),
+            }),
+            // What was exported is not on record (no frozen round holds it): say so once rather
+            // than show every field as changed from nothing.
+            Some(_) if old.is_null() => out.push(Difference {
+                section: label(id),
+                field: i18n::text(lang, "verify.content_unavailable"),
                 before: String::new(),
                 after: String::new(),
             }),
@@ -775,6 +919,45 @@ fn field_label(kind: Kind, path: &str, old: &Value, new: &Value, lang: Lang) -> 
 pub fn describe(v: &Verdict, lang: Lang) -> String {
     let doc = v.kind.title(lang);
     let mut out = String::new();
+    let exported = |out: &mut String| {
+        if let Some((at, by)) = &v.exported {
+            out.push_str(&i18n::format(
+                lang,
+                "verify.exported",
+                &[("at", &at.replace('T', " ")), ("by", by)],
+            ));
+            out.push('\n');
+        }
+    };
+    match v.file {
+        FileCheck::Genuine => {}
+        FileCheck::Appended { added } => {
+            out.push_str(&i18n::format(
+                lang,
+                "verify.appended",
+                &[("doc", &doc), ("n", &added.to_string())],
+            ));
+            out.push('\n');
+            exported(&mut out);
+            return out;
+        }
+        FileCheck::Altered | FileCheck::Unknown => {
+            let key = if v.file == FileCheck::Altered {
+                "verify.altered"
+            } else {
+                "verify.unknown"
+            };
+            out.push_str(&i18n::format(lang, key, &[("doc", &doc)]));
+            out.push('\n');
+            return out;
+        }
+        FileCheck::Unrecorded => {
+            out.push_str(&i18n::format(lang, "verify.unrecorded", &[("doc", &doc)]));
+            out.push('\n');
+            exported(&mut out);
+            return out;
+        }
+    }
     if v.matches {
         let key = if v.signed {
             "verify.match_signed"

@@ -170,7 +170,6 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
             &[
                 ("line", e.line().to_string()),
                 ("column", e.column().to_string()),
-                ("detail", e.to_string()),
             ],
         )
     })?;
@@ -286,7 +285,7 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
                     continue;
                 }
                 stmt.execute(rusqlite::params_from_iter(values.iter()))
-                    .map_err(|e| at(&path, "json.rejected", &[("detail", e.to_string())]))?;
+                    .map_err(|e| at(&path, "json.rejected", &[("detail", reason(&e))]))?;
                 rows_written += 1;
             }
         }
@@ -295,7 +294,7 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
                 "INSERT INTO project_meta (key, value) VALUES (?1, ?2)",
                 rusqlite::params_from_iter(values.iter()),
             )
-            .map_err(|e| at(&path, "json.rejected", &[("detail", e.to_string())]))?;
+            .map_err(|e| at(&path, "json.rejected", &[("detail", reason(&e))]))?;
             rows_written += 1;
         }
         // References between records: the first broken one, by the row that holds it.
@@ -331,8 +330,13 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         storage::sync_file(&tmp)?;
         // The audit chain and every signed fingerprint, as `check` verifies them.
         storage::Project::check(&tmp).map_err(|e| match e {
+            // What was altered, in the user's language (never the Rust form of `Tamper`).
             Error::Integrity { problem, .. } => {
-                Error::refused("json.integrity", &[("detail", format!("{problem:?}"))])
+                let detail = match problem {
+                    crate::error::Tamper::Signed { .. } => "reason.tamper_signed",
+                    _ => "reason.tamper_audit",
+                };
+                Error::refused("json.integrity", &[("detail", detail.to_string())])
             }
             other => other,
         })?;
@@ -344,12 +348,11 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
     })();
     match result {
         Ok(done) => {
-            std::fs::rename(&tmp, target).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                Error::write(target, e)
-            })?;
-            storage::sync_dir(target);
-            Ok(done)
+            // Never over an existing or held file, even one that appeared meanwhile.
+            let placed =
+                crate::output::put_in_place(&tmp, target, crate::output::Output::Project, false);
+            let _ = std::fs::remove_file(&tmp);
+            placed.map(|()| done)
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -464,4 +467,9 @@ fn table_doc(table: &str) -> &'static str {
         "checklist_item" => "Improvements carried over from an earlier project, as a checklist.",
         _ => "",
     }
+}
+
+/// Why SQLite refused a row, as a reason key the error message translates.
+fn reason(e: &rusqlite::Error) -> String {
+    crate::error::sqlite_reason(e).to_string()
 }

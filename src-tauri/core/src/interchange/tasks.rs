@@ -255,7 +255,8 @@ pub fn read_table(path: &Path) -> Result<(String, Vec<Vec<String>>)> {
         .map(str::to_lowercase)
         .unwrap_or_default();
     if ext == "csv" {
-        let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| unreadable(crate::error::io_reason(&e).into()))?;
         let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
         {
             Ok(t) => t.to_string(),
@@ -273,15 +274,16 @@ pub fn read_table(path: &Path) -> Result<(String, Vec<Vec<String>>)> {
             &[("path", path.display().to_string())],
         ));
     }
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut wb =
+        calamine::open_workbook_auto(path).map_err(|_| unreadable("reason.sheet".into()))?;
     let name = wb
         .sheet_names()
         .first()
         .cloned()
-        .ok_or_else(|| unreadable("no sheet".into()))?;
+        .ok_or_else(|| unreadable("reason.sheet_none".into()))?;
     let range = wb
         .worksheet_range(&name)
-        .map_err(|e| unreadable(e.to_string()))?;
+        .map_err(|_| unreadable("reason.sheet".into()))?;
     let rows = range
         .rows()
         .map(|r| r.iter().map(cell_text).collect())

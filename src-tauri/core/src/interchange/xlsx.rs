@@ -368,7 +368,11 @@ fn display_width(s: &str) -> usize {
 }
 
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
-    Error::refused("xlsx.write_error", &[("detail", e.to_string())])
+    let detail = match e {
+        rust_xlsxwriter::XlsxError::IoError(io) => crate::error::io_reason(&io),
+        _ => "reason.sheet_write",
+    };
+    Error::refused("xlsx.write_error", &[("detail", detail.to_string())])
 }
 
 fn excel_date(d: NaiveDate) -> std::result::Result<ExcelDateTime, rust_xlsxwriter::XlsxError> {
@@ -462,10 +466,19 @@ pub fn workbook(sheet: &Sheet) -> Result<Vec<u8>> {
     wb.save_to_buffer().map_err(xlsx_err)
 }
 
-/// Writes the sheet of `kind` to `out` (through a temporary file: a failure leaves what was there).
-pub fn export(conn: &rusqlite::Connection, kind: &str, lang: Lang, out: &Path) -> Result<usize> {
+/// Writes the sheet of `kind` to `out` through `output::write_file` (a failure leaves what was
+/// there; an existing file is replaced only when `force` is set, a project file never).
+pub fn export(
+    conn: &rusqlite::Connection,
+    kind: &str,
+    lang: Lang,
+    out: &Path,
+    force: bool,
+) -> Result<usize> {
+    use crate::output::{self, Output};
+    output::check(out, Output::Document, force)?;
     let sheet = sheet(conn, kind, lang)?;
     let bytes = workbook(&sheet)?;
-    crate::documents::write_file_atomically(out, &bytes)?;
+    output::write_file(out, &bytes, Output::Document, force)?;
     Ok(sheet.rows.len())
 }

@@ -521,6 +521,10 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE registration ADD COLUMN contacts TEXT NOT NULL DEFAULT '[]';
     INSERT INTO project_meta (key, value) SELECT 'acceptance_dates', '1'
         WHERE NOT EXISTS (SELECT 1 FROM signoff_round WHERE kind = 'acceptance');",
+    // 10: an exported PDF's SHA-256 and length, so that `verify` knows the file byte for byte (an
+    // appended incremental update or a changed byte shows). Exports before this have neither.
+    "ALTER TABLE document_export ADD COLUMN sha256 TEXT;
+    ALTER TABLE document_export ADD COLUMN bytes INTEGER;",
 ];
 
 /// The migration after which a closed (archived) project refuses every write, in storage.

@@ -133,7 +133,7 @@ impl Project {
         if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
             return Err(Error::BadExtension(path.to_path_buf()));
         }
-        if Claim::held(path) {
+        if is_held(path) {
             return Err(Error::AlreadyOpen(path.to_path_buf()));
         }
         let tmp = temp_beside(path);
@@ -238,7 +238,7 @@ impl Project {
 
     /// Writes a consistent copy of the project to `dest` (a backup); the open file is unchanged.
     pub fn back_up_to(&self, dest: &Path) -> Result<()> {
-        if same_file(dest, &self.path) {
+        if same_file(dest, &self.path) || is_held(dest) {
             return Err(Error::AlreadyOpen(dest.to_path_buf()));
         }
         copy_consistent(&self.conn, dest)
@@ -252,7 +252,7 @@ impl Project {
         if same_file(dest, &self.path) {
             return Ok(self);
         }
-        if Claim::held(dest) {
+        if is_held(dest) {
             return Err(Error::AlreadyOpen(dest.to_path_buf()));
         }
         copy_consistent(&self.conn, dest)?;
@@ -398,6 +398,33 @@ fn copy_consistent(conn: &Connection, dest: &Path) -> Result<()> {
         Error::Sqlite(s) => Error::write(dest, std::io::Error::other(s.to_string())),
         other => other,
     })
+}
+
+/// Whether a Liaison holds `path` open: this process (its claim), or another one (the file's
+/// SQLite lock refuses even a reader). The one place that knows how an open project is locked.
+pub fn is_held(path: &Path) -> bool {
+    if Claim::held(path) {
+        return true;
+    }
+    // Only a project file can be held; anything else is not opened through SQLite at all.
+    if !crate::output::is_project_file(path) {
+        return false;
+    }
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return false;
+    };
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => false,
+        Err(e) => matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
+        ),
+    }
 }
 
 /// `name.liaison` → `name.backup-v1-20261121-093000.liaison` beside it.
