@@ -182,17 +182,29 @@ impl AppState {
         self.project().as_ref().map(describe)
     }
 
-    /// Sets the window title to the project's name and file.
+    /// Sets the window title to the project's name and file. Both come from outside (a file may
+    /// hold anything), so the title keeps only what a title can show: a NUL would abort the
+    /// window system, and a very long name is cut.
     pub fn update_title<R: Runtime>(&self, app: &AppHandle<R>) {
         let app_name = liaison_core::i18n::text(self.lang(), "app.name");
         let title = match self.project_info() {
-            Some(p) => format!("{} — {} — {app_name}", p.name, p.path.display()),
+            Some(p) => title_of(&p.name, &p.path.display().to_string(), &app_name),
             None => app_name,
         };
         if let Some(w) = app.get_webview_window("main") {
             let _ = w.set_title(&title);
         }
     }
+}
+
+/// The window title for a project `name` in the file `path`.
+pub fn title_of(name: &str, path: &str, app_name: &str) -> String {
+    use liaison_core::validate::display_text;
+    format!(
+        "{} — {} — {app_name}",
+        display_text(name, 80),
+        display_text(path, 200)
+    )
 }
 
 fn describe(project: &Project) -> ProjectInfo {
