@@ -258,3 +258,22 @@ fn stem(path: &Path) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::title_of;
+
+    #[test]
+    fn a_title_never_carries_control_characters_or_an_endless_name() {
+        let title = title_of("新品\u{0}上市\u{1b}[31m", "/tmp/a\nb.liaison", "协作台");
+        assert!(!title.chars().any(char::is_control), "{title:?}");
+        assert!(
+            title.starts_with("新品上市[31m — /tmp/ab.liaison"),
+            "{title}"
+        );
+        let long = "名".repeat(20_000);
+        let title = title_of(&long, "/p.liaison", "协作台");
+        assert!(title.chars().count() < 120, "{}", title.chars().count());
+        assert!(title.contains('…'));
+    }
+}

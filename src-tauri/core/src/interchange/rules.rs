@@ -102,6 +102,8 @@ const DATE_COLUMNS: &[(&str, &str)] = &[
     ("action_item", "due"),
     ("comm_log", "day"),
     ("issue", "solution_deadline"),
+    ("task", "start_date"),
+    ("department", "delivery_date"),
 ];
 
 /// Whether a column holds a time stamp (`YYYY-MM-DDTHH:MM…`) by its name.
@@ -260,6 +262,18 @@ fn check_tasks(conn: &Connection) -> Result<()> {
     let index = indexes(conn, "task", "id")?;
     let at = |id: i64| index.get(&id).copied().unwrap_or(0);
     for t in &tasks {
+        // A milestone's check sets its days to 0 rather than judge them; stored days are judged.
+        for (column, days) in [("duration", t.duration), ("buffer", t.buffer)] {
+            if !(0..=MAX_DAYS).contains(&days) {
+                return Err(refused(
+                    "task",
+                    at(t.id),
+                    column,
+                    "json.out_of_range",
+                    &[("min", "0".into()), ("max", MAX_DAYS.to_string())],
+                ));
+            }
+        }
         plan::checked(conn, t).map_err(|e| {
             at_row("task", at(t.id), e, |field| {
                 match field.trim_start_matches("field.task.") {

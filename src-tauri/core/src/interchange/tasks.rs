@@ -390,9 +390,9 @@ fn decode_csv(bytes: &[u8]) -> Result<String> {
     } else if bytes.starts_with(b"\xFE\xFF") {
         Some((encoding_rs::UTF_16BE, &bytes[2..]))
     } else {
-        // Text in UTF-16 has a zero byte in nearly every other place (ASCII) or none at all
-        // (Chinese); a sample of the start tells which half holds them.
-        let sample = &bytes[..bytes.len().min(4096)];
+        // UTF-8 and GB18030 text has no zero bytes; UTF-16 has one in every ASCII character
+        // (commas, line breaks), on the odd places (little endian) or the even ones (big).
+        let sample = &bytes[..bytes.len().min(1 << 16)];
         let zeros = |parity: usize| {
             sample
                 .iter()
@@ -400,10 +400,10 @@ fn decode_csv(bytes: &[u8]) -> Result<String> {
                 .filter(|(i, b)| i % 2 == parity && **b == 0)
                 .count()
         };
-        let half = sample.len() / 2;
-        if half >= 2 && zeros(1) * 4 >= half && zeros(0) * 4 < half {
+        let (even, odd) = (zeros(0), zeros(1));
+        if odd > 0 && even * 10 <= odd {
             Some((encoding_rs::UTF_16LE, bytes))
-        } else if half >= 2 && zeros(0) * 4 >= half && zeros(1) * 4 < half {
+        } else if even > 0 && odd * 10 <= even {
             Some((encoding_rs::UTF_16BE, bytes))
         } else {
             None
