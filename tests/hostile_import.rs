@@ -62,7 +62,10 @@ fn refused_json(dir: &Path, v: &Value) -> String {
     );
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(!out.exists(), "a refused import left a file");
-    assert!(std::fs::read_to_string(&input).unwrap() == text, "the input changed");
+    assert!(
+        std::fs::read_to_string(&input).unwrap() == text,
+        "the input changed"
+    );
     let message = stderr(&o);
     assert_plain(&message);
     message
