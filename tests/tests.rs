@@ -8,5 +8,6 @@ mod crash;
 mod e2e;
 mod files;
 mod hostile_cli;
+mod hostile_import;
 mod interchange;
 mod meetings;

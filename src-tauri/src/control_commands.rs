@@ -111,7 +111,8 @@ pub fn warnings_on_open<R: Runtime>(
         );
         // Without a notification service (a bare X server, say) there is nothing to show it on;
         // the window shows the same summary.
-        let _ = app.notification().builder().title(name).body(body).show();
+        let title = liaison_core::validate::display_text(&name, 80);
+        let _ = app.notification().builder().title(title).body(body).show();
     }
     Ok(list)
 }

@@ -76,7 +76,7 @@ pub async fn import_tasks_preview<R: Runtime>(
         None => match app
             .dialog()
             .file()
-            .add_filter("Excel / CSV", &["xlsx", "xlsm", "xls", "ods", "csv"])
+            .add_filter("Excel / CSV", &["xlsx", "xlsm", "csv"])
             .blocking_pick_file()
             .and_then(|p| p.into_path().ok())
         {
@@ -156,14 +156,6 @@ pub async fn project_import_json<R: Runtime>(
     let Some(target) = crate::commands::save_dialog(&app, lang, &format!("{stem}.liaison")) else {
         return Ok(None);
     };
-    let text = std::fs::read(&source)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| {
-            state.err(Error::Read {
-                path: source.clone(),
-                source: e,
-            })
-        })?;
-    json::import(&text, &target).map_err(|e| state.err(e))?;
+    json::import_file(&source, &target).map_err(|e| state.err(e))?;
     crate::commands::open_path(&app, &state, &target).map(Some)
 }

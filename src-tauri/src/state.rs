@@ -187,17 +187,29 @@ impl AppState {
         self.project().as_ref().map(describe)
     }
 
-    /// Sets the window title to the project's name and file.
+    /// Sets the window title to the project's name and file. Both come from outside (a file may
+    /// hold anything), so the title keeps only what a title can show: a NUL would abort the
+    /// window system, and a very long name is cut.
     pub fn update_title<R: Runtime>(&self, app: &AppHandle<R>) {
         let app_name = liaison_core::i18n::text(self.lang(), "app.name");
         let title = match self.project_info() {
-            Some(p) => format!("{} — {} — {app_name}", p.name, p.path.display()),
+            Some(p) => title_of(&p.name, &p.path.display().to_string(), &app_name),
             None => app_name,
         };
         if let Some(w) = app.get_webview_window("main") {
             let _ = w.set_title(&title);
         }
     }
+}
+
+/// The window title for a project `name` in the file `path`.
+pub fn title_of(name: &str, path: &str, app_name: &str) -> String {
+    use liaison_core::validate::display_text;
+    format!(
+        "{} — {} — {app_name}",
+        display_text(name, 80),
+        display_text(path, 200)
+    )
 }
 
 fn describe(project: &Project) -> ProjectInfo {
@@ -250,4 +262,23 @@ fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_of;
+
+    #[test]
+    fn a_title_never_carries_control_characters_or_an_endless_name() {
+        let title = title_of("新品\u{0}上市\u{1b}[31m", "/tmp/a\nb.liaison", "协作台");
+        assert!(!title.chars().any(char::is_control), "{title:?}");
+        assert!(
+            title.starts_with("新品上市[31m — /tmp/ab.liaison"),
+            "{title}"
+        );
+        let long = "名".repeat(20_000);
+        let title = title_of(&long, "/p.liaison", "协作台");
+        assert!(title.chars().count() < 120, "{}", title.chars().count());
+        assert!(title.contains('…'));
+    }
 }

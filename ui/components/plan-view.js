@@ -183,7 +183,7 @@ export class PlanView extends HTMLElement {
   connectedCallback() {
     // A spreadsheet dropped on the window while the plan is shown opens the import preview.
     listen('tauri://drag-drop', (e) => {
-      const path = (e?.paths || []).find((p) => /\.(xlsx|xlsm|xls|ods|csv)$/i.test(p));
+      const path = (e?.paths || []).find((p) => /\.(xlsx|xlsm|csv)$/i.test(p));
       if (path && this.isConnected) this.#import(path);
     }).then((stop) => { this.#stopDrop = stop; }).catch(() => {});
   }

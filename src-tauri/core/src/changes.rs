@@ -117,6 +117,7 @@ fn edited(conn: &Connection, plan: &plan::Plan, e: &Edit) -> Result<Task> {
         if parent.is_some_and(|p| plan.task(p).is_none()) {
             return Err(Error::refused("plan.no_task", &[]));
         }
+        plan.check_child_depth(parent, 1)?;
         let v = &e.value;
         let text = |key: &str| v[key].as_str().unwrap_or_default().trim().to_string();
         let task = Task {
@@ -174,7 +175,10 @@ fn edited(conn: &Connection, plan: &plan::Plan, e: &Edit) -> Result<Task> {
                 .and_then(crate::registration::parse_date)
                 .ok_or_else(bad)?;
             let start = row.start.ok_or_else(bad)?;
-            let days = plan.calendar.working_days(start, finish) - t.buffer;
+            let days = plan
+                .calendar
+                .working_days(start, finish)
+                .saturating_sub(t.buffer);
             if days < 1 {
                 return Err(invalid("change.field.finish", "change.finish_before_start"));
             }

@@ -988,15 +988,7 @@ fn import_json(
     let Some(dest) = out_option(&values) else {
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
-    let result = std::fs::read(file)
-        .map_err(|e| crate::Error::Read {
-            path: PathBuf::from(file),
-            source: e,
-        })
-        .and_then(|bytes| {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            crate::interchange::json::import(&text, &PathBuf::from(dest))
-        });
+    let result = crate::interchange::json::import_file(&PathBuf::from(file), &PathBuf::from(dest));
     match result {
         Ok(done) => {
             let _ = writeln!(

@@ -81,6 +81,9 @@ pub enum Error {
     Integrity { path: PathBuf, problem: Tamper },
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+    /// Imported content refused at `path` (where in the JSON), for the reason `source` gives.
+    #[error("{path}: {source}")]
+    At { path: String, source: Box<Error> },
 }
 
 impl From<rusqlite::Error> for Error {
@@ -127,6 +130,7 @@ impl Error {
             Error::Refused { .. } => "refused",
             Error::Integrity { .. } => "integrity",
             Error::Sqlite(_) => "database",
+            Error::At { source, .. } => source.code(),
         }
     }
 
@@ -242,6 +246,11 @@ impl Error {
                 lang,
                 "error.database",
                 &[("detail", &i18n::text(lang, sqlite_reason(e)))],
+            ),
+            Error::At { path, source } => i18n::format(
+                lang,
+                "json.at",
+                &[("path", path), ("detail", &source.message(lang))],
             ),
         }
     }

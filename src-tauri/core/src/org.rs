@@ -98,7 +98,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Department> {
     .ok_or_else(|| Error::refused("org.no_department", &[]))
 }
 
-fn checked(d: &Department) -> Result<Department> {
+pub(crate) fn checked(d: &Department) -> Result<Department> {
     let mut d = d.clone();
     d.name = d.name.trim().to_string();
     if d.name.is_empty() || d.name.contains('\n') {

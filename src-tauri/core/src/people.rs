@@ -53,7 +53,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Person> {
 }
 
 /// A person's fields, trimmed and checked; the role falls back to member.
-fn checked(p: &Person) -> Result<Person> {
+pub(crate) fn checked(p: &Person) -> Result<Person> {
     let name = p.name.trim();
     let department = p.department.trim();
     let contact = p.contact.trim();

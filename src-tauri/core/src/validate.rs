@@ -23,3 +23,18 @@ pub fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
     }
     Ok(())
 }
+
+/// `value` made fit for a window title or a terminal line: control characters (U+0000, escape
+/// sequences, new lines) left out and at most `max` characters, the rest shown as "…".
+pub fn display_text(value: &str, max: usize) -> String {
+    let mut out: String = value
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max + 1)
+        .collect();
+    if out.chars().count() > max {
+        out = out.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+    }
+    out
+}

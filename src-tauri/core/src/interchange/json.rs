@@ -141,6 +141,33 @@ fn to_sql(v: &Value, col: &Column, path: &str) -> Result<Sql> {
     }
 }
 
+/// Why the file refused a row, without the database's own (English) wording: a broken rule of
+/// the schema (a value out of its range, a duplicate key) or another storage failure.
+fn rejected(path: &str, e: &rusqlite::Error) -> Error {
+    let key = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => "json.rejected",
+        _ => "json.rejected_other",
+    };
+    at(path, key, &[])
+}
+
+/// The largest JSON file an import reads (a project with many attached files is large, but not
+/// this large).
+pub const MAX_JSON_BYTES: u64 = 1 << 30;
+
+/// Reads the JSON form from `source` (a regular file of at most `MAX_JSON_BYTES`, UTF-8 with or
+/// without a byte order mark) and imports it as `import` does.
+pub fn import_file(source: &Path, target: &Path) -> Result<Imported> {
+    let bytes = super::read_bounded(source, MAX_JSON_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::refused(
+            "json.not_utf8",
+            &[("offset", e.utf8_error().valid_up_to().to_string())],
+        )
+    })?;
+    import(&text, target)
+}
+
 /// What an import wrote.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -155,6 +182,8 @@ pub struct Imported {
 /// type, keys, references between records, then the audit chain and every signed fingerprint (as
 /// `check` does). On any refusal nothing is left behind.
 pub fn import(text: &str, target: &Path) -> Result<Imported> {
+    // A byte order mark (as some Windows editors write) is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if target.extension().and_then(|e| e.to_str()) != Some(storage::EXTENSION) {
         return Err(Error::BadExtension(target.to_path_buf()));
     }
@@ -165,8 +194,13 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         ));
     }
     let root: Value = serde_json::from_str(text).map_err(|e| {
+        // The parser's own text is English; the place and the kind of fault are enough.
+        let key = match e.classify() {
+            serde_json::error::Category::Eof => "json.syntax_eof",
+            _ => "json.syntax",
+        };
         Error::refused(
-            "json.syntax",
+            key,
             &[
                 ("line", e.line().to_string()),
                 ("column", e.column().to_string()),
@@ -285,7 +319,7 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
                     continue;
                 }
                 stmt.execute(rusqlite::params_from_iter(values.iter()))
-                    .map_err(|e| at(&path, "json.rejected", &[("detail", reason(&e))]))?;
+                    .map_err(|e| rejected(&path, &e))?;
                 rows_written += 1;
             }
         }
@@ -294,7 +328,7 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
                 "INSERT INTO project_meta (key, value) VALUES (?1, ?2)",
                 rusqlite::params_from_iter(values.iter()),
             )
-            .map_err(|e| at(&path, "json.rejected", &[("detail", reason(&e))]))?;
+            .map_err(|e| rejected(&path, &e))?;
             rows_written += 1;
         }
         // References between records: the first broken one, by the row that holds it.
@@ -326,17 +360,26 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         if version < migrations::LATEST {
             migrations::migrate_to(&mut conn, migrations::LATEST)?;
         }
+        // The same checks typed content meets, and the structure no form can produce (on the
+        // latest schema, which the modules' checks read).
+        super::rules::check(&conn, &migrations::expected_tables(migrations::LATEST))?;
         conn.close().map_err(|(_, e)| e)?;
         storage::sync_file(&tmp)?;
         // The audit chain and every signed fingerprint, as `check` verifies them.
         storage::Project::check(&tmp).map_err(|e| match e {
             // What was altered, in the user's language (never the Rust form of `Tamper`).
             Error::Integrity { problem, .. } => {
-                let detail = match problem {
-                    crate::error::Tamper::Signed { .. } => "reason.tamper_signed",
-                    _ => "reason.tamper_audit",
+                let place = match problem {
+                    crate::error::Tamper::Signed { .. } => "$.tables.signoff_round",
+                    _ => "$.tables.audit_log",
                 };
-                Error::refused("json.integrity", &[("detail", detail.to_string())])
+                Error::At {
+                    path: place.into(),
+                    source: Box::new(Error::Integrity {
+                        path: target.to_path_buf(),
+                        problem,
+                    }),
+                }
             }
             other => other,
         })?;

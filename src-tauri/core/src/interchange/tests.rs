@@ -14,6 +14,11 @@ fn refusal(e: Error) -> (String, String) {
     let message = e.message(Lang::Zh);
     match e {
         Error::Refused { key, .. } => (key, message),
+        Error::At { source, .. } => match *source {
+            Error::Refused { key, .. } => (key, message),
+            Error::Integrity { .. } => ("json.integrity".into(), message),
+            other => (format!("{other:?}"), message),
+        },
         other => (format!("{other:?}"), message),
     }
 }

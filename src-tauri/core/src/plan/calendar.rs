@@ -55,7 +55,8 @@ impl Calendar {
     /// The date `n` working days after `d` (before it when `n` is negative); `d` itself when `n` is 0.
     pub fn add_working_days(&self, d: NaiveDate, n: i64) -> NaiveDate {
         let dir = if n < 0 { -1 } else { 1 };
-        let mut left = n.abs();
+        // The walk stops at the horizon anyway; bounding the count keeps `abs` from overflowing.
+        let mut left = n.unsigned_abs().min(u64::from(HORIZON) * 4);
         let mut day = d;
         let mut guard = 0u32;
         while left > 0 && guard < HORIZON * 4 {
@@ -101,7 +102,7 @@ impl Calendar {
         if duration <= 0 {
             return first;
         }
-        self.add_working_days(first, duration - 1)
+        self.add_working_days(first, duration.saturating_sub(1))
     }
 }
 

@@ -46,8 +46,14 @@ pub fn ensure_schedulable(conn: &Connection) -> Result<()> {
 /// The fields of a task that report progress rather than plan it.
 const PROGRESS: &[&str] = &["status", "statusReason", "statusSuggestion", "percentDone"];
 
-/// The longest task the plan accepts, in working days (ten years).
-const MAX_DAYS: i64 = 2600;
+/// The longest task the plan accepts, in working days (ten years); also the largest lag.
+pub const MAX_DAYS: i64 = 2600;
+
+/// The deepest task tree the plan accepts: a task at most this many levels down (a top-level task
+/// is level 1). Real work breakdowns stop at four to six levels; twenty leaves room for any
+/// genuine plan while keeping outline numbers (`1.2.3…`) and indented documents small, so that a
+/// hostile file of thousands of levels cannot take gigabytes.
+pub const MAX_DEPTH: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -325,6 +331,7 @@ impl Plan {
                 r.work_finish = finish;
                 r.finish = finish;
                 r.percent = if weight > 0 { done / weight } else { 0 };
+                r.percent = r.percent.clamp(0, 100);
             }
             let r = &rows[i];
             let Some(parent) = tasks[i].parent_id.filter(|p| index.contains_key(p)) else {
@@ -337,8 +344,9 @@ impl Plan {
             let e = acc.entry(parent).or_insert((None, None, 0, 0));
             e.0 = min_opt(e.0, r.start);
             e.1 = max_opt(e.1, r.finish);
-            e.2 += weight;
-            e.3 += weight * r.percent;
+            e.2 = e.2.saturating_add(weight);
+            e.3 =
+                e.3.saturating_add(weight.saturating_mul(r.percent.clamp(0, 100)));
         }
         Plan {
             tasks,
@@ -396,6 +404,32 @@ impl Plan {
             (Some(r), Some(t)) => format!("{} {}", r.outline, t.name),
             _ => format!("#{id}"),
         }
+    }
+
+    /// Refuses to put a subtree `levels` deep (1: a single task) under `parent` when its lowest
+    /// task would be deeper than `MAX_DEPTH`.
+    pub fn check_child_depth(&self, parent: Option<i64>, levels: usize) -> Result<()> {
+        let above = parent.and_then(|p| self.row(p)).map_or(0, |r| r.depth + 1);
+        if above.saturating_add(levels) > MAX_DEPTH {
+            return Err(Error::refused(
+                "plan.too_deep",
+                &[("max", MAX_DEPTH.to_string())],
+            ));
+        }
+        Ok(())
+    }
+
+    /// The levels of the subtree under `id`, itself included (1 for a task without children).
+    pub fn height(&self, id: i64) -> usize {
+        let Some(top) = self.row(id).map(|r| r.depth) else {
+            return 1;
+        };
+        self.subtree(id)
+            .iter()
+            .filter_map(|t| self.row(*t))
+            .map(|r| r.depth.saturating_sub(top) + 1)
+            .max()
+            .unwrap_or(1)
     }
 
     fn is_ancestor(&self, ancestor: i64, of: i64) -> bool {
@@ -613,6 +647,7 @@ pub fn add_task(conn: &mut Connection, actor: &str, new: &NewTask) -> Result<Tas
             return Err(Error::refused("plan.no_task", &[]));
         }
     }
+    plan.check_child_depth(new.parent_id, 1)?;
     let siblings = plan.children(new.parent_id);
     let at = match new
         .after
@@ -793,6 +828,7 @@ pub fn move_task(conn: &mut Connection, actor: &str, id: i64, how: Move) -> Resu
                     &[("task", plan.label(id))],
                 ));
             }
+            plan.check_child_depth(Some(above), plan.height(id))?;
             let mut order: Vec<i64> = plan.children(Some(above)).iter().map(|t| t.id).collect();
             order.push(id);
             let rest = siblings.iter().copied().filter(|x| *x != id).collect();

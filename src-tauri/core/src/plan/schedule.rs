@@ -68,7 +68,7 @@ pub struct Violation {
 /// The earliest date the successor may start (FS, SS) or finish (FF) under `link`.
 pub fn earliest(cal: &Calendar, link: &Link, pred: Span) -> NaiveDate {
     match link.kind {
-        LinkKind::Fs => cal.add_working_days(pred.finish, 1 + link.lag),
+        LinkKind::Fs => cal.add_working_days(pred.finish, link.lag.saturating_add(1)),
         LinkKind::Ss => cal.add_working_days(cal.next_working(pred.start), link.lag),
         LinkKind::Ff => cal.add_working_days(pred.finish, link.lag),
     }
@@ -197,8 +197,9 @@ pub fn suggested_buffer(duration: i64) -> Option<(i64, i64)> {
     if duration <= 0 {
         return None;
     }
-    let low = (duration * 10 + 99) / 100;
-    let high = (duration * 15 / 100).max(low);
+    // Durations beyond ten years are refused on entry; saturating keeps a damaged file harmless.
+    let low = duration.saturating_mul(10).saturating_add(99) / 100;
+    let high = (duration.saturating_mul(15) / 100).max(low);
     Some((low, high))
 }
 

@@ -486,3 +486,96 @@ fn the_list_filters_sorts_and_groups() {
     assert_eq!(grouped[2].label, "销售部");
     assert_eq!(grouped[2].count, 2);
 }
+
+#[test]
+fn the_tree_stops_at_its_maximum_depth_when_adding_and_indenting() {
+    let mut conn = setup();
+    let mut parent = None;
+    for level in 0..MAX_DEPTH {
+        let t = add_task(
+            &mut conn,
+            ME,
+            &NewTask {
+                parent_id: parent,
+                name: format!("第 {level} 级"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        parent = Some(t.id);
+    }
+    let deeper = NewTask {
+        parent_id: parent,
+        name: "太深".into(),
+        ..Default::default()
+    };
+    let e = add_task(&mut conn, ME, &deeper).unwrap_err();
+    assert!(
+        matches!(&e, Error::Refused { key, .. } if key == "plan.too_deep"),
+        "{e:?}"
+    );
+    // A sibling of the deepest task cannot be indented under it either.
+    let grand = load(&conn)
+        .unwrap()
+        .task(parent.unwrap())
+        .unwrap()
+        .parent_id;
+    let sibling = add_task(
+        &mut conn,
+        ME,
+        &NewTask {
+            parent_id: grand,
+            name: "同级".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let e = move_task(&mut conn, ME, sibling.id, Move::Indent).unwrap_err();
+    assert!(
+        matches!(&e, Error::Refused { key, .. } if key == "plan.too_deep"),
+        "{e:?}"
+    );
+    assert_eq!(load(&conn).unwrap().tasks.len(), MAX_DEPTH + 1);
+}
+
+#[test]
+fn extreme_days_never_overflow_the_calendar_or_the_rules() {
+    let cal = Calendar::default();
+    let day = d("2023-10-09");
+    for n in [i64::MAX, i64::MIN, i64::MIN + 1] {
+        let _ = cal.add_working_days(day, n);
+        let _ = cal.finish(day, n);
+    }
+    let span = Span {
+        start: day,
+        finish: day,
+    };
+    for lag in [i64::MAX, i64::MIN] {
+        for kind in [LinkKind::Fs, LinkKind::Ss, LinkKind::Ff] {
+            let link = Link {
+                id: 1,
+                predecessor: 1,
+                successor: 2,
+                kind,
+                lag,
+            };
+            let _ = schedule::earliest(&cal, &link, span);
+        }
+    }
+    let (low, high) = schedule::suggested_buffer(i64::MAX).unwrap();
+    assert!(low > 0 && high >= low);
+    // A plan holding such values (only a damaged file can) still computes.
+    let plan = Plan::new(
+        vec![Task {
+            id: 1,
+            start_date: Some("2023-10-09".into()),
+            duration: i64::MAX,
+            buffer: i64::MAX,
+            percent_done: i64::MAX,
+            ..Default::default()
+        }],
+        vec![],
+        cal,
+    );
+    assert_eq!(plan.rows.len(), 1);
+}
