@@ -147,6 +147,7 @@ function setSaveState(state) {
     saving: t('save.saving'),
     saved: t('save.saved_at', { time }),
     failed: t('save.failed'),
+    refused: t('save.refused'),
   }[state] || '';
 }
 

@@ -7,6 +7,7 @@ import { h, mount, keepFocus } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
 
 const VERDICTS = ['pending', 'pass', 'fail'];
 const OVERALLS = ['pending', 'passed', 'conditional', 'failed'];
@@ -122,7 +123,7 @@ export class AcceptanceView extends HTMLElement {
   }
 
   async #removeFile(f) {
-    if (!window.confirm(t('acceptance.evidence_confirm_remove', { name: f.name }))) return;
+    if (!await ask(t('acceptance.evidence_confirm_remove', { name: f.name }), { ok: t('confirm.remove') })) return;
     await this.#save('acceptance_remove_evidence', { id: f.id });
   }
 

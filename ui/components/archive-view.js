@@ -8,6 +8,7 @@
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, listen, toast } from '../lib/ipc.js';
+import { ask } from '../lib/confirm.js';
 
 const TABS = ['documents', 'knowledge', 'program'];
 const KINDS = ['lesson', 'decision', 'risk', 'issue', 'change'];
@@ -142,7 +143,7 @@ export class ArchiveView extends HTMLElement {
   }
 
   async #close() {
-    if (!window.confirm(t('archive.confirm_close'))) return;
+    if (!await ask(t('archive.confirm_close'), { ok: t('confirm.archive') })) return;
     try {
       this.#v = await call('archive_close');
       this.dispatchEvent(new CustomEvent('project-closed', { bubbles: true, detail: { closedAt: this.#v.status.closedAt } }));

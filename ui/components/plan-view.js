@@ -6,6 +6,7 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, listen, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
 import './gantt-chart.js';
 import './task-import.js';
 import { xlsxButton } from '../lib/xlsx.js';
@@ -455,7 +456,7 @@ export class PlanView extends HTMLElement {
 
   async #delete() {
     const d = this.#detail;
-    if (!d || !window.confirm(t('plan.delete_confirm', { task: `${d.outline} ${d.task.name}` }))) return;
+    if (!d || !await ask(t('plan.delete_confirm', { task: `${d.outline} ${d.task.name}` }), { ok: t('confirm.delete') })) return;
     if (await edit(this, 'task_delete', { id: d.task.id })) {
       this.#selected = null;
       await this.load();

@@ -6,6 +6,7 @@ import { h, mount, keepFocus } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
 
 const SECTIONS = ['success', 'problem', 'improvement'];
 
@@ -120,7 +121,7 @@ export class RetroView extends HTMLElement {
       h('div', { class: 'retro-main' }, text, extra),
       locked ? null : h('button', {
         type: 'button', class: 'icon-button', id: `retro-delete-${e.id}`, 'aria-label': t('retro.delete'), title: t('retro.delete'),
-        onclick: () => { if (!e.text || window.confirm(t('retro.confirm_delete'))) this.#save('retro_delete_entry', { id: e.id }); },
+        onclick: async () => { if (!e.text || await ask(t('retro.confirm_delete'), { ok: t('confirm.delete') })) this.#save('retro_delete_entry', { id: e.id }); },
       }, '×'));
   }
 }

@@ -7,6 +7,7 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
 import { xlsxButton } from '../lib/xlsx.js';
 
 const TABS = ['dashboard', 'risks', 'issues', 'changes', 'settings'];
@@ -235,7 +236,7 @@ export class TrackingView extends HTMLElement {
     const open = !iv.solvedAt && !iv.closedAt;
     const text = (key, value, patch, rows = 2) => field(t(key), h('textarea', { rows, onchange: (e) => save({ [patch]: e.target.value }) }, value || ''));
     const escalate = async () => {
-      const reason = window.prompt(t('issue.escalate_reason'));
+      const reason = await ask(t('issue.escalate', { level: t(`issue.ladder.${iv.ladder + 1}`) }), { ok: t('confirm.escalate'), danger: false, input: { label: t('issue.escalate_reason') } });
       if (!reason) return;
       await this.#save('issue_escalate', { id: iv.id, reason });
       toast(t('issue.escalated'));

@@ -226,6 +226,44 @@ impl Error {
         }
     }
 
+    /// The catalog key of the message, so that the UI and scripts can tell one reason from another.
+    pub fn key(&self) -> String {
+        match self {
+            Error::Refused { key, .. } | Error::SignOff(key) => key.clone(),
+            Error::Invalid { detail, .. } => detail.clone(),
+            Error::Locked { signed: true, .. } => "error.locked.signed".into(),
+            Error::Locked { signed: false, .. } => "error.locked.in_signoff".into(),
+            Error::NoProject => "error.no_project".into(),
+            Error::Sqlite(_) => "error.database".into(),
+            _ => format!("error.open.{}", self.code()),
+        }
+    }
+
+    /// The field a validation error names (a catalog key, e.g. `field.task.start`).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The values that fill a refusal's message.
+    pub fn params(&self) -> &[(String, String)] {
+        match self {
+            Error::Refused { params, .. } => params,
+            _ => &[],
+        }
+    }
+
+    /// Whether a rule refused the action (nothing was attempted, so nothing failed to save), as
+    /// opposed to a failure of the file or the system.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Error::Invalid { .. } | Error::Locked { .. } | Error::Refused { .. } | Error::SignOff(_)
+        )
+    }
+
     /// A refusal with the catalog message `key`, filled from `params`.
     pub fn refused(key: &str, params: &[(&str, String)]) -> Error {
         Error::Refused {
@@ -261,5 +299,26 @@ pub fn record_label(lang: Lang, record: &str) -> String {
         record.to_string()
     } else {
         label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validation_error_names_its_field_and_is_a_refusal_and_a_write_error_is_a_failure() {
+        let e = crate::validate::invalid("field.task.start", "validation.date_plain");
+        assert_eq!(e.field(), Some("field.task.start"));
+        assert_eq!(e.key(), "validation.date_plain");
+        assert!(e.is_refusal());
+        let r = Error::refused("archive.read_only", &[("at", "2026-12-01".into())]);
+        assert_eq!(r.key(), "archive.read_only");
+        assert_eq!(r.params(), &[("at".to_string(), "2026-12-01".to_string())]);
+        assert!(r.is_refusal());
+        let w = Error::write(Path::new("/x.liaison"), std::io::Error::other("disk full"));
+        assert!(!w.is_refusal());
+        assert_eq!(w.field(), None);
+        assert_eq!(w.key(), "error.open.write_failed");
     }
 }
