@@ -168,14 +168,20 @@ impl Error {
                 &[("path", &shown(path)), ("detail", &source.to_string())],
             ),
             Error::NoProject => i18n::text(lang, "error.no_project"),
-            Error::Invalid { field, detail } => i18n::format(
-                lang,
-                "error.invalid",
-                &[
-                    ("field", &i18n::text(lang, field)),
-                    ("detail", &i18n::text(lang, detail)),
-                ],
-            ),
+            Error::Invalid { field, detail } => {
+                // A validation error carries no value, so a reason that names the value (such as
+                // `validation.date`) is said in its plain form when the catalog has one.
+                let plain = format!("{detail}_plain");
+                let reason = match i18n::text(lang, &plain) {
+                    text if text != plain => text,
+                    _ => i18n::text(lang, detail),
+                };
+                i18n::format(
+                    lang,
+                    "error.invalid",
+                    &[("field", &i18n::text(lang, field)), ("detail", &reason)],
+                )
+            }
             Error::Locked { record, signed } => i18n::format(
                 lang,
                 if *signed {

@@ -415,9 +415,11 @@ fn invalid(field: &str, detail_key: &str) -> Error {
     }
 }
 
-/// A `YYYY-MM-DD` date, or `None`.
+/// A `YYYY-MM-DD` date with a plausible year (`validate::YEARS`), or `None`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| crate::validate::plausible(*d))
 }
 
 fn none_if_empty(s: &str) -> Option<&str> {
