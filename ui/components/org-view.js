@@ -62,7 +62,7 @@ export class OrgView extends HTMLElement {
         h('div', { class: 'form-status' },
           h('span', { class: m.findings.length ? 'count warning' : 'count ok', id: 'org-summary' },
             m.findings.length ? t('org.findings', { n: m.findings.length }) : t('org.no_findings')),
-          h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
+          h('button', { type: 'button', class: 'secondary', 'data-view': '', onclick: () => this.#history() }, t('history.open')))),
       m.findings.length ? h('section', { class: 'card findings', id: 'org-findings' },
         h('ul', { class: 'finding-list' }, m.findings.map((f) => h('li', { class: 'msg warning' }, message(f))))) : null,
       this.#checklistCard(),

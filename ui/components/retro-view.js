@@ -57,7 +57,7 @@ export class RetroView extends HTMLElement {
       h('div', { class: 'form-head' },
         h('div', {}, h('h1', {}, t('stage.retrospective')), h('p', { class: 'muted' }, t('retro.hint'))),
         h('div', { class: 'form-status' },
-          h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
+          h('button', { type: 'button', class: 'secondary', 'data-view': '', onclick: () => this.#history() }, t('history.open')))),
       this.#v.closedAt ? h('p', { class: 'msg notice' }, t('archive.closed_banner', { at: this.#v.closedAt.replace('T', ' ') })) : null,
       SECTIONS.map((s) => this.#section(s)),
       h('section', { class: 'card' }, h('h2', {}, t('retro.signoff')), this.#signoff)));

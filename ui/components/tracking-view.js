@@ -79,7 +79,7 @@ export class TrackingView extends HTMLElement {
         h('div', {}, h('h1', {}, t('stage.tracking')), h('p', { class: 'muted' }, t('tracking.hint'))),
         h('div', { class: 'form-status' },
           { risks: 'risks', issues: 'issues', changes: 'changes' }[this.#tab] ? xlsxButton(this.#tab, 'secondary') : null,
-          h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
+          h('button', { type: 'button', class: 'secondary', 'data-view': '', onclick: () => this.#history() }, t('history.open')))),
       tabs, h('div', { class: 'tab-body', id: `panel-${this.#tab}` }, body));
   }
 
