@@ -90,7 +90,7 @@ export class AcceptanceView extends HTMLElement {
       const files = h('div', { class: 'evidence' },
         item.evidence.map((f) => h('span', { class: 'chip file', title: `${f.name} · ${kb(f.bytes)} · SHA-256 ${f.sha256.slice(0, 16)}…` },
           h('button', { type: 'button', class: 'link', 'data-view': '', onclick: () => this.#saveFile(f.id) }, f.name),
-          locked ? null : h('button', { type: 'button', class: 'icon-button', 'aria-label': t('acceptance.evidence_remove', { name: f.name }), onclick: () => this.#removeFile(f) }, '×'))),
+          locked ? null : h('button', { type: 'button', class: 'icon-button', id: `acc-evidence-remove-${f.id}`, 'aria-label': t('acceptance.evidence_remove', { name: f.name }), onclick: () => this.#removeFile(f) }, '×'))),
         locked ? null : h('button', { type: 'button', class: 'secondary small', id: `acc-evidence-add-${item.taskId}`, onclick: () => this.#addFiles(item.taskId) }, `+ ${t('acceptance.evidence_add')}`));
       const status = h('span', { class: `chip status-${item.status}` }, `${t(`status.${item.status}`)} · ${item.percent}%`);
       return h('tr', { class: `acc-row verdict-${item.verdict}`, dataset: { task: String(item.taskId) } },

@@ -282,7 +282,7 @@ export class MeetingsView extends HTMLElement {
         h('span', { class: 'muted' }, short(f.at)), ' ', f.progress, f.problem ? ` · ${f.problem}` : '', f.adjustment ? h('strong', {}, ` · ${f.adjustment}`) : null))) : h('p', { class: 'muted' }, t('ledger.no_follow_ups')),
       h('div', { class: 'add-row wrap', onclick: (e) => e.stopPropagation() }, progress, problem, status, due, dept, adjustment,
         h('button', { type: 'button', class: 'secondary', id: 'fu-add', onclick: add }, t('ledger.follow_up')),
-        a.taskId ? null : h('button', { type: 'button', class: 'link', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task')))));
+        a.taskId ? null : h('button', { type: 'button', class: 'link', id: 'ledger-to-task', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task')))));
     return [tr, detail];
   }
 

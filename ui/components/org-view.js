@@ -244,7 +244,7 @@ export class OrgView extends HTMLElement {
           save({ participants: next });
         } }), ` ${p.name}`, h('span', { class: 'muted' }, ` ${p.department}`)))));
     return h('tr', { class: c.overLimit ? 'flagged' : '' },
-      h('td', {}, h('select', { 'aria-label': t('field.comms.scenario'), onchange: (e) => save({ scenario: e.target.value }) },
+      h('td', {}, h('select', { class: 'fit', 'aria-label': t('field.comms.scenario'), onchange: (e) => save({ scenario: e.target.value }) },
         SCENARIOS.map((s) => h('option', { value: s, selected: s === c.scenario }, t(`comms.scenario.${s}`))))),
       h('td', {}, h('input', { type: 'text', value: c.channel, 'aria-label': t('field.comms.channel'), onchange: (e) => save({ channel: e.target.value }) })),
       h('td', {}, pick),

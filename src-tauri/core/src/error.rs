@@ -266,7 +266,10 @@ impl Error {
     pub fn is_refusal(&self) -> bool {
         matches!(
             self,
-            Error::Invalid { .. } | Error::Locked { .. } | Error::Refused { .. } | Error::SignOff(_)
+            Error::Invalid { .. }
+                | Error::Locked { .. }
+                | Error::Refused { .. }
+                | Error::SignOff(_)
         )
     }
 

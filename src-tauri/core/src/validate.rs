@@ -47,8 +47,14 @@ mod tests {
         assert!(parse_date("2000-01-01").is_some() && parse_date("2100-12-31").is_some());
         for bad in ["0016-12-16", "1999-12-31", "2101-01-01", "20261-12-16"] {
             assert!(parse_date(bad).is_none(), "{bad}");
-            assert!(crate::control::parse_time(&format!("{bad}T10:00")).is_none(), "{bad}");
-            assert!(crate::interchange::tasks::parse_date(bad).is_none(), "{bad}");
+            assert!(
+                crate::control::parse_time(&format!("{bad}T10:00")).is_none(),
+                "{bad}"
+            );
+            assert!(
+                crate::interchange::tasks::parse_date(bad).is_none(),
+                "{bad}"
+            );
         }
         assert!(crate::control::parse_time("2026-12-16 10:00").is_some());
     }
@@ -57,7 +63,10 @@ mod tests {
     fn a_refused_date_names_its_field_and_the_years_allowed() {
         let e = invalid("field.task.start", "validation.date");
         let zh = e.message(Lang::Zh);
-        assert!(zh.contains(&crate::i18n::text(Lang::Zh, "field.task.start")), "{zh}");
+        assert!(
+            zh.contains(&crate::i18n::text(Lang::Zh, "field.task.start")),
+            "{zh}"
+        );
         assert!(zh.contains("2000") && !zh.contains("{value}"), "{zh}");
     }
 }
