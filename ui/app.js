@@ -3,6 +3,7 @@
 import { h, mount } from './lib/dom.js';
 import { t, setCatalog, setLang, getLang, applyI18n } from './lib/i18n.js';
 import { call, listen, showError, toast } from './lib/ipc.js';
+import { setReadOnly } from './lib/readonly.js';
 import './components/tag-input.js';
 import './components/stage-placeholder.js';
 import './components/start-page.js';
@@ -70,7 +71,12 @@ function wire() {
   document.addEventListener('history-close', () => document.getElementById('history-dialog').close());
   // A knowledge-base result: open its project (unless open already) at the record.
   document.addEventListener('open-record', (e) => openRecord(e.detail));
-  document.addEventListener('project-closed', (e) => { if (app.project) { app.project.closedAt = e.detail.closedAt; drawTopbar(); } });
+  document.addEventListener('project-closed', (e) => {
+    if (!app.project) return;
+    app.project.closedAt = e.detail.closedAt;
+    drawTopbar();
+    setReadOnly(document.getElementById('view-body'), true);
+  });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && document.getElementById('prefs-dialog').open) closePrefs(null);
   });
@@ -81,6 +87,8 @@ async function show() {
   drawStages();
   const body = document.getElementById('view-body');
   app.form = null;
+  // An archived project: every screen's edit controls are disabled, whatever the screen draws.
+  setReadOnly(body, Boolean(app.project?.closedAt));
   if (!app.project) {
     const start = h('liaison-start-page');
     start.recent = app.recent;
@@ -147,6 +155,7 @@ function setSaveState(state) {
     saving: t('save.saving'),
     saved: t('save.saved_at', { time }),
     failed: t('save.failed'),
+    refused: t('save.refused'),
   }[state] || '';
 }
 

@@ -13,10 +13,16 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 /// How long the UI has to save pending edits when the user quits.
 const QUIT_DEADLINE: Duration = Duration::from_secs(3);
 
-/// The error as the UI receives it: a stable code and a message in the user's language.
+/// The error as the UI receives it: a stable code, the catalog key of the reason, the field a
+/// validation error names, the values that fill the message, whether a rule refused the action (a
+/// refusal, not a failure to save), and the message in the user's language.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorPayload {
     pub code: String,
+    pub key: String,
+    pub field: Option<String>,
+    pub params: std::collections::BTreeMap<String, String>,
+    pub refusal: bool,
     pub message: String,
 }
 
@@ -24,6 +30,10 @@ impl ErrorPayload {
     pub fn new(e: &Error, lang: Lang) -> ErrorPayload {
         ErrorPayload {
             code: e.code().to_string(),
+            key: e.key(),
+            field: e.field().map(str::to_string),
+            params: e.params().iter().cloned().collect(),
+            refusal: e.is_refusal(),
             message: e.message(lang),
         }
     }

@@ -343,6 +343,15 @@ impl App {
             .map(|_| ())
     }
 
+    /// The text of the refusal shown (beside its control, or a banner when there is none to point
+    /// at), once it appears.
+    pub(crate) async fn refusal(&self) -> R<String> {
+        let v = self
+            .wait_js("const r = document.querySelector('.refusal.floating .refusal-text, .banner.refusal .banner-text'); return r && r.textContent;")
+            .await?;
+        Ok(v.as_str().unwrap_or_default().to_string())
+    }
+
     pub(crate) async fn field_messages(&self, field: &str) -> R<String> {
         let v = self
             .js(

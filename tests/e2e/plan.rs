@@ -66,7 +66,7 @@ fn e2e_plan_a_dependency_draws_an_arrow_and_a_cycle_is_refused() {
                     .await?;
                 app.set("#link-pred", pred.as_str().unwrap_or_default()).await?;
                 app.click("#link-add").await?;
-                let banner = app.text(".banner.error .banner-text").await?;
+                let banner = app.refusal().await?;
                 assert!(banner.contains("循环"), "{banner}");
                 assert!(
                     banner.contains("2 渠道铺货执行 → 1 销售培训材料制作 → 2 渠道铺货执行"),
@@ -268,7 +268,7 @@ fn e2e_the_sample_shows_its_organization_and_published_plan_in_both_languages() 
                 app.type_into("#risk-new-description", "Key supplier may miss the launch").await?;
                 app.set("#risk-new-level", "high").await?;
                 app.click("#risk-add").await?;
-                let banner = app.text(".banner.error .banner-text").await?;
+                let banner = app.refusal().await?;
                 assert!(banner.contains("contingency plan"), "{banner}");
                 app.shot("tracking-risks-en").await;
                 app.click("#tab-issues").await?;

@@ -7,6 +7,7 @@ import { h, mount, keepFocus } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
 
 const VERDICTS = ['pending', 'pass', 'fail'];
 const OVERALLS = ['pending', 'passed', 'conditional', 'failed'];
@@ -59,7 +60,7 @@ export class AcceptanceView extends HTMLElement {
         h('div', {}, h('h1', {}, t('stage.acceptance')), h('p', { class: 'muted' }, t('acceptance.hint'))),
         h('div', { class: 'form-status' },
           h('span', { class: 'chip', id: 'acc-counts' }, t('acceptance.counts', { total: v.items.length, pass, fail, pending })),
-          h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
+          h('button', { type: 'button', class: 'secondary', 'data-view': '', onclick: () => this.#history() }, t('history.open')))),
       v.closedAt ? h('p', { class: 'msg notice' }, t('archive.closed_banner', { at: v.closedAt.replace('T', ' ') })) : null,
       this.#items(),
       this.#evaluation(),
@@ -88,8 +89,8 @@ export class AcceptanceView extends HTMLElement {
         }, t(`acceptance.verdict.${x}`))));
       const files = h('div', { class: 'evidence' },
         item.evidence.map((f) => h('span', { class: 'chip file', title: `${f.name} · ${kb(f.bytes)} · SHA-256 ${f.sha256.slice(0, 16)}…` },
-          h('button', { type: 'button', class: 'link', onclick: () => this.#saveFile(f.id) }, f.name),
-          locked ? null : h('button', { type: 'button', class: 'icon-button', 'aria-label': t('acceptance.evidence_remove', { name: f.name }), onclick: () => this.#removeFile(f) }, '×'))),
+          h('button', { type: 'button', class: 'link', 'data-view': '', onclick: () => this.#saveFile(f.id) }, f.name),
+          locked ? null : h('button', { type: 'button', class: 'icon-button', id: `acc-evidence-remove-${f.id}`, 'aria-label': t('acceptance.evidence_remove', { name: f.name }), onclick: () => this.#removeFile(f) }, '×'))),
         locked ? null : h('button', { type: 'button', class: 'secondary small', id: `acc-evidence-add-${item.taskId}`, onclick: () => this.#addFiles(item.taskId) }, `+ ${t('acceptance.evidence_add')}`));
       const status = h('span', { class: `chip status-${item.status}` }, `${t(`status.${item.status}`)} · ${item.percent}%`);
       return h('tr', { class: `acc-row verdict-${item.verdict}`, dataset: { task: String(item.taskId) } },
@@ -122,7 +123,7 @@ export class AcceptanceView extends HTMLElement {
   }
 
   async #removeFile(f) {
-    if (!window.confirm(t('acceptance.evidence_confirm_remove', { name: f.name }))) return;
+    if (!await ask(t('acceptance.evidence_confirm_remove', { name: f.name }), { ok: t('confirm.remove') })) return;
     await this.#save('acceptance_remove_evidence', { id: f.id });
   }
 

@@ -8,6 +8,7 @@
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, listen, toast } from '../lib/ipc.js';
+import { ask } from '../lib/confirm.js';
 
 const TABS = ['documents', 'knowledge', 'program'];
 const KINDS = ['lesson', 'decision', 'risk', 'issue', 'change'];
@@ -87,7 +88,7 @@ export class ArchiveView extends HTMLElement {
     mount(this,
       h('div', { class: 'form-head' },
         h('div', {}, h('h1', {}, t('stage.archive')), h('p', { class: 'muted' }, t('archive.hint')))),
-      tabs, h('div', { class: 'tab-body', id: `panel-${this.#tab}` }, body));
+      tabs, h('div', { class: 'tab-body', id: `panel-${this.#tab}`, 'data-view': this.#tab === 'documents' ? undefined : '' }, body));
     if (keep) {
       const field = this.querySelector('#kb-query');
       field?.focus();
@@ -106,7 +107,7 @@ export class ArchiveView extends HTMLElement {
         h('button', { type: 'button', class: 'primary', id: 'archive-close', disabled: !s.closable, onclick: () => this.#close() }, t('archive.close')),
         h('span', { class: 'muted' }, s.closable ? t('archive.close_hint') : t('archive.close_blocked')));
     const running = this.#progress;
-    const exportRow = h('div', { class: 'export-row' },
+    const exportRow = h('div', { class: 'export-row', 'data-view': '' },
       h('div', { class: 'field wide' }, h('label', {}, t('archive.folder')),
         h('div', { class: 'path-row' }, h('code', { id: 'archive-folder', title: this.#v.archiveDir }, this.#v.archiveDir),
           h('button', { type: 'button', class: 'secondary small', onclick: () => this.#chooseFolder('archive') }, t('archive.change_folder')))),
@@ -142,7 +143,7 @@ export class ArchiveView extends HTMLElement {
   }
 
   async #close() {
-    if (!window.confirm(t('archive.confirm_close'))) return;
+    if (!await ask(t('archive.confirm_close'), { ok: t('confirm.archive') })) return;
     try {
       this.#v = await call('archive_close');
       this.dispatchEvent(new CustomEvent('project-closed', { bubbles: true, detail: { closedAt: this.#v.status.closedAt } }));

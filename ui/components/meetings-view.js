@@ -6,6 +6,7 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
 
 const TABS = ['meetings', 'ledger', 'reports', 'comms'];
@@ -120,7 +121,7 @@ export class MeetingsView extends HTMLElement {
   #meetings() {
     const v = this.#v;
     const title = h('input', { type: 'text', id: 'meeting-new-title', placeholder: t('field.meeting.title') });
-    const when = h('input', { type: 'datetime-local', id: 'meeting-new-at' });
+    const when = dateField({ time: true, id: 'meeting-new-at', fieldKey: 'field.meeting.starts_at' });
     const add = async () => {
       const m = await this.#do('meeting_save', { meeting: { title: title.value, startsAt: when.value, duration: 30, attendees: [], agenda: [] } });
       if (m) { this.#selected = m.id; await this.load(); }
@@ -161,7 +162,7 @@ export class MeetingsView extends HTMLElement {
       h('div', { class: 'grid' },
         field(t('field.meeting.title'), h('input', { type: 'text', id: 'm-title', value: m.title, disabled: locked, onchange: (e) => save({ title: e.target.value }) })),
         h('div', { class: 'grid three' },
-          field(t('field.meeting.starts_at'), h('input', { type: 'datetime-local', id: 'm-at', value: m.startsAt.slice(0, 16), disabled: locked, onchange: (e) => save({ startsAt: e.target.value }) })),
+          field(t('field.meeting.starts_at'), dateField({ time: true, id: 'm-at', value: m.startsAt, disabled: locked, fieldKey: 'field.meeting.starts_at', onchange: (v) => save({ startsAt: v }) })),
           field(t('field.meeting.duration'), h('input', { type: 'number', min: '1', value: String(m.duration), disabled: locked, onchange: (e) => save({ duration: Number(e.target.value) }) })),
           field(t('meetings.form'), h('select', { disabled: locked, onchange: (e) => save({ form: e.target.value }) },
             ['online', 'onsite'].map((f) => h('option', { value: f, selected: f === m.form }, t(`meetings.form.${f}`)))))),
@@ -212,14 +213,14 @@ export class MeetingsView extends HTMLElement {
         h('td', {}, this.#people(a.personId, (e) => save({ personId: e.target.value ? Number(e.target.value) : null, department: '' }), { disabled: locked })),
         h('td', {}, a.department),
         h('td', {}, h('input', { type: 'text', value: a.standard, disabled: locked, onchange: (e) => save({ standard: e.target.value }) })),
-        h('td', {}, h('input', { type: 'date', value: a.deadline || '', disabled: locked, onchange: (e) => save({ deadline: e.target.value }) })),
+        h('td', {}, dateField({ id: `action-deadline-${a.id}`, value: a.deadline || '', disabled: locked, 'aria-label': t('field.action.deadline'), onchange: (v) => save({ deadline: v || null }) })),
         h('td', {}, h('input', { type: 'checkbox', checked: a.urgent, disabled: locked, title: t('meetings.urgent'), onchange: (e) => save({ urgent: e.target.checked }) })),
         h('td', {}, locked ? null : h('button', { type: 'button', class: 'icon-button', title: t('common.remove'), onclick: () => this.#do('action_remove', { id: a.id }) }, '×')));
     };
     const desc = h('input', { type: 'text', class: 'action-new-description', placeholder: t('field.action.description') });
     const person = this.#people(null, null, { class: 'action-new-person' });
     const standard = h('input', { type: 'text', class: 'action-new-standard', placeholder: t('field.action.standard') });
-    const deadline = h('input', { type: 'date', class: 'action-new-deadline' });
+    const deadline = dateField({ class: 'action-new-deadline', 'aria-label': t('field.action.deadline') });
     const urgent = h('input', { type: 'checkbox', class: 'action-new-urgent', title: t('meetings.urgent') });
     const add = () => this.#do('action_save', { action: { ...owner, description: desc.value, personId: person.value ? Number(person.value) : null, standard: standard.value, deadline: deadline.value || null, urgent: urgent.checked } });
     return h('table', { class: 'matrix actions-table' },
@@ -272,7 +273,7 @@ export class MeetingsView extends HTMLElement {
     const progress = h('input', { type: 'text', id: 'fu-progress', placeholder: t('field.follow.progress') });
     const problem = h('input', { type: 'text', id: 'fu-problem', placeholder: t('field.follow.problem') });
     const adjustment = h('input', { type: 'text', id: 'fu-adjustment', placeholder: t('field.follow.adjustment') });
-    const due = h('input', { type: 'date', id: 'fu-due', title: t('ledger.new_due') });
+    const due = dateField({ id: 'fu-due', 'aria-label': t('ledger.new_due'), title: t('ledger.new_due') });
     const dept = h('select', { id: 'fu-department' }, h('option', { value: '' }, t('ledger.add_department')), this.#v.departments.map((d) => h('option', { value: d }, d)));
     const status = h('select', { id: 'fu-status' }, STATUSES.map((s) => h('option', { value: s, selected: s === a.status }, t(`status.${s}`))));
     const add = () => this.#do('follow_up_add', { followUp: { actionId: a.id, progress: progress.value, problem: problem.value, adjustment: adjustment.value }, adjust: { status: status.value, due: due.value || null, addDepartment: dept.value || null } });
@@ -281,7 +282,7 @@ export class MeetingsView extends HTMLElement {
         h('span', { class: 'muted' }, short(f.at)), ' ', f.progress, f.problem ? ` · ${f.problem}` : '', f.adjustment ? h('strong', {}, ` · ${f.adjustment}`) : null))) : h('p', { class: 'muted' }, t('ledger.no_follow_ups')),
       h('div', { class: 'add-row wrap', onclick: (e) => e.stopPropagation() }, progress, problem, status, due, dept, adjustment,
         h('button', { type: 'button', class: 'secondary', id: 'fu-add', onclick: add }, t('ledger.follow_up')),
-        a.taskId ? null : h('button', { type: 'button', class: 'link', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task')))));
+        a.taskId ? null : h('button', { type: 'button', class: 'link', id: 'ledger-to-task', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task')))));
     return [tr, detail];
   }
 
@@ -295,7 +296,7 @@ export class MeetingsView extends HTMLElement {
       if (!byOwner.has(task[0])) byOwner.set(task[0], []);
       byOwner.get(task[0]).push(task);
     }
-    const day = h('input', { type: 'date', id: 'report-week', value: r.week, onchange: async (e) => { this.#reports = await call('reports_view', { day: e.target.value }); this.render(); } });
+    const day = dateField({ id: 'report-week', value: r.week, 'data-view': '', onchange: async (v) => { if (!v) return; this.#reports = await call('reports_view', { day: v }); this.render(); } });
     const cards = [...byOwner.entries()].map(([owner, tasks]) => {
       const person = this.#v.people.find((p) => p.id === owner);
       const sent = r.reports.filter(([p]) => p === owner);
@@ -322,7 +323,7 @@ export class MeetingsView extends HTMLElement {
   // ---- communication log
 
   #commsTab() {
-    const day = h('input', { type: 'date', id: 'comm-day', value: today() });
+    const day = dateField({ id: 'comm-day', value: today(), fieldKey: 'field.comm.day' });
     const topic = h('input', { type: 'text', id: 'comm-topic', placeholder: t('field.comm.topic') });
     const summary = h('textarea', { rows: 2, id: 'comm-summary', placeholder: t('field.comm.summary') });
     const who = h('select', { id: 'comm-people', multiple: true, size: 4 }, this.#v.people.map((p) => h('option', { value: String(p.id) }, p.name)));

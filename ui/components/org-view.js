@@ -6,6 +6,7 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { dateField, timeField } from '../lib/date-field.js';
 
 const ROLES = ['head', 'interface', 'owner', 'member', 'decision'];
 const SCENARIOS = ['progress_sync', 'working_meeting', 'problem_workshop', 'decision_review', 'other'];
@@ -61,7 +62,7 @@ export class OrgView extends HTMLElement {
         h('div', { class: 'form-status' },
           h('span', { class: m.findings.length ? 'count warning' : 'count ok', id: 'org-summary' },
             m.findings.length ? t('org.findings', { n: m.findings.length }) : t('org.no_findings')),
-          h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
+          h('button', { type: 'button', class: 'secondary', 'data-view': '', onclick: () => this.#history() }, t('history.open')))),
       m.findings.length ? h('section', { class: 'card findings', id: 'org-findings' },
         h('ul', { class: 'finding-list' }, m.findings.map((f) => h('li', { class: 'msg warning' }, message(f))))) : null,
       this.#checklistCard(),
@@ -119,8 +120,10 @@ export class OrgView extends HTMLElement {
 
   #input(d, key, attrs = {}) {
     const numeric = attrs.type === 'number';
-    const el = h(attrs.multiline ? 'textarea' : 'input', {
-      type: attrs.multiline ? undefined : (attrs.type || 'text'), rows: attrs.multiline ? 2 : undefined,
+    const date = attrs.type === 'date';
+    const el = (date ? dateField : (a) => h(attrs.multiline ? 'textarea' : 'input', a))({
+      type: attrs.multiline || date ? undefined : (attrs.type || 'text'), rows: attrs.multiline ? 2 : undefined, id: attrs.id,
+      fieldKey: date ? `field.department.${attrs.label || key}` : undefined,
       min: numeric ? '0' : undefined, value: d[key] ?? '', 'aria-label': t(`field.department.${attrs.label || key}`),
       dataset: { dept: String(d.id), key },
       onchange: () => {
@@ -146,7 +149,7 @@ export class OrgView extends HTMLElement {
       h('td', {}, this.#chips(d.interfaces)),
       h('td', {}, this.#input(d, 'duties', { multiline: true })),
       h('td', {}, this.#input(d, 'deliverables', { multiline: true })),
-      h('td', {}, this.#input(d, 'deliveryDate', { type: 'date', label: 'delivery_date' })),
+      h('td', {}, this.#input(d, 'deliveryDate', { type: 'date', label: 'delivery_date', id: `dept-delivery-${d.id}` })),
       h('td', { class: 'num' }, String(d.leadTasks)),
       h('td', { class: 'num' }, String(d.collabTasks)),
       h('td', { class: 'row-tools' },
@@ -219,18 +222,18 @@ export class OrgView extends HTMLElement {
       if (f === 'daily') return { freq: 'daily', ...base };
       return { freq: 'asNeeded' };
     };
-    const freqSel = h('select', { 'aria-label': t('field.comms.recurrence'), onchange: (e) => save({ recurrence: recur(e.target.value) }) },
+    const freqSel = h('select', { class: 'fit', 'aria-label': t('field.comms.recurrence'), onchange: (e) => save({ recurrence: recur(e.target.value) }) },
       FREQS.map((f) => h('option', { value: f, selected: f === freq }, t(`comms.freq.${f}`))));
     const detail = [];
     if (freq === 'weekly' || freq === 'biweekly') {
-      detail.push(h('select', { 'aria-label': t('comms.weekday'), onchange: (e) => save({ recurrence: recur(freq, { weekday: Number(e.target.value) }) }) },
+      detail.push(h('select', { class: 'fit recur-weekday', 'aria-label': t('comms.weekday'), onchange: (e) => save({ recurrence: recur(freq, { weekday: Number(e.target.value) }) }) },
         [1, 2, 3, 4, 5, 6, 7].map((d) => h('option', { value: String(d), selected: d === r.weekday }, t(`weekday.${d}`)))));
     } else if (freq === 'monthly') {
-      detail.push(h('select', { 'aria-label': t('comms.day'), onchange: (e) => save({ recurrence: recur(freq, { day: Number(e.target.value) }) }) },
+      detail.push(h('select', { class: 'fit', 'aria-label': t('comms.day'), onchange: (e) => save({ recurrence: recur(freq, { day: Number(e.target.value) }) }) },
         [...Array.from({ length: 28 }, (_, i) => i + 1), 31].map((d) => h('option', { value: String(d), selected: d === r.day }, d === 31 ? t('comms.last_day') : String(d)))));
     }
     if (freq !== 'asNeeded') {
-      detail.push(h('input', { type: 'time', value: time, 'aria-label': t('comms.time'), onchange: (e) => save({ recurrence: recur(freq, { time: e.target.value }) }) }));
+      detail.push(timeField({ value: time, 'aria-label': t('comms.time'), fieldKey: 'field.comms.recurrence', onchange: (v) => { if (v) save({ recurrence: recur(freq, { time: v }) }); } }));
     }
     const picked = new Set(c.participants);
     const pick = h('details', { class: 'pick' },
@@ -241,7 +244,7 @@ export class OrgView extends HTMLElement {
           save({ participants: next });
         } }), ` ${p.name}`, h('span', { class: 'muted' }, ` ${p.department}`)))));
     return h('tr', { class: c.overLimit ? 'flagged' : '' },
-      h('td', {}, h('select', { 'aria-label': t('field.comms.scenario'), onchange: (e) => save({ scenario: e.target.value }) },
+      h('td', {}, h('select', { class: 'fit', 'aria-label': t('field.comms.scenario'), onchange: (e) => save({ scenario: e.target.value }) },
         SCENARIOS.map((s) => h('option', { value: s, selected: s === c.scenario }, t(`comms.scenario.${s}`))))),
       h('td', {}, h('input', { type: 'text', value: c.channel, 'aria-label': t('field.comms.channel'), onchange: (e) => save({ channel: e.target.value }) })),
       h('td', {}, pick),

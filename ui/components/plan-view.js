@@ -6,6 +6,8 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, listen, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
+import { dateField } from '../lib/date-field.js';
 import './gantt-chart.js';
 import './task-import.js';
 import { xlsxButton } from '../lib/xlsx.js';
@@ -353,8 +355,10 @@ export class PlanView extends HTMLElement {
     const row = v.rows.find((r) => r.id === task.id);
     const sched = d.summary || locked;
     const input = (id, key, attrs = {}) => {
-      const el = h(attrs.multiline ? 'textarea' : 'input', {
-        id, type: attrs.multiline ? undefined : (attrs.type || 'text'), rows: attrs.multiline ? 2 : undefined,
+      const date = attrs.type === 'date';
+      const el = (date ? dateField : (a) => h(attrs.multiline ? 'textarea' : 'input', a))({
+        id, type: attrs.multiline || date ? undefined : (attrs.type || 'text'), rows: attrs.multiline ? 2 : undefined,
+        fieldKey: attrs.fieldKey,
         min: attrs.min, max: attrs.max, value: task[key] ?? '', disabled: attrs.disabled,
         onchange: () => this.#save({ [key]: attrs.type === 'number' ? Number(el.value || 0) : (el.value || (attrs.type === 'date' ? null : '')) }),
       });
@@ -386,7 +390,7 @@ export class PlanView extends HTMLElement {
         field(t('field.task.owner'), select('task-owner', 'ownerId', people, { disabled: locked }))),
       field(t('field.task.collab'), checks('collabDepartments', depts.filter(([id]) => id !== task.leadDepartment), locked)),
       h('div', { class: 'grid three' },
-        field(t('field.task.start'), input('task-start', 'startDate', { type: 'date', disabled: sched })),
+        field(t('field.task.start'), input('task-start', 'startDate', { type: 'date', disabled: sched, fieldKey: 'field.task.start' })),
         field(t('field.task.duration'), input('task-duration', 'duration', { type: 'number', min: '0', disabled: sched || task.milestone })),
         field(t('field.task.buffer'), input('task-buffer', 'buffer', { type: 'number', min: '0', disabled: sched || task.milestone }))),
       h('div', { class: 'computed' },
@@ -455,7 +459,7 @@ export class PlanView extends HTMLElement {
 
   async #delete() {
     const d = this.#detail;
-    if (!d || !window.confirm(t('plan.delete_confirm', { task: `${d.outline} ${d.task.name}` }))) return;
+    if (!d || !await ask(t('plan.delete_confirm', { task: `${d.outline} ${d.task.name}` }), { ok: t('confirm.delete') })) return;
     if (await edit(this, 'task_delete', { id: d.task.id })) {
       this.#selected = null;
       await this.load();
@@ -484,7 +488,7 @@ export class PlanView extends HTMLElement {
   #drawCalendar(dialog) {
     const v = this.#view;
     const locked = v.state === 'in_signoff';
-    const day = h('input', { type: 'date', id: 'cal-day', 'aria-label': t('field.calendar.day') });
+    const day = dateField({ id: 'cal-day', 'aria-label': t('field.calendar.day'), fieldKey: 'field.calendar.day' });
     const kind = h('select', { id: 'cal-kind', 'aria-label': t('field.calendar.kind') },
       h('option', { value: 'holiday' }, t('plan.cal.holiday')), h('option', { value: 'workday' }, t('plan.cal.workday')));
     const note = h('input', { type: 'text', id: 'cal-note', placeholder: t('field.calendar.note'), 'aria-label': t('field.calendar.note') });

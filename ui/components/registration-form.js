@@ -71,8 +71,8 @@ export class RegistrationForm extends HTMLElement {
         this.#state('saved');
         this.#signoff?.load().catch(() => {});
         this.dispatchEvent(new CustomEvent('project-renamed', { bubbles: true, detail: { name: snap.registration.name } }));
-      } catch {
-        this.#state('failed');
+      } catch (err) {
+        this.#state(err && err.refusal ? 'refused' : 'failed');
       } finally {
         this.#saving = null;
       }

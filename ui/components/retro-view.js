@@ -6,6 +6,7 @@ import { h, mount, keepFocus } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
 
 const SECTIONS = ['success', 'problem', 'improvement'];
 
@@ -56,7 +57,7 @@ export class RetroView extends HTMLElement {
       h('div', { class: 'form-head' },
         h('div', {}, h('h1', {}, t('stage.retrospective')), h('p', { class: 'muted' }, t('retro.hint'))),
         h('div', { class: 'form-status' },
-          h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
+          h('button', { type: 'button', class: 'secondary', 'data-view': '', onclick: () => this.#history() }, t('history.open')))),
       this.#v.closedAt ? h('p', { class: 'msg notice' }, t('archive.closed_banner', { at: this.#v.closedAt.replace('T', ' ') })) : null,
       SECTIONS.map((s) => this.#section(s)),
       h('section', { class: 'card' }, h('h2', {}, t('retro.signoff')), this.#signoff)));
@@ -120,7 +121,7 @@ export class RetroView extends HTMLElement {
       h('div', { class: 'retro-main' }, text, extra),
       locked ? null : h('button', {
         type: 'button', class: 'icon-button', id: `retro-delete-${e.id}`, 'aria-label': t('retro.delete'), title: t('retro.delete'),
-        onclick: () => { if (!e.text || window.confirm(t('retro.confirm_delete'))) this.#save('retro_delete_entry', { id: e.id }); },
+        onclick: async () => { if (!e.text || await ask(t('retro.confirm_delete'), { ok: t('confirm.delete') })) this.#save('retro_delete_entry', { id: e.id }); },
       }, '×'));
   }
 }

@@ -7,6 +7,8 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
+import { ask } from '../lib/confirm.js';
+import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
 
 const TABS = ['dashboard', 'risks', 'issues', 'changes', 'settings'];
@@ -77,7 +79,7 @@ export class TrackingView extends HTMLElement {
         h('div', {}, h('h1', {}, t('stage.tracking')), h('p', { class: 'muted' }, t('tracking.hint'))),
         h('div', { class: 'form-status' },
           { risks: 'risks', issues: 'issues', changes: 'changes' }[this.#tab] ? xlsxButton(this.#tab, 'secondary') : null,
-          h('button', { type: 'button', class: 'secondary', onclick: () => this.#history() }, t('history.open')))),
+          h('button', { type: 'button', class: 'secondary', 'data-view': '', onclick: () => this.#history() }, t('history.open')))),
       tabs, h('div', { class: 'tab-body', id: `panel-${this.#tab}` }, body));
   }
 
@@ -198,7 +200,7 @@ export class TrackingView extends HTMLElement {
 
   #riskRow(r) {
     const save = (patch) => { Object.assign(r, patch); return this.#save('risk_save', { risk: { ...r } }); };
-    const lvl = h('select', { 'aria-label': t('field.risk.level'), onchange: (e) => save({ level: e.target.value }) },
+    const lvl = h('select', { class: 'fit', id: `risk-level-${r.id}`, 'aria-label': t('field.risk.level'), onchange: (e) => save({ level: e.target.value }) },
       LEVELS.map((l) => h('option', { value: l, selected: l === r.level }, t(`risk.level.${l}`))));
     return h('tr', { class: `risk ${r.level} ${r.status}`, dataset: { record: `risk:${r.id}` } },
       h('td', {}, h('textarea', { rows: 2, 'aria-label': t('field.risk.description'), onchange: (e) => save({ description: e.target.value }) }, r.description)),
@@ -207,13 +209,13 @@ export class TrackingView extends HTMLElement {
       h('td', {}, h('textarea', { rows: 2, 'aria-label': t('field.risk.measures'), onchange: (e) => save({ measures: e.target.value }) }, r.measures)),
       h('td', {}, h('textarea', { rows: 2, 'aria-label': t('field.risk.contingency'), onchange: (e) => save({ contingency: e.target.value }) }, r.contingency)),
       h('td', { class: 'muted' }, short(r.raisedAt)),
-      h('td', {}, h('select', { 'aria-label': t('risk.status'), onchange: (e) => save({ status: e.target.value }) },
+      h('td', {}, h('select', { class: 'fit', id: `risk-status-${r.id}`, 'aria-label': t('risk.status'), onchange: (e) => save({ status: e.target.value }) },
         ['open', 'closed'].map((s) => h('option', { value: s, selected: s === r.status }, t(`risk.status.${s}`))))));
   }
 
   #risks() {
     const desc = h('textarea', { id: 'risk-new-description', rows: 2, placeholder: t('field.risk.description') });
-    const level = h('select', { id: 'risk-new-level' }, LEVELS.map((l) => h('option', { value: l }, t(`risk.level.${l}`))));
+    const level = h('select', { id: 'risk-new-level', class: 'fit' }, LEVELS.map((l) => h('option', { value: l }, t(`risk.level.${l}`))));
     const owner = this.#people(null, null, 'risk-new-owner');
     const measures = h('textarea', { id: 'risk-new-measures', rows: 2, placeholder: t('field.risk.measures') });
     const contingency = h('textarea', { id: 'risk-new-contingency', rows: 2, placeholder: t('field.risk.contingency') });
@@ -235,12 +237,12 @@ export class TrackingView extends HTMLElement {
     const open = !iv.solvedAt && !iv.closedAt;
     const text = (key, value, patch, rows = 2) => field(t(key), h('textarea', { rows, onchange: (e) => save({ [patch]: e.target.value }) }, value || ''));
     const escalate = async () => {
-      const reason = window.prompt(t('issue.escalate_reason'));
+      const reason = await ask(t('issue.escalate', { level: t(`issue.ladder.${iv.ladder + 1}`) }), { ok: t('confirm.escalate'), danger: false, input: { label: t('issue.escalate_reason') } });
       if (!reason) return;
       await this.#save('issue_escalate', { id: iv.id, reason });
       toast(t('issue.escalated'));
     };
-    const when = (value, patch, type = 'datetime-local') => h('input', { type, value: value ? (type === 'date' ? value : value.slice(0, 16)) : '', onchange: (e) => save({ [patch]: e.target.value || null }) });
+    const when = (value, patch, type = 'datetime-local') => dateField({ time: type !== 'date', value: value || '', id: `issue-${patch}-${iv.id}`, onchange: (v) => save({ [patch]: v || null }) });
     return h('section', { class: `card issue ladder-${iv.ladder} ${open ? 'open' : 'done'}`, dataset: { record: `issue:${iv.id}` } },
       h('div', { class: 'issue-head' },
         h('span', { class: `ladder-badge ladder-${iv.ladder}` }, t(`issue.ladder.${iv.ladder}`)),
@@ -306,11 +308,11 @@ export class TrackingView extends HTMLElement {
     const v = this.#v;
     if (fieldName === 'lead' || fieldName === 'addDepartment') return h('select', { id: 'edit-value' }, v.departments.map(([id, n]) => h('option', { value: String(id) }, n)));
     if (fieldName === 'owner') return h('select', { id: 'edit-value' }, v.people.map((p) => h('option', { value: String(p.id) }, p.name)));
-    if (fieldName === 'start' || fieldName === 'finish') return h('input', { type: 'date', id: 'edit-value' });
+    if (fieldName === 'start' || fieldName === 'finish') return dateField({ id: 'edit-value' });
     if (fieldName === 'duration' || fieldName === 'buffer') return h('input', { type: 'number', id: 'edit-value', min: '0', value: '1' });
     if (fieldName === 'addTask') return h('div', { class: 'add-task', id: 'edit-value' },
       h('input', { type: 'text', dataset: { part: 'name' }, placeholder: t('field.task.name') }),
-      h('input', { type: 'date', dataset: { part: 'start' } }),
+      dateField({ dataset: { part: 'start' }, 'aria-label': t('field.task.start') }),
       h('input', { type: 'number', dataset: { part: 'duration' }, min: '1', value: '1', title: t('field.task.duration') }),
       h('select', { dataset: { part: 'lead' }, title: t('field.task.lead') }, v.departments.map(([id, n]) => h('option', { value: String(id) }, n))),
       h('select', { dataset: { part: 'owner' }, title: t('field.task.owner') }, h('option', { value: '' }, t('field.task.owner')),

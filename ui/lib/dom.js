@@ -1,5 +1,7 @@
 // Builds DOM nodes without HTML parsing: every string becomes a text node, so user text is never markup.
 
+import { longestEm } from './measure.js';
+
 /**
  * h('div', {class: 'x', onclick: fn, dataset: {k: 'v'}}, 'text', child, [more])
  * Attributes are set with setAttribute (never innerHTML); `on*` keys add listeners.
@@ -21,6 +23,10 @@ export function h(tag, attrs = {}, ...children) {
     }
   }
   append(el, children);
+  // A list that must show its longest choice whole (class "fit"): its width follows that choice.
+  if (tag === 'select' && el.classList.contains('fit')) {
+    el.style.setProperty('--fit-em', String(longestEm([...el.options].map((o) => o.textContent))));
+  }
   return el;
 }
 

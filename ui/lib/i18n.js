@@ -4,7 +4,12 @@ let catalog = {};
 let lang = 'zh-CN';
 
 export function setCatalog(c) { catalog = c || {}; }
-export function setLang(l) { lang = l === 'en' ? 'en' : 'zh-CN'; document.documentElement.lang = lang; }
+export function setLang(l) {
+  lang = l === 'en' ? 'en' : 'zh-CN';
+  document.documentElement.lang = lang;
+  // The classic error script (errors.js) labels its dismiss button with this.
+  window.LIAISON_DISMISS = t('common.dismiss');
+}
 export function getLang() { return lang; }
 
 /** The text of `key` in the current language with `{name}` placeholders filled from `params`. */

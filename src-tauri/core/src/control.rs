@@ -66,6 +66,7 @@ pub fn parse_time(s: &str) -> Option<NaiveDateTime> {
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
         .ok()
+        .filter(|t| crate::validate::plausible(t.date()))
         .or_else(|| crate::registration::parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))
 }
 

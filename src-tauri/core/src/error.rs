@@ -176,14 +176,20 @@ impl Error {
                 ],
             ),
             Error::NoProject => i18n::text(lang, "error.no_project"),
-            Error::Invalid { field, detail } => i18n::format(
-                lang,
-                "error.invalid",
-                &[
-                    ("field", &i18n::text(lang, field)),
-                    ("detail", &i18n::text(lang, detail)),
-                ],
-            ),
+            Error::Invalid { field, detail } => {
+                // A validation error carries no value, so a reason that names the value (such as
+                // `validation.date`) is said in its plain form when the catalog has one.
+                let plain = format!("{detail}_plain");
+                let reason = match i18n::text(lang, &plain) {
+                    text if text != plain => text,
+                    _ => i18n::text(lang, detail),
+                };
+                i18n::format(
+                    lang,
+                    "error.invalid",
+                    &[("field", &i18n::text(lang, field)), ("detail", &reason)],
+                )
+            }
             Error::Locked { record, signed } => i18n::format(
                 lang,
                 if *signed {
@@ -264,6 +270,47 @@ impl Error {
             text.push_str(&i18n::text(lang, "error.not_saved"));
         }
         text
+    }
+
+    /// The catalog key of the message, so that the UI and scripts can tell one reason from another.
+    pub fn key(&self) -> String {
+        match self {
+            Error::Refused { key, .. } | Error::SignOff(key) => key.clone(),
+            Error::Invalid { detail, .. } => detail.clone(),
+            Error::Locked { signed: true, .. } => "error.locked.signed".into(),
+            Error::Locked { signed: false, .. } => "error.locked.in_signoff".into(),
+            Error::NoProject => "error.no_project".into(),
+            Error::Sqlite(_) => "error.database".into(),
+            _ => format!("error.open.{}", self.code()),
+        }
+    }
+
+    /// The field a validation error names (a catalog key, e.g. `field.task.start`).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The values that fill a refusal's message.
+    pub fn params(&self) -> &[(String, String)] {
+        match self {
+            Error::Refused { params, .. } => params,
+            _ => &[],
+        }
+    }
+
+    /// Whether a rule refused the action (nothing was attempted, so nothing failed to save), as
+    /// opposed to a failure of the file or the system.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Error::Invalid { .. }
+                | Error::Locked { .. }
+                | Error::Refused { .. }
+                | Error::SignOff(_)
+        )
     }
 
     /// A refusal with the catalog message `key`, filled from `params`.
@@ -438,5 +485,21 @@ mod tests {
             refused.message_after_write(Lang::Zh),
             refused.message(Lang::Zh)
         );
+    }
+
+    #[test]
+    fn a_validation_error_names_its_field_and_is_a_refusal_and_a_write_error_is_a_failure() {
+        let e = crate::validate::invalid("field.task.start", "validation.date_plain");
+        assert_eq!(e.field(), Some("field.task.start"));
+        assert_eq!(e.key(), "validation.date_plain");
+        assert!(e.is_refusal());
+        let r = Error::refused("archive.read_only", &[("at", "2026-12-01".into())]);
+        assert_eq!(r.key(), "archive.read_only");
+        assert_eq!(r.params(), &[("at".to_string(), "2026-12-01".to_string())]);
+        assert!(r.is_refusal());
+        let w = Error::write(Path::new("/x.liaison"), std::io::Error::other("disk full"));
+        assert!(!w.is_refusal());
+        assert_eq!(w.field(), None);
+        assert_eq!(w.key(), "error.open.write_failed");
     }
 }

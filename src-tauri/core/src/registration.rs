@@ -458,16 +458,12 @@ fn invalid(field: &str, detail_key: &str) -> Error {
     }
 }
 
-/// A `YYYY-MM-DD` date, or `None`.
+/// A `YYYY-MM-DD` date with a plausible year (`validate::YEARS`), or `None`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .ok()
-        .filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
+        .filter(|d| crate::validate::plausible(*d))
 }
-
-/// The years a project's dates may fall in; a date outside is a typing error (or a hostile file).
-pub const MIN_YEAR: i32 = 1900;
-pub const MAX_YEAR: i32 = 2199;
 
 fn none_if_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)

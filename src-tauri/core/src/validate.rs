@@ -1,6 +1,17 @@
 //! The checks every record's fields share: a refusal naming the field, and plain-text limits.
 
 use crate::error::{Error, Result};
+use chrono::{Datelike, NaiveDate};
+
+/// The years a date may have. Every date the core accepts goes through `plausible` (the parsers
+/// `registration::parse_date`, `control::parse_time` and the task import's), so a typo such as
+/// 0016-12-16 or 20261-12-16 is refused with its field named instead of being stored.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Whether `d` has a year in `YEARS`.
+pub fn plausible(d: NaiveDate) -> bool {
+    YEARS.contains(&d.year())
+}
 
 /// A refusal of `field` (a catalog key) for `detail` (a catalog key).
 pub fn invalid(field: &str, detail: &str) -> Error {
@@ -37,4 +48,40 @@ pub fn display_text(value: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn dates_with_absurd_years_are_refused_by_every_parser() {
+        use crate::registration::parse_date;
+        assert!(parse_date("2026-12-16").is_some());
+        assert!(parse_date("2000-01-01").is_some() && parse_date("2100-12-31").is_some());
+        for bad in ["0016-12-16", "1999-12-31", "2101-01-01", "20261-12-16"] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+            assert!(
+                crate::control::parse_time(&format!("{bad}T10:00")).is_none(),
+                "{bad}"
+            );
+            assert!(
+                crate::interchange::tasks::parse_date(bad).is_none(),
+                "{bad}"
+            );
+        }
+        assert!(crate::control::parse_time("2026-12-16 10:00").is_some());
+    }
+
+    #[test]
+    fn a_refused_date_names_its_field_and_the_years_allowed() {
+        let e = invalid("field.task.start", "validation.date");
+        let zh = e.message(Lang::Zh);
+        assert!(
+            zh.contains(&crate::i18n::text(Lang::Zh, "field.task.start")),
+            "{zh}"
+        );
+        assert!(zh.contains("2000") && !zh.contains("{value}"), "{zh}");
+    }
 }

@@ -486,7 +486,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return None;
     };
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-        .filter(|_| y.len() == 4)
+        .filter(|d| y.len() == 4 && crate::validate::plausible(*d))
 }
 
 fn split_list(s: &str) -> Vec<String> {
