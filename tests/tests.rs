@@ -7,5 +7,6 @@ mod cli;
 mod crash;
 mod e2e;
 mod files;
+mod flow;
 mod interchange;
 mod meetings;

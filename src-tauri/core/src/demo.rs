@@ -1152,7 +1152,7 @@ pub fn accept_example(conn: &mut Connection, variant: usize) -> Result<()> {
 }
 
 /// The retrospective of a demo project, confirmed by every head.
-fn review_example(conn: &mut Connection, variant: usize) -> Result<()> {
+pub fn review_example(conn: &mut Connection, variant: usize) -> Result<()> {
     use crate::retro::{self, Entry};
     let heads = plan::countersigners(conn)?;
     let person = person_id;
