@@ -6,6 +6,7 @@
 mod harness;
 
 mod closing;
+mod flow_meetings;
 mod interchange;
 mod meetings;
 mod plan;

@@ -271,7 +271,7 @@ export class MeetingsView extends HTMLElement {
     const departments = [a.department, ...(a.addedDepartments || [])].filter((d, i, all) => d && all.indexOf(d) === i);
     const tr = h('tr', { class: cls, dataset: { action: String(a.id) }, onclick: async () => { this.#open = open ? null : a.id; await this.#loadTab(); this.render(); } },
       h('td', {}, pick),
-      h('td', {}, a.description, r.task ? h('span', { class: r.taskStatus === 'done' ? 'chip ok ledger-task' : 'chip ledger-task' }, t('ledger.linked', { task: r.task })) : null),
+      h('td', {}, a.description, r.task ? h('span', { class: r.taskStatus === 'done' ? 'chip status-done ledger-task' : 'chip ledger-task' }, t('ledger.linked', { task: r.task })) : null),
       h('td', { class: 'ledger-standard' }, a.standard),
       h('td', {}, r.meeting), h('td', {}, r.person), h('td', { class: 'ledger-departments' }, departments.join('、')),
       h('td', {}, a.due || '', a.due !== a.deadline ? h('div', { class: 'muted' }, t('ledger.agreed', { at: a.deadline || '' })) : null),
