@@ -7,6 +7,7 @@ mod cli;
 mod crash;
 mod e2e;
 mod files;
+mod flow;
 mod hostile_cli;
 mod hostile_import;
 mod interchange;

@@ -14,6 +14,7 @@ import './components/org-view.js';
 import './components/plan-view.js';
 import './components/tracking-view.js';
 import './components/meetings-view.js';
+import './components/open-work.js';
 import './components/acceptance-view.js';
 import './components/retro-view.js';
 import './components/archive-view.js';

@@ -5,6 +5,7 @@ use crate::commands::with_project;
 use crate::state::{AppState, ErrorPayload, ProjectInfo};
 use liaison_core::acceptance::{self, Acceptance, Evaluation};
 use liaison_core::archive::{self, ArchiveEntry, ExportedAll, Status};
+use liaison_core::closing;
 use liaison_core::i18n::Lang;
 use liaison_core::library::{self, Hit, Library, Program, Refreshed};
 use liaison_core::pdf::Fonts;
@@ -229,6 +230,27 @@ fn archive_view_of(state: &State<'_, AppState>) -> CmdResult<ArchiveView> {
 #[tauri::command]
 pub fn archive_view(state: State<'_, AppState>) -> CmdResult<ArchiveView> {
     archive_view_of(&state)
+}
+
+/// The work still open before acceptance and closing, with what was decided for each.
+#[tauri::command]
+pub fn closing_open_work(state: State<'_, AppState>) -> CmdResult<Vec<closing::OpenItem>> {
+    with_project(&state, |c, _| closing::open_work(c))
+}
+
+/// Withdraws a piece of open work or carries it over, with the reason.
+#[tauri::command]
+pub fn closing_dispose(
+    state: State<'_, AppState>,
+    kind: String,
+    id: i64,
+    disposition: String,
+    reason: String,
+) -> CmdResult<Vec<closing::OpenItem>> {
+    with_project(&state, |c, actor| {
+        closing::dispose(c, actor, &kind, id, &disposition, &reason)?;
+        closing::open_work(c)
+    })
 }
 
 #[tauri::command]

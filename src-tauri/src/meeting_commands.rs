@@ -38,6 +38,10 @@ pub struct MeetingsView {
     departments: Vec<String>,
     /// Communication plan entries a meeting can be created from: (id, words).
     plan: Vec<(i64, String)>,
+    /// The plan's tasks an action item can be linked to: (id, "1.2 name").
+    tasks: Vec<(i64, String)>,
+    /// The plan is published: new tasks come only through a change request.
+    published: bool,
 }
 
 #[tauri::command]
@@ -45,6 +49,15 @@ pub fn meetings_view(state: State<'_, AppState>) -> CmdResult<MeetingsView> {
     let lang = state.lang();
     with_project(&state, |c, _| {
         let actions = meetings::actions(c)?;
+        let plan = liaison_core::plan::load(c)?;
+        let tasks = plan
+            .tasks
+            .iter()
+            .zip(&plan.rows)
+            .filter(|(_, r)| !r.summary)
+            .map(|(t, r)| (t.id, format!("{} {}", r.outline, t.name)))
+            .collect();
+        let published = liaison_core::plan::baseline(c)?.is_some();
         let rows = meetings::meetings(c)?
             .into_iter()
             .map(|m| {
@@ -76,6 +89,8 @@ pub fn meetings_view(state: State<'_, AppState>) -> CmdResult<MeetingsView> {
                     )
                 })
                 .collect(),
+            tasks,
+            published,
         })
     })
 }
@@ -90,6 +105,8 @@ pub struct MeetingDetail {
     attachments: Vec<(i64, String, i64)>,
     notice_late: bool,
     minutes_due: Option<String>,
+    /// The communication plan's time limit when the meeting runs longer (minutes).
+    over_limit: Option<i64>,
 }
 
 #[tauri::command]
@@ -112,6 +129,7 @@ pub fn meeting_detail(state: State<'_, AppState>, id: i64) -> CmdResult<MeetingD
             attachments: meetings::attachments(c, id)?,
             notice_late: meetings::notice_late(&cal, &m, sent),
             minutes_due: meetings::minutes_due(&cal, &m).map(liaison_core::control::stamp),
+            over_limit: meetings::over_time_limit(c, &m)?,
             meeting: m,
         })
     })
@@ -206,9 +224,34 @@ pub fn follow_up_add(
     })
 }
 
+/// One follow-up entry covering several action items.
+#[tauri::command]
+pub fn follow_up_entry(
+    state: State<'_, AppState>,
+    action_ids: Vec<i64>,
+    follow_up: FollowUp,
+    adjust: Adjust,
+) -> CmdResult<Vec<FollowUp>> {
+    with_project(&state, |c, actor| {
+        meetings::follow_up_many(c, actor, &action_ids, &follow_up, &adjust)
+    })
+}
+
 #[tauri::command]
 pub fn action_to_task(state: State<'_, AppState>, id: i64) -> CmdResult<i64> {
     with_project(&state, |c, actor| meetings::to_task(c, actor, id))
+}
+
+/// Links an action item to a task of the plan (None: unlinks it).
+#[tauri::command]
+pub fn action_link_task(
+    state: State<'_, AppState>,
+    id: i64,
+    task_id: Option<i64>,
+) -> CmdResult<ActionItem> {
+    with_project(&state, |c, actor| {
+        meetings::link_task(c, actor, id, task_id)
+    })
 }
 
 /// A week's reports: who owns running tasks, what they reported, and who is missing.

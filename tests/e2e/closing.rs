@@ -4,11 +4,43 @@ use super::harness::*;
 use liaison_core::Project;
 use std::process::Command;
 
+/// Every task of the example done and its open work settled: what the acceptance needs first.
+pub(crate) fn ready_for_acceptance(conn: &mut rusqlite::Connection) {
+    for t in liaison_core::plan::load(conn).unwrap().tasks {
+        let done = liaison_core::plan::Task {
+            status: "done".into(),
+            percent_done: 100,
+            ..t
+        };
+        liaison_core::plan::update_task(conn, "张伟", &done).unwrap();
+    }
+    liaison_core::demo::settle_example(conn).unwrap();
+}
+
+/// The sample, ready for acceptance, and its archived companion, where the app looks for them.
+fn sample_ready_for_acceptance(env: &Env) {
+    let dir = env.path("docs").join("Liaison");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut p =
+        liaison_core::demo::write_example(&dir.join("新品上市项目（示例）.liaison")).unwrap();
+    ready_for_acceptance(p.conn_mut());
+    drop(p);
+    drop(
+        liaison_core::demo::write_closed_example(
+            &dir.join("往期项目：春季促销项目（已归档）.liaison"),
+            "春季促销项目",
+            1,
+        )
+        .unwrap(),
+    );
+}
+
 #[test]
 fn e2e_acceptance_is_judged_scored_signed_by_every_head_and_exported_as_pdf() {
     run(async {
         let env = Env::new();
         let docs = env.path("docs");
+        sample_ready_for_acceptance(&env);
         with_app(&env, None, |app| async move {
             let r = async {
                 app.click("#stage-acceptance").await?;
@@ -159,6 +191,7 @@ fn e2e_a_confirmed_retrospective_lets_the_project_be_archived_and_then_nothing_c
         let file = env.path("accepted.liaison");
         {
             let mut p = liaison_core::demo::write_example(&file).unwrap();
+            ready_for_acceptance(p.conn_mut());
             liaison_core::demo::accept_example(p.conn_mut(), 1).unwrap();
         }
         with_app(&env, Some(&file), |app| async move {

@@ -6,6 +6,7 @@
 mod harness;
 
 mod closing;
+mod flow_meetings;
 mod flow_ui;
 mod interchange;
 mod meetings;

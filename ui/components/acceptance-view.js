@@ -24,9 +24,11 @@ function score(v) {
 export class AcceptanceView extends HTMLElement {
   #v = null;
   #signoff = null;
+  #openWork = null;
 
   async load() {
     this.#v = await call('acceptance_view');
+    this.#openWork?.load();
     this.render();
   }
 
@@ -54,6 +56,13 @@ export class AcceptanceView extends HTMLElement {
     } else {
       this.#signoff.render();
     }
+    if (!this.#openWork) {
+      this.#openWork = h('liaison-open-work', v.closedAt ? { 'read-only': '' } : {});
+      this.#openWork.addEventListener('open-work-changed', () => this.load());
+      this.#openWork.load();
+    } else {
+      this.#openWork.render();
+    }
     const [pass, fail, pending] = v.counts;
     keepFocus(this, () => mount(this,
       h('div', { class: 'form-head' },
@@ -65,6 +74,7 @@ export class AcceptanceView extends HTMLElement {
       this.#items(),
       this.#evaluation(),
       this.#overall(),
+      this.#openWork,
       h('section', { class: 'card' }, h('h2', {}, t('acceptance.signoff')), this.#signoff)));
   }
 

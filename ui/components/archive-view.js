@@ -47,11 +47,13 @@ export class ArchiveView extends HTMLElement {
   #kind = '';
   #program = null;
   #unlisten = null;
+  #openWork = null;
 
   preset(detail) { if (TABS.includes(detail.tab)) this.#tab = detail.tab; }
 
   async load() {
     this.#v = await call('archive_view');
+    this.#openWork?.load();
     if (this.#tab !== 'documents') await this.#loadLibrary();
     this.render();
   }
@@ -100,6 +102,14 @@ export class ArchiveView extends HTMLElement {
 
   #documents() {
     const s = this.#v.status;
+    if (!this.#openWork) {
+      this.#openWork = h('liaison-open-work', s.closedAt ? { 'read-only': '' } : {});
+      this.#openWork.addEventListener('open-work-changed', () => this.load());
+      this.#openWork.load();
+    } else {
+      if (s.closedAt) this.#openWork.setAttribute('read-only', '');
+      this.#openWork.render();
+    }
     const state = (st) => h('span', { class: `chip state-${st}` }, t(`signoff.state.${st}`));
     const closing = s.closedAt
       ? h('p', { class: 'msg notice', id: 'archive-closed' }, t('archive.closed_banner', { at: s.closedAt.replace('T', ' ') }))
@@ -133,6 +143,7 @@ export class ArchiveView extends HTMLElement {
           h('div', {}, h('span', { class: 'muted' }, t('pdf.title.acceptance')), ' ', state(s.acceptance)),
           h('div', {}, h('span', { class: 'muted' }, t('pdf.title.retrospective')), ' ', state(s.retrospective))),
         closing),
+      this.#openWork,
       h('section', { class: 'card' },
         h('h2', {}, t('archive.documents')),
         exportRow, progress,

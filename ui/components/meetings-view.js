@@ -37,6 +37,8 @@ export class MeetingsView extends HTMLElement {
   #shown = 100;
   #ledgerTotal = 0;
   #open = null;
+  /** Ledger items picked for one follow-up entry covering several items. */
+  #picked = new Set();
   #followUps = [];
   #reports = null;
   #comms = [];
@@ -157,6 +159,7 @@ export class MeetingsView extends HTMLElement {
         h('div', { class: 'actions' },
           m.noticeSentAt ? h('span', { class: 'chip' }, t('meetings.notice_sent', { at: short(m.noticeSentAt) })) : null,
           d.noticeLate && !m.noticeSentAt ? h('span', { class: 'msg warning' }, t('meetings.notice_late')) : null,
+          d.overLimit ? h('span', { class: 'msg warning', id: 'm-over-limit' }, t('meetings.over_limit', { duration: m.duration, limit: d.overLimit })) : null,
           h('button', { type: 'button', class: 'secondary small', id: 'notice-send', onclick: async () => { const late = await this.#do('meeting_notice', { id: m.id }); if (late === true) toast(t('meetings.notice_late'), 'notice'); } }, t('meetings.send_notice')),
           h('button', { type: 'button', class: 'secondary small', id: 'ics-export', onclick: async () => { const p = await call('meeting_export_ics', { id: m.id }).catch(() => null); if (p) toast(t('meetings.ics_saved', { path: p })); } }, t('meetings.export_ics')))),
       h('div', { class: 'grid' },
@@ -251,9 +254,10 @@ export class MeetingsView extends HTMLElement {
         sel('ledger-meeting', t('field.meeting.title'), this.#v.meetings.map((m) => [m.id, m.title]), q.meeting, (e) => set({ meeting: e.target.value ? Number(e.target.value) : null })),
         h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'ledger-overdue', checked: q.overdue, onchange: (e) => set({ overdue: e.target.checked }) }), t('plan.overdue')),
         h('span', { class: 'muted', id: 'ledger-count' }, t('ledger.count', { n: this.#ledgerTotal })),
+        this.#picked.size ? h('span', { class: 'chip', id: 'ledger-picked' }, t('ledger.picked', { n: this.#picked.size })) : null,
         xlsxButton('ledger'))),
       h('table', { class: 'matrix ledger', id: 'ledger' },
-        h('thead', {}, h('tr', {}, ['field.action.description', 'field.meeting.title', 'field.action.person', 'field.person.department', 'field.action.deadline', 'field.action.status', 'ledger.cadence', 'ledger.follow_ups'].map((k) => h('th', {}, t(k))))),
+        h('thead', {}, h('tr', {}, h('th', { title: t('ledger.pick') }, '✓'), ['field.action.description', 'field.action.standard', 'field.meeting.title', 'field.action.person', 'field.person.department', 'field.action.deadline', 'field.action.status', 'ledger.cadence', 'ledger.follow_ups'].map((k) => h('th', {}, t(k))))),
         h('tbody', {}, rows)),
       more > 0 ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', id: 'ledger-more', onclick: async () => { this.#shown += 100; await this.#loadTab(); this.render(); } }, t('ledger.more', { n: more }))) : null);
   }
@@ -262,9 +266,15 @@ export class MeetingsView extends HTMLElement {
     const a = r;
     const open = this.#open === a.id;
     const cls = [r.overdue ? 'overdue' : '', r.dueSoon ? 'due-soon' : '', open ? 'open' : ''].join(' ');
+    const pick = h('input', { type: 'checkbox', class: 'ledger-pick', checked: this.#picked.has(a.id), title: t('ledger.pick'),
+      onclick: (e) => e.stopPropagation(),
+      onchange: (e) => { if (e.target.checked) this.#picked.add(a.id); else this.#picked.delete(a.id); this.render(); } });
+    const departments = [a.department, ...(a.addedDepartments || [])].filter((d, i, all) => d && all.indexOf(d) === i);
     const tr = h('tr', { class: cls, dataset: { action: String(a.id) }, onclick: async () => { this.#open = open ? null : a.id; await this.#loadTab(); this.render(); } },
-      h('td', {}, a.description, a.taskId ? h('span', { class: 'chip' }, t('ledger.task')) : null),
-      h('td', {}, r.meeting), h('td', {}, r.person), h('td', {}, a.department),
+      h('td', {}, pick),
+      h('td', {}, a.description, r.task ? h('span', { class: r.taskStatus === 'done' ? 'chip status-done ledger-task' : 'chip ledger-task' }, t('ledger.linked', { task: r.task })) : null),
+      h('td', { class: 'ledger-standard' }, a.standard),
+      h('td', {}, r.meeting), h('td', {}, r.person), h('td', { class: 'ledger-departments' }, departments.join('、')),
       h('td', {}, a.due || '', a.due !== a.deadline ? h('div', { class: 'muted' }, t('ledger.agreed', { at: a.deadline || '' })) : null),
       h('td', {}, h('span', { class: `status-chip ${a.status}` }, t(`status.${a.status}`))),
       h('td', {}, h('span', { class: r.followUpLate ? 'chip missing' : 'chip' }, t(`ledger.${r.cadence}`))),
@@ -276,13 +286,27 @@ export class MeetingsView extends HTMLElement {
     const due = dateField({ id: 'fu-due', 'aria-label': t('ledger.new_due'), title: t('ledger.new_due') });
     const dept = h('select', { id: 'fu-department' }, h('option', { value: '' }, t('ledger.add_department')), this.#v.departments.map((d) => h('option', { value: d }, d)));
     const status = h('select', { id: 'fu-status' }, STATUSES.map((s) => h('option', { value: s, selected: s === a.status }, t(`status.${s}`))));
-    const add = () => this.#do('follow_up_add', { followUp: { actionId: a.id, progress: progress.value, problem: problem.value, adjustment: adjustment.value }, adjust: { status: status.value, due: due.value || null, addDepartment: dept.value || null } });
-    const detail = h('tr', { class: 'ledger-detail' }, h('td', { colspan: '8' },
+    const at = dateField({ id: 'fu-at', value: today(), fieldKey: 'field.follow.at', title: t('field.follow.at') });
+    // One entry for the open item and every item picked in the ledger.
+    const ids = [a.id, ...[...this.#picked].filter((id) => id !== a.id)];
+    const add = async () => {
+      const r = await this.#do('follow_up_entry', { actionIds: ids, followUp: { actionId: a.id, at: at.value || '', progress: progress.value, problem: problem.value, adjustment: adjustment.value }, adjust: { status: status.value, due: due.value || null, addDepartment: dept.value || null } });
+      if (r && ids.length > 1) { this.#picked.clear(); this.render(); }
+    };
+    const task = h('select', { id: 'fu-task', title: t('ledger.link_task') }, h('option', { value: '' }, t('ledger.link_task')),
+      this.#v.tasks.map(([id, text]) => h('option', { value: String(id), selected: id === a.taskId }, text)));
+    const link = h('button', { type: 'button', class: 'secondary', id: 'fu-link', onclick: () => this.#do('action_link_task', { id: a.id, taskId: task.value ? Number(task.value) : null }) }, t('ledger.link'));
+    const toTask = a.taskId ? null : this.#v.published
+      ? h('span', { class: 'muted', id: 'fu-published' }, t('ledger.published_hint'))
+      : h('button', { type: 'button', class: 'link', id: 'fu-to-task', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task'));
+    const detail = h('tr', { class: 'ledger-detail' }, h('td', { colspan: '10' },
       this.#followUps.length ? h('ul', { class: 'follow-log' }, this.#followUps.map((f) => h('li', {},
-        h('span', { class: 'muted' }, short(f.at)), ' ', f.progress, f.problem ? ` · ${f.problem}` : '', f.adjustment ? h('strong', {}, ` · ${f.adjustment}`) : null))) : h('p', { class: 'muted' }, t('ledger.no_follow_ups')),
-      h('div', { class: 'add-row wrap', onclick: (e) => e.stopPropagation() }, progress, problem, status, due, dept, adjustment,
-        h('button', { type: 'button', class: 'secondary', id: 'fu-add', onclick: add }, t('ledger.follow_up')),
-        a.taskId ? null : h('button', { type: 'button', class: 'link', id: 'ledger-to-task', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task')))));
+        h('span', { class: 'muted' }, short(f.at)), ' ', f.progress, f.problem ? ` · ${f.problem}` : '', f.adjustment ? h('strong', {}, ` · ${f.adjustment}`) : null,
+        f.recordedAt && short(f.recordedAt) !== short(f.at) ? h('span', { class: 'muted small' }, ` · ${t('ledger.recorded_at', { at: short(f.recordedAt) })}`) : null,
+        f.entry ? h('span', { class: 'chip small' }, t('ledger.shared_entry')) : null))) : h('p', { class: 'muted' }, t('ledger.no_follow_ups')),
+      h('div', { class: 'add-row wrap', onclick: (e) => e.stopPropagation() }, at, progress, problem, status, due, dept, adjustment,
+        h('button', { type: 'button', class: 'secondary', id: 'fu-add', onclick: add }, ids.length > 1 ? t('ledger.follow_up_many', { n: ids.length }) : t('ledger.follow_up'))),
+      h('div', { class: 'add-row wrap', onclick: (e) => e.stopPropagation() }, task, link, toTask)));
     return [tr, detail];
   }
 

@@ -334,6 +334,18 @@ fn task_exists(conn: &Connection, task_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// A task passes acceptance only against its delivery standard and only once it is done.
+fn passable(i: &Item) -> Result<()> {
+    let task = [("task", format!("{} {}", i.outline, i.name))];
+    if i.standard.trim().is_empty() {
+        return Err(Error::refused("acceptance.pass_no_standard", &task));
+    }
+    if i.status != "done" {
+        return Err(Error::refused("acceptance.pass_not_done", &task));
+    }
+    Ok(())
+}
+
 /// Records a task's result and verdict.
 pub fn save_item(
     conn: &mut Connection,
@@ -348,6 +360,11 @@ pub fn save_item(
     check_text("field.acceptance.result", result, 4000)?;
     if !VERDICTS.contains(&verdict) {
         return Err(invalid("field.acceptance.verdict", "validation.required"));
+    }
+    if verdict == "pass" {
+        if let Some(i) = load(conn)?.items.iter().find(|i| i.task_id == task_id) {
+            passable(i)?;
+        }
     }
     let before: Option<(String, String)> = conn
         .query_row(
@@ -582,6 +599,10 @@ pub fn check_signers(conn: &Connection, signers: &[i64]) -> Result<()> {
     if a.overall == "pending" {
         return Err(Error::refused("acceptance.no_overall", &[]));
     }
+    for i in a.items.iter().filter(|i| i.verdict == "pass") {
+        passable(i)?;
+    }
+    crate::closing::ensure_settled(conn)?;
     let heads = crate::plan::countersigners(conn)?;
     crate::signoff::require_all(conn, &heads, signers, "acceptance.head_missing")
 }

@@ -62,6 +62,7 @@ pub fn close(conn: &mut Connection, actor: &str) -> Result<Status> {
     if s.retrospective != State::Signed {
         return Err(Error::refused("archive.retrospective_unsigned", &[]));
     }
+    crate::closing::ensure_settled(conn)?;
     let at = crate::control::stamp(crate::control::now());
     let tx = conn.transaction()?;
     // The audit entry goes first: once `closed_at` exists, nothing more can be written.

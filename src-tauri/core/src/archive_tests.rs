@@ -33,6 +33,30 @@ fn acceptance_cannot_go_to_the_heads_while_anything_is_missing() {
     assert_eq!(start(conn, &heads), "acceptance.unjudged");
     let a = acceptance::load(conn).unwrap();
     assert!(a.items.len() >= 5, "every task of the plan is an item");
+    // A task not done cannot pass; done, it can.
+    let undone = a.items.iter().find(|i| i.status != "done").unwrap();
+    assert_eq!(
+        refusal(acceptance::save_item(
+            conn,
+            "测试",
+            undone.task_id,
+            "已交付",
+            "pass"
+        )),
+        "acceptance.pass_not_done"
+    );
+    for t in crate::plan::load(conn).unwrap().tasks {
+        crate::plan::update_task(
+            conn,
+            "测试",
+            &crate::plan::Task {
+                status: "done".into(),
+                percent_done: 100,
+                ..t
+            },
+        )
+        .unwrap();
+    }
     for item in &a.items {
         acceptance::save_item(conn, "测试", item.task_id, "已交付", "pass").unwrap();
     }
@@ -64,6 +88,9 @@ fn acceptance_cannot_go_to_the_heads_while_anything_is_missing() {
     }
     assert_eq!(start(conn, &heads), "acceptance.no_overall");
     acceptance::save_overall(conn, "测试", "passed", "同意验收").unwrap();
+    // The example's open action items, risks and rounds stop the round until each is settled.
+    assert_eq!(start(conn, &heads), "closing.open_work");
+    demo::settle_example(conn).unwrap();
     assert_eq!(start(conn, &heads[1..]), "acceptance.head_missing");
     let loaded = acceptance::load(conn).unwrap();
     assert_eq!(loaded.counts, [loaded.items.len(), 0, 0]);

@@ -1056,6 +1056,7 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
     let accepted = chrono::NaiveDate::from_ymd_opt(2023, 12, 18).expect("date")
         + chrono::Days::new((variant % 10) as u64);
     let at = |day: chrono::NaiveDate, hour: u32| day.and_hms_opt(hour, 0, 0).expect("time");
+    control::at_time(at(accepted, 9), || settle_example(conn))?;
     control::at_time(at(accepted, 10), || accept_example(conn, variant))?;
     control::at_time(at(accepted + chrono::Days::new(2), 15), || {
         review_example(conn, variant)
@@ -1063,6 +1064,38 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
     control::at_time(at(accepted + chrono::Days::new(3), 9), || {
         crate::archive::close(conn, DEMO_ACTOR).map(|_| ())
     })
+}
+
+/// Settles the work a demo project still has open before its acceptance: action items are done
+/// (a follow-up says so), everything else is carried over to the next project with a reason.
+pub fn settle_example(conn: &mut Connection) -> Result<()> {
+    for item in crate::closing::unresolved(conn)? {
+        if item.kind == "action" {
+            meetings::follow_up(
+                conn,
+                DEMO_ACTOR,
+                &meetings::FollowUp {
+                    action_id: item.id,
+                    progress: "已完成".into(),
+                    ..Default::default()
+                },
+                &meetings::Adjust {
+                    status: Some("done".into()),
+                    ..Default::default()
+                },
+            )?;
+        } else {
+            crate::closing::dispose(
+                conn,
+                DEMO_ACTOR,
+                &item.kind,
+                item.id,
+                "carried_over",
+                "转入下一期跟进",
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The acceptance of a demo project written by `write_example`, signed by every head.

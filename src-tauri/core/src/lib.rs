@@ -7,6 +7,7 @@ pub mod archive;
 pub mod audit;
 pub mod changes;
 pub mod cli;
+pub mod closing;
 pub mod comms;
 pub mod control;
 pub mod dashboard;

@@ -101,6 +101,21 @@ pub struct ActionItem {
     pub urgent: bool,
     pub task_id: Option<i64>,
     pub created_at: String,
+    /// Departments added by follow-ups (增加部门), besides `department`.
+    pub added_departments: Vec<String>,
+}
+
+impl ActionItem {
+    /// Every department of the item: the original one, then those follow-ups added.
+    pub fn departments(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for d in std::iter::once(&self.department).chain(&self.added_departments) {
+            if !d.is_empty() && !out.contains(d) {
+                out.push(d.clone());
+            }
+        }
+        out
+    }
 }
 
 impl Default for ActionItem {
@@ -119,6 +134,7 @@ impl Default for ActionItem {
             urgent: false,
             task_id: None,
             created_at: String::new(),
+            added_departments: Vec::new(),
         }
     }
 }
@@ -289,6 +305,20 @@ pub fn save_meeting(conn: &mut Connection, actor: &str, m: &Meeting) -> Result<M
     Ok(m)
 }
 
+/// The communication plan's time limit for a meeting longer than it allows (minutes), if any: the
+/// limit of the plan entry the meeting was made from.
+pub fn over_time_limit(conn: &Connection, m: &Meeting) -> Result<Option<i64>> {
+    let Some(comm) = m.comm_plan_id else {
+        return Ok(None);
+    };
+    let limit = crate::comms::list(conn)?
+        .into_iter()
+        .find(|c| c.id == comm)
+        .map(|c| c.time_limit)
+        .filter(|l| *l > 0);
+    Ok(limit.filter(|l| m.duration > *l))
+}
+
 /// A meeting for the next occurrence (from `after`) of a communication plan entry: its channel,
 /// participants and time limit.
 pub fn from_comm_plan(
@@ -449,7 +479,16 @@ pub fn remove_topic(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
     Ok(())
 }
 
-const ACTION_COLUMNS: &str = "id, meeting_id, comm_log_id, person_id, department, description, standard, deadline, due, status, urgent, task_id, created_at";
+const ACTION_COLUMNS: &str = "id, meeting_id, comm_log_id, person_id, department, description, standard, deadline, due, status, urgent, task_id, created_at, departments";
+
+/// `ACTION_COLUMNS` of the table aliased `a`.
+fn action_columns_of_a() -> String {
+    ACTION_COLUMNS
+        .split(", ")
+        .map(|c| format!("a.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn action_row(r: &rusqlite::Row) -> rusqlite::Result<ActionItem> {
     Ok(ActionItem {
@@ -466,6 +505,7 @@ fn action_row(r: &rusqlite::Row) -> rusqlite::Result<ActionItem> {
         urgent: r.get(10)?,
         task_id: r.get(11)?,
         created_at: r.get(12)?,
+        added_departments: json_list(&r.get::<_, String>(13)?),
     })
 }
 
@@ -531,6 +571,7 @@ pub fn save_action(conn: &mut Connection, actor: &str, a: &ActionItem) -> Result
         Some(b) => {
             a.created_at = b.created_at.clone();
             a.task_id = b.task_id;
+            a.added_departments = b.added_departments.clone();
             // The current deadline follows the agreed one until the follow-up log moves it.
             a.due = if b.due == b.deadline {
                 a.deadline.clone()
@@ -541,6 +582,7 @@ pub fn save_action(conn: &mut Connection, actor: &str, a: &ActionItem) -> Result
         None => {
             a.created_at = stamp(now());
             a.due = a.deadline.clone();
+            a.added_departments = Vec::new();
         }
     }
     if before.as_ref() == Some(&a) {
@@ -669,6 +711,15 @@ pub fn send_minutes(
     if m.recorder_id.is_none() {
         return Err(Error::refused("meeting.no_recorder", &[]));
     }
+    if let Some(start) = parse_time(&m.starts_at) {
+        let end = start + Duration::minutes(m.duration);
+        if at < end {
+            return Err(Error::refused(
+                "meeting.minutes_before_meeting",
+                &[("end", end.format("%Y-%m-%d %H:%M").to_string())],
+            ));
+        }
+    }
     conn.execute(
         "UPDATE meeting SET minutes_sent_at = ?1 WHERE id = ?2",
         params![stamp(at), id],
@@ -698,10 +749,14 @@ pub struct FollowUp {
     pub problem: String,
     /// The adjustment and its reason (e.g. "截止日顺延至 11-20：物流排期").
     pub adjustment: String,
+    /// When it was recorded (`at` is when the follow-up happened, possibly earlier).
+    pub recorded_at: Option<String>,
+    /// The entry this line belongs to when one follow-up covered several items (its first line's id).
+    pub entry: Option<i64>,
 }
 
 pub fn follow_ups(conn: &Connection, action_id: i64) -> Result<Vec<FollowUp>> {
-    let mut stmt = conn.prepare("SELECT id, action_id, at, progress, problem, adjustment FROM follow_up WHERE action_id = ?1 ORDER BY at, id")?;
+    let mut stmt = conn.prepare("SELECT id, action_id, at, progress, problem, adjustment, recorded_at, entry FROM follow_up WHERE action_id = ?1 ORDER BY at, id")?;
     let rows = stmt.query_map([action_id], |r| {
         Ok(FollowUp {
             id: r.get(0)?,
@@ -710,6 +765,8 @@ pub fn follow_ups(conn: &Connection, action_id: i64) -> Result<Vec<FollowUp>> {
             progress: r.get(3)?,
             problem: r.get(4)?,
             adjustment: r.get(5)?,
+            recorded_at: r.get(6)?,
+            entry: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -734,7 +791,44 @@ pub fn follow_up(
     f: &FollowUp,
     adjust: &Adjust,
 ) -> Result<FollowUp> {
-    let a = action(conn, f.action_id)?;
+    let mut out = follow_up_many(conn, actor, &[f.action_id], f, adjust)?;
+    Ok(out.remove(0))
+}
+
+/// The earliest moment a follow-up of `a` may be dated: its meeting's start, or when it was
+/// recorded (an item of the communication log).
+fn earliest_follow_up(conn: &Connection, a: &ActionItem) -> Result<Option<NaiveDateTime>> {
+    let created = parse_time(&a.created_at);
+    let met = match a.meeting_id {
+        Some(m) => parse_time(&meeting(conn, m)?.starts_at),
+        None => None,
+    };
+    Ok(match (created, met) {
+        (Some(c), Some(m)) => Some(c.min(m)),
+        (c, m) => c.or(m),
+    })
+}
+
+/// Records one follow-up entry covering every item of `ids` (the note, status, deadline and
+/// department apply to each). `f.at` is when it happened: it may lie in the past but not in the
+/// future, nor before any of the items existed (refused, naming the item); the time it was
+/// recorded is kept apart. One line per item, all sharing the entry's id.
+pub fn follow_up_many(
+    conn: &mut Connection,
+    actor: &str,
+    ids: &[i64],
+    f: &FollowUp,
+    adjust: &Adjust,
+) -> Result<Vec<FollowUp>> {
+    let mut ids = ids.to_vec();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(Error::refused("meeting.follow_none", &[]));
+    }
+    let items = ids
+        .iter()
+        .map(|id| action(conn, *id))
+        .collect::<Result<Vec<_>>>()?;
     let mut f = f.clone();
     for (k, v) in [
         ("field.follow.progress", &f.progress),
@@ -772,55 +866,100 @@ pub fn follow_up(
             return Err(invalid("field.action.status", "validation.required"));
         }
     }
-    f.at = stamp(parse_time(&f.at).unwrap_or_else(now));
+    let recorded = now();
+    let at = match f.at.trim() {
+        "" => recorded,
+        t => parse_time(t).ok_or_else(|| invalid("field.follow.at", "validation.date"))?,
+    };
+    // A date alone means that day; today's date means now.
+    let at = if at.time() == chrono::NaiveTime::MIN && at.date() == recorded.date() {
+        recorded
+    } else {
+        at
+    };
+    if at > recorded {
+        return Err(Error::refused("meeting.follow_future", &[]));
+    }
+    for a in &items {
+        if let Some(first) = earliest_follow_up(conn, a)? {
+            if at.date() < first.date() {
+                return Err(Error::refused(
+                    "meeting.follow_before_item",
+                    &[
+                        ("item", a.description.clone()),
+                        ("date", first.date().to_string()),
+                    ],
+                ));
+            }
+        }
+    }
+    f.at = stamp(at);
+    f.recorded_at = Some(stamp(recorded));
+    let first: i64 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM follow_up", [], |r| {
+        r.get(0)
+    })?;
+    f.entry = (items.len() > 1).then_some(first);
     let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO follow_up (action_id, at, progress, problem, adjustment) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![f.action_id, f.at, f.progress, f.problem, f.adjustment],
-    )?;
-    f.id = tx.last_insert_rowid();
-    let rec = format!("action:{}", a.id);
-    if let Some(s) = &adjust.status {
+    let mut out = Vec::new();
+    for (n, a) in items.iter().enumerate() {
+        let mut line = f.clone();
+        line.id = first + n as i64;
+        line.action_id = a.id;
         tx.execute(
-            "UPDATE action_item SET status = ?1 WHERE id = ?2",
-            params![s, a.id],
+            "INSERT INTO follow_up (id, action_id, at, progress, problem, adjustment, recorded_at, entry)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![line.id, line.action_id, line.at, line.progress, line.problem, line.adjustment, line.recorded_at, line.entry],
         )?;
-        log(&tx, actor, &rec, "status", Some(&a.status), Some(s))?;
-    }
-    if let Some(d) = &due {
-        tx.execute(
-            "UPDATE action_item SET due = ?1 WHERE id = ?2",
-            params![d, a.id],
-        )?;
+        let rec = format!("action:{}", a.id);
+        if let Some(s) = adjust.status.as_ref().filter(|s| **s != a.status) {
+            tx.execute(
+                "UPDATE action_item SET status = ?1 WHERE id = ?2",
+                params![s, a.id],
+            )?;
+            log(&tx, actor, &rec, "status", Some(&a.status), Some(s))?;
+        }
+        if let Some(d) = &due {
+            tx.execute(
+                "UPDATE action_item SET due = ?1 WHERE id = ?2",
+                params![d, a.id],
+            )?;
+            log(
+                &tx,
+                actor,
+                &rec,
+                "due",
+                a.due.as_deref(),
+                Some(&format!("{d} — {}", f.adjustment)),
+            )?;
+        }
+        if let Some(d) = dept.filter(|d| !a.departments().iter().any(|x| x == d)) {
+            let mut added = a.added_departments.clone();
+            added.push(d.to_string());
+            tx.execute(
+                "UPDATE action_item SET departments = ?1 WHERE id = ?2",
+                params![serde_json::to_string(&added).expect("serializes"), a.id],
+            )?;
+            log(
+                &tx,
+                actor,
+                &rec,
+                "department_added",
+                None,
+                Some(&format!("{d} — {}", f.adjustment)),
+            )?;
+        }
         log(
             &tx,
             actor,
             &rec,
-            "due",
-            a.due.as_deref(),
-            Some(&format!("{d} — {}", f.adjustment)),
-        )?;
-    }
-    if let Some(d) = dept {
-        log(
-            &tx,
-            actor,
-            &rec,
-            "department_added",
+            "follow_up",
             None,
-            Some(&format!("{d} — {}", f.adjustment)),
+            Some(&serde_json::to_string(&line).expect("serializes")),
         )?;
+        out.push(line);
     }
-    log(
-        &tx,
-        actor,
-        &rec,
-        "follow_up",
-        None,
-        Some(&serde_json::to_string(&f).expect("serializes")),
-    )?;
     tx.commit()?;
-    Ok(f)
+    Ok(out)
 }
 
 /// Turns an action item into a WBS task (top level, led by its person's department, from today for
@@ -830,6 +969,9 @@ pub fn to_task(conn: &mut Connection, actor: &str, id: i64) -> Result<i64> {
     let a = action(conn, id)?;
     if let Some(t) = a.task_id {
         return Ok(t);
+    }
+    if crate::plan::baseline(conn)?.is_some() {
+        return Err(Error::refused("meeting.task_published", &[]));
     }
     let task = crate::plan::add_task(
         conn,
@@ -875,6 +1017,68 @@ pub fn to_task(conn: &mut Connection, actor: &str, id: i64) -> Result<i64> {
     Ok(task.id)
 }
 
+/// Links an action item to an existing task of the plan (or unlinks it with `None`), at any time,
+/// also after the plan is published. An item linked to a task already done is done too.
+pub fn link_task(
+    conn: &mut Connection,
+    actor: &str,
+    id: i64,
+    task_id: Option<i64>,
+) -> Result<ActionItem> {
+    let a = action(conn, id)?;
+    let task = match task_id {
+        Some(t) => Some(
+            crate::plan::load(conn)?
+                .task(t)
+                .cloned()
+                .ok_or_else(|| Error::refused("plan.no_task", &[]))?,
+        ),
+        None => None,
+    };
+    if a.task_id == task_id {
+        return Ok(a);
+    }
+    let tx = conn.transaction()?;
+    tx.execute(
+        "UPDATE action_item SET task_id = ?1 WHERE id = ?2",
+        params![task_id, id],
+    )?;
+    log(
+        &tx,
+        actor,
+        &format!("action:{id}"),
+        "task",
+        a.task_id.map(|t| format!("task:{t}")).as_deref(),
+        task_id.map(|t| format!("task:{t}")).as_deref(),
+    )?;
+    if let Some(t) = task.filter(|t| t.status == "done") {
+        close_linked(&tx, actor, t.id)?;
+    }
+    tx.commit()?;
+    action(conn, id)
+}
+
+/// Marks done every open action item linked to `task_id` (the task was just marked done), each
+/// change audited. Runs inside the caller's transaction.
+pub fn close_linked(conn: &Connection, actor: &str, task_id: i64) -> Result<()> {
+    let open: Vec<(i64, String)> = conn
+        .prepare("SELECT id, status FROM action_item WHERE task_id = ?1 AND status <> 'done'")?
+        .query_map([task_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, status) in open {
+        conn.execute("UPDATE action_item SET status = 'done' WHERE id = ?1", [id])?;
+        log(
+            conn,
+            actor,
+            &format!("action:{id}"),
+            "status",
+            Some(&status),
+            Some(&format!("done — task:{task_id}")),
+        )?;
+    }
+    Ok(())
+}
+
 /// One line of the follow-up ledger.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -890,6 +1094,9 @@ pub struct LedgerRow {
     /// `daily` for urgent items, `weekly` for routine ones; `late` when the last follow-up is older.
     pub cadence: &'static str,
     pub follow_up_late: bool,
+    /// The name and status of the plan task the item is linked to.
+    pub task: Option<String>,
+    pub task_status: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -905,35 +1112,40 @@ pub struct LedgerQuery {
 
 /// All action items of all meetings (and of the communication log), filtered.
 pub fn ledger(conn: &Connection, q: &LedgerQuery, at: NaiveDateTime) -> Result<Vec<LedgerRow>> {
+    let columns = action_columns_of_a();
     let mut stmt = conn.prepare(&format!(
-        "SELECT {ACTION_COLUMNS}, coalesce(m.title, c.topic, ''), coalesce(p.name, ''),
+        "SELECT {columns}, coalesce(m.title, c.topic, ''), coalesce(p.name, ''),
                 (SELECT count(*) FROM follow_up f WHERE f.action_id = a.id),
-                (SELECT max(at) FROM follow_up f WHERE f.action_id = a.id)
+                (SELECT max(at) FROM follow_up f WHERE f.action_id = a.id),
+                t.name, t.status
          FROM action_item a
+         LEFT JOIN task t ON t.id = a.task_id
          LEFT JOIN meeting m ON m.id = a.meeting_id
          LEFT JOIN comm_log c ON c.id = a.comm_log_id
          LEFT JOIN person p ON p.id = a.person_id
          ORDER BY coalesce(a.due, a.deadline), a.id"
-    ).replace("SELECT id, meeting_id, comm_log_id, person_id, department, description, standard, deadline, due, status, urgent, task_id, created_at", "SELECT a.id, a.meeting_id, a.comm_log_id, a.person_id, a.department, a.description, a.standard, a.deadline, a.due, a.status, a.urgent, a.task_id, a.created_at"))?;
+    ))?;
     let text = q.text.trim().to_lowercase();
     let rows = stmt.query_map([], |r| {
         Ok((
             action_row(r)?,
-            r.get::<_, String>(13)?,
             r.get::<_, String>(14)?,
-            r.get::<_, i64>(15)?,
-            r.get::<_, Option<String>>(16)?,
+            r.get::<_, String>(15)?,
+            r.get::<_, i64>(16)?,
+            r.get::<_, Option<String>>(17)?,
+            r.get::<_, Option<String>>(18)?,
+            r.get::<_, Option<String>>(19)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (a, meeting, person, count, last) = row?;
+        let (a, meeting, person, count, last, task, task_status) = row?;
         let due = a.due.as_deref().and_then(parse_date);
         let deadline = due.map(crate::warnings::deadline);
         let open = a.status != "done";
         let overdue = open && deadline.is_some_and(|d| at >= d);
         let due_soon = open && !overdue && deadline.is_some_and(|d| d - at <= Duration::hours(48));
-        if (!q.department.is_empty() && a.department != q.department)
+        if (!q.department.is_empty() && !a.departments().contains(&q.department))
             || q.person.is_some_and(|p| a.person_id != Some(p))
             || q.status
                 .as_deref()
@@ -942,7 +1154,8 @@ pub fn ledger(conn: &Connection, q: &LedgerQuery, at: NaiveDateTime) -> Result<V
             || (q.overdue && !overdue)
             || (!text.is_empty()
                 && !a.description.to_lowercase().contains(&text)
-                && !meeting.to_lowercase().contains(&text))
+                && !meeting.to_lowercase().contains(&text)
+                && !a.standard.to_lowercase().contains(&text))
         {
             continue;
         }
@@ -965,6 +1178,8 @@ pub fn ledger(conn: &Connection, q: &LedgerQuery, at: NaiveDateTime) -> Result<V
             due_soon,
             follow_ups: count,
             last_follow_up: last,
+            task,
+            task_status,
         });
     }
     Ok(out)
@@ -1036,6 +1251,9 @@ pub fn submit_report(
                     format!("{} ({week})", l.percent),
                 )],
             )?;
+            if status == "done" && task.status != "done" {
+                close_linked(&tx, actor, l.task_id)?;
+            }
         }
     }
     log(

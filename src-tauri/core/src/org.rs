@@ -98,6 +98,31 @@ pub fn get(conn: &Connection, id: i64) -> Result<Department> {
     .ok_or_else(|| Error::refused("org.no_department", &[]))
 }
 
+/// Refuses a delivery date after the project's end (the registration's end date).
+fn check_delivery(conn: &Connection, d: &Department) -> Result<()> {
+    if let Some(day) = d
+        .delivery_date
+        .as_deref()
+        .and_then(registration::parse_date)
+    {
+        let end: Option<String> = conn
+            .query_row("SELECT end_date FROM registration WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        if let Some(end) = end.as_deref().and_then(registration::parse_date) {
+            if day > end {
+                return Err(Error::refused(
+                    "org.delivery_after_end",
+                    &[("end", end.to_string())],
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn checked(d: &Department) -> Result<Department> {
     let mut d = d.clone();
     d.name = d.name.trim().to_string();
@@ -179,6 +204,9 @@ pub fn update(conn: &mut Connection, actor: &str, d: &Department) -> Result<Depa
     let before = get(conn, d.id)?;
     let d = checked(d)?;
     ensure_unique(conn, &d.name, d.id)?;
+    if d.delivery_date != before.delivery_date {
+        check_delivery(conn, &d)?;
+    }
     if d.name != before.name {
         // The plan being countersigned names its departments: keep them as signed.
         crate::signoff::ensure_editable(conn, "plan", 1)?;

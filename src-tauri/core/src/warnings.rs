@@ -217,6 +217,10 @@ fn has_meetings(conn: &Connection) -> Result<bool> {
 
 /// The warnings of the project at `now`.
 pub fn for_project(conn: &Connection, now: NaiveDateTime) -> Result<Vec<Warning>> {
+    // A closed project is read-only: nothing it could warn about can be cleared any more.
+    if crate::archive::closed_at(conn)?.is_some() {
+        return Ok(Vec::new());
+    }
     let mut snap = snapshot(conn)?;
     if has_meetings(conn)? && now.date().weekday().number_from_monday() >= 5 {
         let week = crate::meetings::week_of(now.date());

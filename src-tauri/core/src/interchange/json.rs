@@ -498,8 +498,8 @@ fn table_doc(table: &str) -> &'static str {
         "attachment" => "Background files of meetings, kept in the project.",
         "topic" => "Minutes: per topic the discussion, result, disputes and settlement.",
         "comm_log" => "Communications outside meetings.",
-        "action_item" => "Action items: responsible person and department, description, standard, deadline, status.",
-        "follow_up" => "The follow-up log of action items. Append-only.",
+        "action_item" => "Action items: responsible person and department (plus the departments follow-ups added), description, standard, deadline, status, linked task.",
+        "follow_up" => "The follow-up log of action items: when it happened, when it was recorded, the entry it shares with other items. Append-only.",
         "weekly_report" => "Weekly progress reports per owner and task.",
         "document_export" => "Every exported PDF: kind, target, fingerprint, when and by whom. Append-only.",
         "acceptance" => "The acceptance's overall result and conclusion, one row.",
@@ -508,6 +508,7 @@ fn table_doc(table: &str) -> &'static str {
         "evaluation" => "Department scores 0–100: goal achievement, collaboration efficiency, communication quality.",
         "retro_entry" => "Retrospective entries: what worked, problems with causes, improvements with owner and carry-forward.",
         "checklist_item" => "Improvements carried over from an earlier project, as a checklist.",
+        "closing_disposition" => "Work still open at closing, withdrawn or carried over, with the reason, when and by whom.",
         _ => "",
     }
 }

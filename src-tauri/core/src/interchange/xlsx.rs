@@ -175,7 +175,7 @@ pub fn sheet(conn: &rusqlite::Connection, kind: &str, lang: Lang) -> Result<Shee
             .map(|r| {
                 vec![
                     text(r.meeting),
-                    text(r.action.department),
+                    text(r.action.departments().join("、")),
                     text(r.person),
                     text(r.action.description),
                     text(r.action.standard),

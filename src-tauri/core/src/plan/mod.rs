@@ -766,6 +766,10 @@ pub fn update_task(conn: &mut Connection, actor: &str, t: &Task) -> Result<Saved
             write_task(&tx, &t)?;
         }
         audit_task(&tx, actor, t.id, &changes)?;
+        if t.status == "done" && before.status != "done" {
+            // Action items linked to the task are done with it.
+            crate::meetings::close_linked(&tx, actor, t.id)?;
+        }
         tx.commit()?;
     }
     let plan = load(conn)?;

@@ -525,6 +525,43 @@ pub const MIGRATIONS: &[&str] = &[
     // appended incremental update or a changed byte shows). Exports before this have neither.
     "ALTER TABLE document_export ADD COLUMN sha256 TEXT;
     ALTER TABLE document_export ADD COLUMN bytes INTEGER;",
+    // 11: the flow from meeting to archive. An action item keeps the departments follow-ups added
+    // (JSON list of names, besides its original one); a follow-up keeps when it happened (`at`,
+    // back-dated at will) apart from when it was recorded, and one entry may cover several items
+    // (`entry`: the id of the entry's first row). Closing records, for every piece of work still
+    // open, whether it was withdrawn or carried over and why; the table has its closed guard.
+    "ALTER TABLE action_item ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE follow_up ADD COLUMN recorded_at TEXT;
+    ALTER TABLE follow_up ADD COLUMN entry INTEGER;
+    UPDATE action_item SET departments = (
+        SELECT json_group_array(d) FROM (
+            SELECT substr(l.after, 1, instr(l.after, ' — ') - 1) AS d, min(l.seq) AS first
+            FROM audit_log l
+            WHERE l.record = 'action:' || action_item.id AND l.field = 'department_added'
+              AND instr(l.after, ' — ') > 1
+            GROUP BY d ORDER BY first))
+    WHERE EXISTS (SELECT 1 FROM audit_log l WHERE l.record = 'action:' || action_item.id
+                    AND l.field = 'department_added')
+      AND NOT EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at');
+    CREATE TABLE closing_disposition (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('action', 'risk', 'issue', 'round', 'change')),
+        record_id   INTEGER NOT NULL,
+        disposition TEXT NOT NULL CHECK (disposition IN ('withdrawn', 'carried_over')),
+        reason      TEXT NOT NULL CHECK (trim(reason) <> ''),
+        decided_at  TEXT NOT NULL,
+        decided_by  TEXT NOT NULL,
+        UNIQUE (kind, record_id)
+    ) STRICT;
+    CREATE TRIGGER closing_disposition_closed_insert BEFORE INSERT ON closing_disposition
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;
+    CREATE TRIGGER closing_disposition_closed_update BEFORE UPDATE ON closing_disposition
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;
+    CREATE TRIGGER closing_disposition_closed_delete BEFORE DELETE ON closing_disposition
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;",
 ];
 
 /// The migration after which a closed (archived) project refuses every write, in storage.
@@ -598,6 +635,8 @@ const TABLES: &[&[&str]] = &[
         "checklist_item",
     ],
     &[],
+    &[],
+    &["closing_disposition"],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).
