@@ -330,10 +330,12 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         conn.close().map_err(|(_, e)| e)?;
         storage::sync_file(&tmp)?;
         // The audit chain and every signed fingerprint, as `check` verifies them.
+        // Its message names the problem in the user's language (the file named is the target).
         storage::Project::check(&tmp).map_err(|e| match e {
-            Error::Integrity { problem, .. } => {
-                Error::refused("json.integrity", &[("detail", format!("{problem:?}"))])
-            }
+            Error::Integrity { problem, .. } => Error::Integrity {
+                path: target.to_path_buf(),
+                problem,
+            },
             other => other,
         })?;
         Ok(Imported {
