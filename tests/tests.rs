@@ -7,5 +7,6 @@ mod cli;
 mod crash;
 mod e2e;
 mod files;
+mod integrity;
 mod interchange;
 mod meetings;
