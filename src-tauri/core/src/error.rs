@@ -260,9 +260,11 @@ impl Error {
                 ],
             ),
             Error::Damaged { path, detail } => {
-                // A detail may be a catalog key (`damage.…`); SQLite's own words are not shown.
+                // A detail may be a catalog key (`damage.…`, then a name for `{name}`); SQLite's own words
+                // are not shown.
                 let detail = if detail.starts_with("damage.") {
-                    i18n::text(lang, detail)
+                    let (key, name) = detail.split_once(' ').unwrap_or((detail, ""));
+                    i18n::format(lang, key, &[("name", name)])
                 } else {
                     detail.clone()
                 };

@@ -170,10 +170,15 @@ struct SignatureRow {
     fingerprint: String,
 }
 
-/// Tables that hold rows in a project nobody has edited yet (created with a name only).
-const UNEDITED: &[&str] = &[
+/// Tables that may hold rows without any audit entry: those of a project nobody has edited yet
+/// (created with a name only), and those an older file brings from before the audit log existed
+/// (schema 1–2: registration, milestones, the reviewer who became a person and a department).
+const UNAUDITED: &[&str] = &[
     "project_meta",
     "registration",
+    "milestone",
+    "person",
+    "department",
     "document_state",
     "audit_log",
     "acceptance",
@@ -187,7 +192,7 @@ pub(crate) fn records(conn: &Connection, version: i64) -> Result<Option<Tamper>>
     let entries: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
     if entries == 0 {
         for table in migrations::expected_tables(version) {
-            if UNEDITED.contains(&table) {
+            if UNAUDITED.contains(&table) {
                 continue;
             }
             let any: bool = conn.query_row(

@@ -62,11 +62,9 @@ pub(crate) fn recover(path: &Path, page_size: u32) -> Result<()> {
             (None, Some(_)) => true,
             _ => false,
         };
-        if check != "ok"
-            || app_id as u32 != APPLICATION_ID
-            || !same_project
-            || header::has_hot_journal(&copy)
-        {
+        // (A journal SQLite does not judge hot, e.g. one whose header was never written, is left
+        // in the copy and changes nothing.)
+        if check != "ok" || app_id as u32 != APPLICATION_ID || !same_project {
             return Err(refuse());
         }
         Ok(copy)

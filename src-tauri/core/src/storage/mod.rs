@@ -453,14 +453,7 @@ fn verify(conn: &Connection, path: &Path, full: bool) -> Result<i64> {
             |r| r.get(0),
         )?;
         if n != 1 {
-            return Err(Error::Integrity {
-                path: path.to_path_buf(),
-                problem: crate::error::Tamper::Schema {
-                    what: "table".into(),
-                    name: table.to_string(),
-                    change: "missing",
-                },
-            });
+            return Err(Error::damaged(path, format!("damage.missing_table {table}")));
         }
     }
     // Extra or altered tables, indexes, triggers or views would run or hide what the migrations
