@@ -252,14 +252,16 @@ fn the_same_file_cannot_be_opened_twice() {
     let first = Project::open(&path).unwrap();
     let second = Project::open(&path).err().expect("second open refused");
     assert_eq!(second.code(), "already_open");
-    // Another process is refused too, and nothing is harmed.
-    let out = liaison(dir.path(), &["check", path.to_str().unwrap()]);
+    // Another process that would write is refused too, and nothing is harmed; a reader gets in.
+    let out = liaison(dir.path(), &["close", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("已在另一个窗口或程序中打开"),
         "{}",
         stderr(&out)
     );
+    let out = liaison(dir.path(), &["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     drop(first);
     let again = Project::open(&path).unwrap();
     assert_eq!(
@@ -341,10 +343,30 @@ fn a_review_from_schema_2_moves_onto_sign_off_as_a_person() {
     assert_eq!(panel.suggested, vec![people[0].id]);
 }
 
-/// Alters a closed file with raw SQL, as a tool outside the app could.
+/// Alters a closed file with raw SQL, as a tool outside the app could, and puts back the triggers
+/// the SQL dropped (a careful forger would: `check` compares the schema with the migrations').
 fn tamper(path: &Path, sql: &str) {
     let conn = Connection::open(path).unwrap();
+    let triggers: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
     conn.execute_batch(sql).unwrap();
+    for (name, create) in triggers {
+        let there: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = ?1)",
+                [&name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if !there {
+            conn.execute_batch(&create).unwrap();
+        }
+    }
 }
 
 #[test]

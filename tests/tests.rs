@@ -10,5 +10,6 @@ mod files;
 mod flow;
 mod hostile_cli;
 mod hostile_import;
+mod integrity;
 mod interchange;
 mod meetings;

@@ -18,6 +18,106 @@ pub enum Tamper {
         doc_id: i64,
         revision: i64,
     },
+    /// The file's schema differs from what the migrations create: `change` is `extra`, `missing`
+    /// or `altered`; `what` is SQLite's type (`table`, `index`, `trigger`, `view`).
+    Schema {
+        what: String,
+        name: String,
+        change: &'static str,
+    },
+    /// A sign-off round (status, mode, signers) does not match the audit entries that recorded it.
+    Round {
+        kind: String,
+        doc_id: i64,
+        revision: i64,
+    },
+    /// A signature (decision, signer, comment, time) does not match its audit entry.
+    Signature {
+        kind: String,
+        doc_id: i64,
+        name: String,
+    },
+    /// A document's lock state is not what its sign-off rounds left it in.
+    LockState { kind: String, doc_id: i64 },
+    /// The project has records but no audit entries at all.
+    NoAudit,
+}
+
+impl Tamper {
+    /// What was found, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let doc = |kind: &str, id: i64| {
+            i18n::format(
+                lang,
+                "tamper.document",
+                &[("document", &record_label(lang, kind)), ("id", &id.to_string())],
+            )
+        };
+        match self {
+            Tamper::AuditEntry(seq) => {
+                i18n::format(lang, "tamper.audit_entry", &[("seq", &seq.to_string())])
+            }
+            Tamper::AuditGap(seq) => {
+                i18n::format(lang, "tamper.audit_gap", &[("seq", &seq.to_string())])
+            }
+            Tamper::AuditHead => i18n::text(lang, "tamper.audit_head"),
+            Tamper::Signed {
+                kind,
+                doc_id,
+                revision,
+            } => i18n::format(
+                lang,
+                "tamper.signed",
+                &[
+                    ("document", &record_label(lang, kind)),
+                    ("id", &doc_id.to_string()),
+                    ("revision", &revision.to_string()),
+                ],
+            ),
+            Tamper::Schema { what, name, change } => {
+                let what_key = format!("tamper.schema.{what}");
+                let mut shown = i18n::text(lang, &what_key);
+                if shown == what_key {
+                    shown = what.clone();
+                }
+                i18n::format(
+                    lang,
+                    &format!("tamper.schema_{change}"),
+                    &[("what", &shown), ("name", name)],
+                )
+            }
+            Tamper::Round {
+                kind,
+                doc_id,
+                revision,
+            } => i18n::format(
+                lang,
+                "tamper.round",
+                &[
+                    ("document", &doc(kind, *doc_id)),
+                    ("revision", &revision.to_string()),
+                ],
+            ),
+            Tamper::Signature { kind, doc_id, name } => i18n::format(
+                lang,
+                "tamper.signature",
+                &[("document", &doc(kind, *doc_id)), ("name", name)],
+            ),
+            Tamper::LockState { kind, doc_id } => i18n::format(
+                lang,
+                "tamper.lock_state",
+                &[("document", &doc(kind, *doc_id))],
+            ),
+            Tamper::NoAudit => i18n::text(lang, "tamper.no_audit"),
+        }
+    }
+}
+
+impl std::fmt::Display for Tamper {
+    /// The English message, for logs; users get `message` in their language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
 }
 
 /// Result with the core's error.
@@ -77,7 +177,7 @@ pub enum Error {
     },
     #[error("sign-off refused: {0}")]
     SignOff(String),
-    #[error("integrity check failed for {path}: {problem:?}")]
+    #[error("integrity check failed for {path}: {problem}")]
     Integrity { path: PathBuf, problem: Tamper },
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -160,13 +260,18 @@ impl Error {
                     ("supported", &supported.to_string()),
                 ],
             ),
-            // SQLite's own words (`quick_check`, "missing table …") are not the user's: a detail
-            // that is a catalog key is translated, anything else becomes the generic reason.
-            Error::Damaged { path, detail } => i18n::format(
-                lang,
-                &key,
-                &[("path", &shown(path)), ("detail", &reason(lang, detail))],
-            ),
+            // A detail may be a catalog key (`damage.…`, then a name for `{name}`); SQLite's own
+            // words (`quick_check`, "missing table …") are not the user's: any other detail that is a
+            // catalog key is translated, anything else becomes the generic reason.
+            Error::Damaged { path, detail } => {
+                let detail = if detail.starts_with("damage.") {
+                    let (key, name) = detail.split_once(' ').unwrap_or((detail, ""));
+                    i18n::format(lang, key, &[("name", name)])
+                } else {
+                    reason(lang, detail)
+                };
+                i18n::format(lang, &key, &[("path", &shown(path)), ("detail", &detail)])
+            }
             Error::Write { path, source } | Error::Read { path, source } => i18n::format(
                 lang,
                 &key,
@@ -220,28 +325,7 @@ impl Error {
                 i18n::format(lang, key, &params)
             }
             Error::Integrity { path, problem } => {
-                let detail = match problem {
-                    Tamper::AuditEntry(seq) => {
-                        i18n::format(lang, "tamper.audit_entry", &[("seq", &seq.to_string())])
-                    }
-                    Tamper::AuditGap(seq) => {
-                        i18n::format(lang, "tamper.audit_gap", &[("seq", &seq.to_string())])
-                    }
-                    Tamper::AuditHead => i18n::text(lang, "tamper.audit_head"),
-                    Tamper::Signed {
-                        kind,
-                        doc_id,
-                        revision,
-                    } => i18n::format(
-                        lang,
-                        "tamper.signed",
-                        &[
-                            ("document", &record_label(lang, kind)),
-                            ("id", &doc_id.to_string()),
-                            ("revision", &revision.to_string()),
-                        ],
-                    ),
-                };
+                let detail = problem.message(lang);
                 i18n::format(
                     lang,
                     "error.open.integrity",

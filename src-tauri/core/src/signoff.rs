@@ -475,6 +475,10 @@ fn start_round(
         ],
     )?;
     let round_id = tx.last_insert_rowid();
+    let started_at: String =
+        tx.query_row("SELECT started_at FROM signoff_round WHERE id = ?1", [round_id], |r| {
+            r.get(0)
+        })?;
     for (i, p) in signers.iter().enumerate() {
         tx.execute(
             "INSERT INTO signoff_signer (round_id, position, person_id) VALUES (?1, ?2, ?3)",
@@ -483,7 +487,18 @@ fn start_round(
     }
     set_state(&tx, kind, id, "in_signoff")?;
     let record = format!("{kind}:{id}");
-    let after = format!("revision {revision} · {fp}");
+    // The entry covers the whole round (mode, signers in order, start), so `check` finds a round
+    // changed outside the app.
+    let after = crate::storage::audit_text::started(
+        round_id,
+        kind,
+        id,
+        revision,
+        mode.code(),
+        &fp,
+        &started_at,
+        signers,
+    );
     audit::append(
         &tx,
         actor,
@@ -573,16 +588,16 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
         None
     };
     let record = format!("{kind}:{id}");
-    let what = format!(
-        "{}（{}）: {}{}",
-        person.name,
-        person.department,
+    let what = crate::storage::audit_text::signed(
+        s.round_id,
+        person.id,
+        &person.name,
+        &person.department,
+        &person.role,
         s.decision.code(),
-        if comment.is_empty() {
-            String::new()
-        } else {
-            format!(" — {comment}")
-        }
+        comment,
+        &signed_at,
+        &fp,
     );
     let mut changes = vec![Change {
         record: &record,
@@ -601,7 +616,7 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
             // All heads approved: the edits go into the plan now, or the signature does not either.
             crate::changes::apply(&tx, actor, id)?;
         }
-        closed = format!("revision {revision}: {round_status}");
+        closed = crate::storage::audit_text::closed(s.round_id, revision, round_status, &signed_at);
         changes.push(Change {
             record: &record,
             field: "signoff.closed",
@@ -628,12 +643,14 @@ pub fn withdraw(conn: &mut Connection, actor: &str, round_id: i64) -> Result<Pan
         return Err(refuse("signoff.closed"));
     }
     let tx = conn.transaction()?;
+    let closed_at = now();
     tx.execute(
         "UPDATE signoff_round SET status = 'withdrawn', closed_at = ?1 WHERE id = ?2",
-        params![now(), round_id],
+        params![closed_at, round_id],
     )?;
     set_state(&tx, &kind, id, "draft")?;
     let record = format!("{kind}:{id}");
+    let what = crate::storage::audit_text::closed(round_id, 0, "withdrawn", &closed_at);
     audit::append(
         &tx,
         actor,
@@ -641,7 +658,7 @@ pub fn withdraw(conn: &mut Connection, actor: &str, round_id: i64) -> Result<Pan
             record: &record,
             field: "signoff.withdrawn",
             before: None,
-            after: Some("withdrawn"),
+            after: Some(&what),
         }],
     )?;
     tx.commit()?;

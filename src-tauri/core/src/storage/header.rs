@@ -13,14 +13,31 @@ pub struct Header {
     pub page_size: u32,
     pub application_id: u32,
     pub user_version: i64,
+    /// The file is in write-ahead-log mode (format versions 2 in bytes 18 and 19).
+    pub wal: bool,
 }
 
 /// Whether a non-empty rollback journal (`<file>-journal`) lies beside `path`: an interrupted commit
 /// that SQLite will roll back on open.
 pub fn has_hot_journal(path: &Path) -> bool {
-    let mut journal = path.as_os_str().to_owned();
-    journal.push("-journal");
-    std::fs::metadata(std::path::PathBuf::from(journal)).is_ok_and(|m| m.is_file() && m.len() > 0)
+    non_empty(&beside(path, "-journal"))
+}
+
+/// Whether a non-empty write-ahead log (`<file>-wal`) lies beside `path`: transactions that SQLite
+/// would copy into the file.
+pub fn has_pending_wal(path: &Path) -> bool {
+    non_empty(&beside(path, "-wal"))
+}
+
+/// `<file><suffix>`, e.g. the journal of `path`.
+pub fn beside(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    std::path::PathBuf::from(name)
+}
+
+fn non_empty(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0)
 }
 
 /// Checks that `path` is a regular, non-empty, untruncated SQLite file and returns its header.
@@ -89,5 +106,6 @@ pub fn sniff(path: &Path) -> Result<Header> {
         page_size,
         application_id: be32(68),
         user_version: be32(60) as i32 as i64,
+        wal: bytes[18] == 2 || bytes[19] == 2,
     })
 }

@@ -1,12 +1,24 @@
 //! Project files: one SQLite file per project, opened strictly, written durably, copied consistently.
 //!
-//! The file uses a rollback journal with `synchronous=FULL` and `locking_mode=EXCLUSIVE`: every
-//! committed edit is in the file itself, and the open file is locked against every other opener.
+//! The file uses a rollback journal with `synchronous=FULL` and SQLite's normal locking: every
+//! committed edit is in the file itself, and readers (the command line's reports, `check`) see the
+//! last commit while the app has the file open. One writer at a time: `lock::WriterLock` on a
+//! sidecar file beside the project keeps every other opener for writing out.
 //!
 //! Invariant: a file that is refused is never written to. Everything that can refuse a file runs
 //! before the first statement that could write (journal mode, migrations).
 
 pub mod header;
+mod integrity;
+mod journal;
+
+/// The text of sign-off audit entries, which `check` recomputes from the rows.
+pub(crate) mod audit_text {
+    pub(crate) use super::integrity::{
+        closed_text as closed, signed_text as signed, started_text as started,
+    };
+}
+pub mod lock;
 pub mod migrations;
 
 use crate::error::{Error, Result};
@@ -26,7 +38,17 @@ pub struct Project {
     conn: Connection,
     path: PathBuf,
     migrated: Option<Migrated>,
+    _lock: lock::WriterLock,
     _claim: Claim,
+}
+
+/// How long a reader or the writer waits for the other's transaction to end before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether a Liaison (this process or another) holds `path` open for writing. Never creates,
+/// locks for long or writes anything.
+pub fn is_held(path: &Path) -> bool {
+    Claim::held(path) || lock::held_elsewhere(path)
 }
 
 /// The files open in this process. SQLite's locks keep other processes out; this keeps a second
@@ -81,7 +103,8 @@ pub struct Summary {
     pub milestones: i64,
     /// Audit entries, all verified (0 before schema 3).
     pub audit_entries: i64,
-    /// Documents signed and locked, all verified.
+    /// Documents with at least one approved (signed) revision, all verified; the published plan
+    /// counts as signed.
     pub signed_documents: i64,
     /// Tasks of the plan and its published (countersigned) versions; 0 before schema 4.
     pub tasks: i64,
@@ -96,17 +119,23 @@ impl Project {
         // Claim first: even reading the header through another descriptor would drop our SQLite
         // locks on a file this process already has open (POSIX closes all of them).
         let claim = Claim::take(path)?;
+        // The writer lock comes before anything reads the file: a journal beside it is then
+        // nobody's live transaction.
+        let writer = lock::WriterLock::take(path)?;
         let header = header::sniff(path)?;
         check_header(path, &header)?;
+        check_wal(path, &header)?;
+        if header::has_hot_journal(path) {
+            journal::recover(path, header.page_size)?;
+        }
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| classify(path, e))?;
-        // Exclusive locking: locks are kept until the connection closes (see `configure`).
-        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| classify(path, e))?;
-        let version = verify(&conn, path)?;
+        let version = verify(&conn, path, false)?;
         let mut migrated = None;
         if version < migrations::LATEST {
             let backup = backup_path(path, version);
@@ -123,6 +152,7 @@ impl Project {
             conn,
             path: path.to_path_buf(),
             migrated,
+            _lock: writer,
             _claim: claim,
         })
     }
@@ -158,62 +188,23 @@ impl Project {
     }
 
     /// Opens a sound project file read-only (for the command line's reports): the same checks as
-    /// `check`, nothing written. Returns the connection and the file's schema version.
+    /// on open, nothing written. Another process may hold the file open for writing meanwhile: the
+    /// reader sees its last commit. Returns the connection and the file's schema version.
     pub fn read_only(path: &Path) -> Result<(Connection, i64)> {
-        if Claim::held(path) {
-            return Err(Error::AlreadyOpen(path.to_path_buf()));
-        }
-        let header = header::sniff(path)?;
-        check_header(path, &header)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| classify(path, e))?;
-        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-            .map_err(|e| classify(path, e))?;
-        let version = verify(&conn, path)?;
+        let (conn, version) = open_reader(path, false)?;
+        conn.execute_batch("COMMIT")?;
         Ok((conn, version))
     }
 
-    /// Reads a file without ever writing to it and reports whether it is a sound project.
+    /// Reads a file without ever writing to it and reports whether it is a sound project: SQLite's
+    /// full `integrity_check`, the schema against the migrations, the audit chain, the sign-off
+    /// rows and locks against their audit entries, and every signed fingerprint. All of it reads
+    /// one snapshot, also while the app has the file open.
     pub fn check(path: &Path) -> Result<Summary> {
-        let (conn, version) = Project::read_only(path)?;
-        let name =
-            crate::registration::name(&conn).map_err(|e| Error::damaged(path, e.to_string()))?;
-        let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
-        let (mut audit_entries, mut signed_documents) = (0, 0);
-        if version >= 3 {
-            verify_records(&conn, path)?;
-            audit_entries = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
-            signed_documents = conn.query_row(
-                "SELECT count(*) FROM document_state WHERE state = 'signed'",
-                [],
-                |r| r.get(0),
-            )?;
-        }
-        let (mut tasks, mut plan_versions) = (0, 0);
-        if version >= 4 {
-            tasks = conn.query_row("SELECT count(*) FROM task", [], |r| r.get(0))?;
-            plan_versions = conn.query_row(
-                "SELECT count(*) FROM signoff_round
-                 WHERE kind = 'plan' AND doc_id = 1 AND status = 'approved'",
-                [],
-                |r| r.get(0),
-            )?;
-        }
-        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        Ok(Summary {
-            path: path.to_path_buf(),
-            name,
-            schema_version: version,
-            milestones,
-            audit_entries,
-            signed_documents,
-            tasks,
-            plan_versions,
-            bytes,
-        })
+        let (conn, version) = open_reader(path, true)?;
+        let summary = summarize(&conn, path, version);
+        let _ = conn.execute_batch("COMMIT");
+        summary
     }
 
     /// The file this project lives in.
@@ -261,20 +252,142 @@ impl Project {
     }
 }
 
+/// The summary `check` prints, after verifying the records of a file read in one snapshot.
+fn summarize(conn: &Connection, path: &Path, version: i64) -> Result<Summary> {
+    let name = crate::registration::name(conn).map_err(|_| Error::damaged(path, "damage.no_registration"))?;
+    let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
+    let (mut audit_entries, mut signed_documents) = (0, 0);
+    if version >= 3 {
+        verify_records(conn, path, version)?;
+        audit_entries = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+        // A document is signed once a round on it was approved; the plan stays live after
+        // its approval (it is published, not locked), so its state alone does not say so.
+        signed_documents = conn.query_row(
+            "SELECT count(*) FROM (SELECT DISTINCT kind, doc_id FROM signoff_round
+                                   WHERE status = 'approved')",
+            [],
+            |r| r.get(0),
+        )?;
+    }
+    let (mut tasks, mut plan_versions) = (0, 0);
+    if version >= 4 {
+        tasks = conn.query_row("SELECT count(*) FROM task", [], |r| r.get(0))?;
+        plan_versions = conn.query_row(
+            "SELECT count(*) FROM signoff_round
+             WHERE kind = 'plan' AND doc_id = 1 AND status = 'approved'",
+            [],
+            |r| r.get(0),
+        )?;
+    }
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    Ok(Summary {
+        path: path.to_path_buf(),
+        name,
+        schema_version: version,
+        milestones,
+        audit_entries,
+        signed_documents,
+        tasks,
+        plan_versions,
+        bytes,
+    })
+}
+
+/// Opens `path` for reading and verifies it (`full`: SQLite's `integrity_check` and every
+/// comparison of `check`), inside a read transaction the caller ends.
+fn open_reader(path: &Path, full: bool) -> Result<(Connection, i64)> {
+    // Another connection of this process holds the file: reading it through a second descriptor
+    // would drop that connection's POSIX locks when it closes.
+    if Claim::held(path) {
+        return Err(Error::AlreadyOpen(path.to_path_buf()));
+    }
+    let header = header::sniff(path)?;
+    check_header(path, &header)?;
+    check_wal(path, &header)?;
+    // A journal with nobody writing is an interrupted save: only an opener for writing may roll
+    // it back (on a copy first); a reader would read the half-written file.
+    if header::has_hot_journal(path) && !lock::held_elsewhere(path) && header::has_hot_journal(path)
+    {
+        return Err(Error::refused(
+            "storage.unrecovered_journal",
+            &[("path", path.display().to_string())],
+        ));
+    }
+    let conn = if header.wal {
+        // A write-ahead-log file without a pending log: all its content is in the file. Reading it
+        // as immutable keeps SQLite from creating the log's index file beside it.
+        let uri = format!(
+            "file:{}?immutable=1",
+            path.to_str()
+                .ok_or_else(|| Error::NotFound(path.to_path_buf()))?
+                .replace('%', "%25")
+                .replace('?', "%3f")
+                .replace('#', "%23")
+        );
+        Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
+    .map_err(|e| classify(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| classify(path, e))?;
+    // One read transaction: every query sees the same commit of the writer.
+    conn.execute_batch("BEGIN").map_err(|e| classify(path, e))?;
+    match verify(&conn, path, full) {
+        Ok(version) => Ok((conn, version)),
+        Err(e) => {
+            let _ = conn.execute_batch("COMMIT");
+            Err(e)
+        }
+    }
+}
+
+/// One rule for the app and `check`: a file in write-ahead-log mode is read as it is (the app
+/// turns it back into a rollback journal when it opens it), but a non-empty `-wal` beside it holds
+/// transactions that are not in the file, and whose they are cannot be told: it is refused, and
+/// neither file is touched.
+fn check_wal(path: &Path, header: &header::Header) -> Result<()> {
+    if header::has_pending_wal(path) {
+        return Err(Error::refused(
+            "storage.pending_wal",
+            &[
+                ("path", path.display().to_string()),
+                ("wal", header::beside(path, "-wal").display().to_string()),
+            ],
+        ));
+    }
+    let _ = header.wal;
+    Ok(())
+}
+
 /// Verifies the audit chain and the fingerprints of signed documents.
-fn verify_records(conn: &Connection, path: &Path) -> Result<()> {
+fn verify_records(conn: &Connection, path: &Path, version: i64) -> Result<()> {
     use crate::audit::Break;
     use crate::error::Tamper;
-    let problem = match crate::audit::verify_chain(conn)? {
+    let mut problem = match crate::audit::verify_chain(conn)? {
         Some(Break::Entry(seq)) => Some(Tamper::AuditEntry(seq)),
         Some(Break::Gap(seq)) => Some(Tamper::AuditGap(seq)),
         Some(Break::Head) => Some(Tamper::AuditHead),
-        None => crate::signoff::verify(conn)?.map(|m| Tamper::Signed {
+        None => None,
+    };
+    if problem.is_none() {
+        problem = integrity::records(conn, version)?;
+    }
+    if problem.is_none() {
+        problem = crate::signoff::verify(conn)?.map(|m| Tamper::Signed {
             kind: m.kind,
             doc_id: m.doc_id,
             revision: m.revision,
-        }),
-    };
+        });
+    }
     match problem {
         Some(problem) => Err(Error::Integrity {
             path: path.to_path_buf(),
@@ -302,8 +415,9 @@ fn check_header(path: &Path, header: &header::Header) -> Result<()> {
     Ok(())
 }
 
-/// Checks identity, version, structure and page integrity through SQLite; returns the schema version.
-fn verify(conn: &Connection, path: &Path) -> Result<i64> {
+/// Checks identity, version, structure and page integrity through SQLite (`full`: every page and
+/// index, and the schema against the migrations); returns the schema version.
+fn verify(conn: &Connection, path: &Path, full: bool) -> Result<i64> {
     let app_id: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| classify(path, e))?;
@@ -318,11 +432,19 @@ fn verify(conn: &Connection, path: &Path) -> Result<i64> {
             supported: migrations::LATEST,
         });
     }
-    let quick: String = conn
-        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+    let pages: String = conn
+        .query_row(
+            if full {
+                "PRAGMA integrity_check(1)"
+            } else {
+                "PRAGMA quick_check(1)"
+            },
+            [],
+            |r| r.get(0),
+        )
         .map_err(|e| classify(path, e))?;
-    if quick != "ok" {
-        return Err(Error::damaged(path, quick));
+    if pages != "ok" {
+        return Err(Error::damaged(path, "damage.integrity"));
     }
     for table in migrations::expected_tables(version) {
         let n: i64 = conn.query_row(
@@ -331,8 +453,16 @@ fn verify(conn: &Connection, path: &Path) -> Result<i64> {
             |r| r.get(0),
         )?;
         if n != 1 {
-            return Err(Error::damaged(path, format!("missing table {table}")));
+            return Err(Error::damaged(path, format!("damage.missing_table {table}")));
         }
+    }
+    // Extra or altered tables, indexes, triggers or views would run or hide what the migrations
+    // do not: a trigger on `project_meta`, say, that rewrites records at every open.
+    if let Some(problem) = integrity::schema(conn, version)? {
+        return Err(Error::Integrity {
+            path: path.to_path_buf(),
+            problem,
+        });
     }
     Ok(version)
 }
@@ -343,8 +473,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // A first write takes the exclusive lock, held until the project is closed: from the moment the
-    // file is shown as open, no other window or process can open it.
+    // The open stamp: the first write, so that a file that cannot be written is found at once.
     conn.execute(
         "INSERT INTO project_meta (key, value) VALUES ('opened_at', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -360,7 +489,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
             Error::AlreadyOpen(path.to_path_buf())
         }
         Some(rusqlite::ErrorCode::NotADatabase) => Error::NotSqlite(path.to_path_buf()),
-        Some(rusqlite::ErrorCode::DatabaseCorrupt) => Error::damaged(path, e.to_string()),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => Error::damaged(path, "damage.integrity"),
         Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly) => {
             Error::Write {
                 path: path.to_path_buf(),
