@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::wording;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 

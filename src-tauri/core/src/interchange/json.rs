@@ -513,8 +513,3 @@ fn table_doc(table: &str) -> &'static str {
         _ => "",
     }
 }
-
-/// Why SQLite refused a row, as a reason key the error message translates.
-fn reason(e: &rusqlite::Error) -> String {
-    crate::error::sqlite_reason(e).to_string()
-}

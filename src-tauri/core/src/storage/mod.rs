@@ -529,33 +529,6 @@ fn copy_consistent(conn: &Connection, dest: &Path) -> Result<()> {
     })
 }
 
-/// Whether a Liaison holds `path` open: this process (its claim), or another one (the file's
-/// SQLite lock refuses even a reader). The one place that knows how an open project is locked.
-pub fn is_held(path: &Path) -> bool {
-    if Claim::held(path) {
-        return true;
-    }
-    // Only a project file can be held; anything else is not opened through SQLite at all.
-    if !crate::output::is_project_file(path) {
-        return false;
-    }
-    let Ok(conn) = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
-        return false;
-    };
-    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
-        Ok(_) => false,
-        Err(e) => matches!(
-            e.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
-        ),
-    }
-}
-
 /// `name.liaison` → `name.backup-v1-20261121-093000.liaison` beside it.
 fn backup_path(path: &Path, version: i64) -> PathBuf {
     let stem = path
