@@ -299,3 +299,63 @@ fn e2e_the_archive_lists_work_still_open_and_closes_once_each_is_settled() {
         Ok(())
     });
 }
+
+#[test]
+fn e2e_acceptance_refuses_to_pass_an_unfinished_task_and_lists_the_open_work_to_finish() {
+    run(async {
+        let env = Env::new();
+        let file = sample(&env);
+        let (undone, action) = {
+            let p = Project::open(&file).map_err(err)?;
+            let a = liaison_core::acceptance::load(p.conn()).map_err(err)?;
+            let undone = a
+                .items
+                .iter()
+                .find(|i| i.status != "done")
+                .map(|i| (i.task_id, i.name.clone()))
+                .ok_or("a task not done")?;
+            let action = meetings::actions(p.conn())
+                .map_err(err)?
+                .into_iter()
+                .find(|a| a.status != "done")
+                .ok_or("an open action item")?;
+            (undone, action)
+        };
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                app.click("#stage-acceptance").await?;
+                app.find("table.acceptance").await?;
+                // Passing a task that is not done is refused, naming it; the verdict stays pending.
+                app.click(&format!("#acc-verdict-{}-pass", undone.0)).await?;
+                app.wait_js(&shows("尚未完成，不能判定通过")).await?;
+                app.wait_js(&format!(
+                    "return document.querySelector(\"tr.acc-row[data-task='{}']\").classList.contains('verdict-pending');",
+                    undone.0
+                ))
+                .await?;
+                app.js("document.querySelectorAll('#banners .banner').forEach(b => b.remove());", vec![]).await?;
+                // The open work is listed here too; an action item is finished from the list.
+                let row = format!("#open-work tr[data-open-work='action-{}']", action.id);
+                let text = app.text(&row).await?;
+                assert!(text.contains(&action.description), "{text}");
+                app.shot("acceptance-open-work").await;
+                let before = app.js("return document.querySelectorAll('#open-work tr.open').length;", vec![]).await?;
+                app.click(&format!("{row} .ow-finish")).await?;
+                app.wait_js(&format!(
+                    "return !document.querySelector(\"{row}\") && document.querySelectorAll('#open-work tr.open').length < {before};"
+                ))
+                .await?;
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        let p = Project::open(&file).map_err(err)?;
+        assert_eq!(
+            meetings::action(p.conn(), action.id).map_err(err)?.status,
+            "done"
+        );
+        Ok(())
+    });
+}
