@@ -348,6 +348,16 @@ fn closing_lists_the_work_still_open_and_needs_each_settled_then_warns_of_nothin
         )),
         "closing.reason_required"
     );
+    let object = format!("{}:{}", first.kind, first.id);
+    let far = now() + chrono::Duration::days(365);
+    let warned = |conn: &Connection| {
+        warnings::for_project(conn, far)
+            .unwrap()
+            .iter()
+            .any(|w| w.object == object)
+    };
+    assert_eq!(first.kind, "action");
+    assert!(warned(conn), "an open item a year late is warned of");
     closing::dispose(
         conn,
         "张伟",
@@ -357,6 +367,7 @@ fn closing_lists_the_work_still_open_and_needs_each_settled_then_warns_of_nothin
         "目标已调整",
     )
     .unwrap();
+    assert!(!warned(conn), "a withdrawn item is not");
     let history =
         liaison_core::audit::history(conn, &[format!("closing:{}:{}", first.kind, first.id)])
             .unwrap();

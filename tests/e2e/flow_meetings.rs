@@ -55,8 +55,8 @@ fn e2e_the_ledger_keeps_an_added_department_shows_the_standard_and_follows_up_tw
             let standard = items[0].standard.clone();
             async move {
                 let r = async {
-                    app.click("#stage-meetings").await?;
-                    app.click("#tab-ledger").await?;
+                    app.click_settled("#stage-meetings").await?;
+                    app.click_settled("#tab-ledger").await?;
                     app.find("#ledger").await?;
                     // The 完成标准 column, with the item's standard.
                     let heads = app.text("#ledger thead").await?;
@@ -67,9 +67,9 @@ fn e2e_the_ledger_keeps_an_added_department_shows_the_standard_and_follows_up_tw
                     assert_eq!(cell, standard);
                     // Pick the second item, open the first: one entry for both, dated yesterday,
                     // adding a department with its reason.
-                    app.click(&format!("#ledger tr[data-action='{second}'] .ledger-pick")).await?;
+                    app.click_settled(&format!("#ledger tr[data-action='{second}'] .ledger-pick")).await?;
                     app.find("#ledger-picked").await?;
-                    app.click(&format!("#ledger tr[data-action='{first}'] td:nth-child(2)")).await?;
+                    app.click_settled(&format!("#ledger tr[data-action='{first}'] td:nth-child(2)")).await?;
                     app.find("#fu-at").await?;
                     app.set("#fu-at", &yesterday).await?;
                     app.type_into("#fu-progress", "两项一起确认了进度").await?;
@@ -78,7 +78,7 @@ fn e2e_the_ledger_keeps_an_added_department_shows_the_standard_and_follows_up_tw
                     let label = app.text("#fu-add").await?;
                     assert!(label.contains('2'), "{label}");
                     app.shot("ledger-follow-up-two").await;
-                    app.click("#fu-add").await?;
+                    app.click_settled("#fu-add").await?;
                     app.wait_js(IDLE).await?;
                     app.wait_js(&format!(
                         "return document.querySelector(\"#ledger tr[data-action='{first}'] .ledger-departments\")?.textContent.includes('{added}');"
@@ -146,14 +146,14 @@ fn e2e_an_action_item_is_linked_to_a_task_after_publishing_and_done_with_it() {
             let task_name = task_name.clone();
             async move {
                 let r = async {
-                    app.click("#stage-meetings").await?;
-                    app.click("#tab-ledger").await?;
-                    app.click(&format!("#ledger tr[data-action='{item}'] td:nth-child(2)")).await?;
+                    app.click_settled("#stage-meetings").await?;
+                    app.click_settled("#tab-ledger").await?;
+                    app.click_settled(&format!("#ledger tr[data-action='{item}'] td:nth-child(2)")).await?;
                     // Published: no "转为计划任务", the way out is named; linking is offered.
                     app.find("#fu-published").await?;
                     assert!(app.js("return !document.getElementById('fu-to-task');", vec![]).await?.as_bool() == Some(true));
                     app.set("#fu-task", &task_id.to_string()).await?;
-                    app.click("#fu-link").await?;
+                    app.click_settled("#fu-link").await?;
                     app.wait_js(IDLE).await?;
                     app.wait_js(&format!(
                         "return document.querySelector(\"#ledger tr[data-action='{item}'] .ledger-task\")?.textContent.includes('{task_name}');"
@@ -161,13 +161,13 @@ fn e2e_an_action_item_is_linked_to_a_task_after_publishing_and_done_with_it() {
                     .await?;
                     app.shot("ledger-linked-task").await;
                     // The task marked done in the plan closes the item.
-                    app.click("#stage-plan").await?;
+                    app.click_settled("#stage-plan").await?;
                     app.click_row(&task_name).await?;
                     app.editing(&task_name).await?;
                     app.set("#task-status", "done").await?;
                     app.wait_saved().await?;
-                    app.click("#stage-meetings").await?;
-                    app.click("#tab-ledger").await?;
+                    app.click_settled("#stage-meetings").await?;
+                    app.click_settled("#tab-ledger").await?;
                     app.wait_js(&format!(
                         "return !!document.querySelector(\"#ledger tr[data-action='{item}'] .status-chip.done\") && !!document.querySelector(\"#ledger tr[data-action='{item}'] .ledger-task.status-done\");"
                     ))
@@ -205,7 +205,7 @@ fn e2e_a_meeting_over_its_limit_is_flagged_and_its_minutes_wait_until_it_took_pl
         };
         with_app(&env, Some(&file), |app| async move {
             let r = async {
-                app.click("#stage-meetings").await?;
+                app.click_settled("#stage-meetings").await?;
                 let before = app.js("return document.querySelectorAll('.meeting-list li').length;", vec![]).await?;
                 app.set("#meeting-from-plan", &comm.to_string()).await?;
                 app.wait_js(&format!("return document.querySelectorAll('.meeting-list li').length > {before};"))
@@ -225,7 +225,7 @@ fn e2e_a_meeting_over_its_limit_is_flagged_and_its_minutes_wait_until_it_took_pl
                     .await?;
                 app.set("#m-recorder", recorder.as_str().unwrap_or_default()).await?;
                 app.wait_js(IDLE).await?;
-                app.click("#minutes-send").await?;
+                app.click_settled("#minutes-send").await?;
                 app.wait_js(&shows("会议尚未结束")).await?;
                 app.shot("minutes-before-meeting").await;
                 Ok(())
@@ -262,24 +262,24 @@ fn e2e_the_archive_lists_work_still_open_and_closes_once_each_is_settled() {
         }
         with_app(&env, Some(&file), |app| async move {
             let r = async {
-                app.click("#stage-archive").await?;
+                app.click_settled("#stage-archive").await?;
                 app.find("#open-work").await?;
                 let row = "#open-work tr.open";
                 let listed = app.wait_js(&format!("return document.querySelector('{row}')?.textContent;")).await?;
                 assert!(listed.as_str().unwrap_or_default().contains("售后备件不足"), "{listed}");
                 // Closing is refused, naming it.
                 app.js("window.confirm = () => true;", vec![]).await?;
-                app.click("#archive-close").await?;
+                app.click_settled("#archive-close").await?;
                 app.wait_js(&shows("还有 1 项工作未了结")).await?;
                 assert!(app.js("return !document.getElementById('archive-closed');", vec![]).await?.as_bool() == Some(true));
                 app.shot("archive-open-work").await;
                 app.js("document.querySelectorAll('#banners .banner').forEach(b => b.remove());", vec![]).await?;
                 // Carried over with its reason, then the archive closes.
                 app.type_into(&format!("{row} .ow-reason"), "转入售后项目跟进").await?;
-                app.click(&format!("{row} .ow-carry")).await?;
+                app.click_settled(&format!("{row} .ow-carry")).await?;
                 app.wait_js("return !document.querySelector('#open-work tr.open') && [...document.querySelectorAll('#open-work tr.settled')].some(r => r.textContent.includes('售后备件不足') && r.textContent.includes('转入售后项目跟进'));")
                     .await?;
-                app.click("#archive-close").await?;
+                app.click_settled("#archive-close").await?;
                 app.find("#archive-closed").await?;
                 app.shot("archive-closed-settled").await;
                 Ok(())
@@ -296,6 +296,66 @@ fn e2e_the_archive_lists_work_still_open_and_closes_once_each_is_settled() {
         assert!(liaison_core::warnings::for_project(p.conn(), later)
             .map_err(err)?
             .is_empty());
+        Ok(())
+    });
+}
+
+#[test]
+fn e2e_acceptance_refuses_to_pass_an_unfinished_task_and_lists_the_open_work_to_finish() {
+    run(async {
+        let env = Env::new();
+        let file = sample(&env);
+        let (undone, action) = {
+            let p = Project::open(&file).map_err(err)?;
+            let a = liaison_core::acceptance::load(p.conn()).map_err(err)?;
+            let undone = a
+                .items
+                .iter()
+                .find(|i| i.status != "done")
+                .map(|i| (i.task_id, i.name.clone()))
+                .ok_or("a task not done")?;
+            let action = meetings::actions(p.conn())
+                .map_err(err)?
+                .into_iter()
+                .find(|a| a.status != "done")
+                .ok_or("an open action item")?;
+            (undone, action)
+        };
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                app.click_settled("#stage-acceptance").await?;
+                app.find("table.acceptance").await?;
+                // Passing a task that is not done is refused, naming it; the verdict stays pending.
+                app.click_settled(&format!("#acc-verdict-{}-pass", undone.0)).await?;
+                app.wait_js(&shows("尚未完成，不能判定通过")).await?;
+                app.wait_js(&format!(
+                    "return document.querySelector(\"tr.acc-row[data-task='{}']\").classList.contains('verdict-pending');",
+                    undone.0
+                ))
+                .await?;
+                app.js("document.querySelectorAll('#banners .banner').forEach(b => b.remove());", vec![]).await?;
+                // The open work is listed here too; an action item is finished from the list.
+                let row = format!("#open-work tr[data-open-work='action-{}']", action.id);
+                let text = app.text(&row).await?;
+                assert!(text.contains(&action.description), "{text}");
+                app.shot("acceptance-open-work").await;
+                let before = app.js("return document.querySelectorAll('#open-work tr.open').length;", vec![]).await?;
+                app.click_settled(&format!("{row} .ow-finish")).await?;
+                app.wait_js(&format!(
+                    "return !document.querySelector(\"{row}\") && document.querySelectorAll('#open-work tr.open').length < {before};"
+                ))
+                .await?;
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        let p = Project::open(&file).map_err(err)?;
+        assert_eq!(
+            meetings::action(p.conn(), action.id).map_err(err)?.status,
+            "done"
+        );
         Ok(())
     });
 }

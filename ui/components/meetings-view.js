@@ -301,7 +301,7 @@ export class MeetingsView extends HTMLElement {
       : h('button', { type: 'button', class: 'link', id: 'fu-to-task', onclick: async () => { if (await this.#do('action_to_task', { id: a.id })) toast(t('ledger.task_created')); } }, t('ledger.to_task'));
     const detail = h('tr', { class: 'ledger-detail' }, h('td', { colspan: '10' },
       this.#followUps.length ? h('ul', { class: 'follow-log' }, this.#followUps.map((f) => h('li', {},
-        h('span', { class: 'muted' }, short(f.at)), ' ', f.progress, f.problem ? ` · ${f.problem}` : '', f.adjustment ? h('strong', {}, ` · ${f.adjustment}`) : null,
+        h('span', { class: 'muted' }, f.at.endsWith('T00:00:00') ? f.at.slice(0, 10) : short(f.at)), ' ', f.progress, f.problem ? ` · ${f.problem}` : '', f.adjustment ? h('strong', {}, ` · ${f.adjustment}`) : null,
         f.recordedAt && short(f.recordedAt) !== short(f.at) ? h('span', { class: 'muted small' }, ` · ${t('ledger.recorded_at', { at: short(f.recordedAt) })}`) : null,
         f.entry ? h('span', { class: 'chip small' }, t('ledger.shared_entry')) : null))) : h('p', { class: 'muted' }, t('ledger.no_follow_ups')),
       h('div', { class: 'add-row wrap', onclick: (e) => e.stopPropagation() }, at, progress, problem, status, due, dept, adjustment,

@@ -62,6 +62,11 @@ fn dispositions(conn: &Connection) -> Result<HashMap<(String, i64), Disposition>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The (kind, id) of every piece of work withdrawn or carried over: the warnings leave them out.
+pub fn settled(conn: &Connection) -> Result<std::collections::HashSet<(String, i64)>> {
+    Ok(dispositions(conn)?.into_keys().collect())
+}
+
 /// Every piece of work still open, with its disposition when one was recorded.
 pub fn open_work(conn: &Connection) -> Result<Vec<OpenItem>> {
     let mut out = Vec::new();

@@ -222,6 +222,13 @@ pub fn for_project(conn: &Connection, now: NaiveDateTime) -> Result<Vec<Warning>
         return Ok(Vec::new());
     }
     let mut snap = snapshot(conn)?;
+    // Work withdrawn or carried over at closing is no longer this project's to clear.
+    let settled = crate::closing::settled(conn)?;
+    let is = |kind: &str, id: i64| settled.contains(&(kind.to_string(), id));
+    snap.actions.retain(|a| !is("action", a.id));
+    snap.issues.retain(|i| !is("issue", i.id));
+    snap.high_risks.retain(|(id, _)| !is("risk", *id));
+    snap.waiting_changes.retain(|(id, _, _)| !is("change", *id));
     if has_meetings(conn)? && now.date().weekday().number_from_monday() >= 5 {
         let week = crate::meetings::week_of(now.date());
         snap.missing_reports = vec![(week, crate::meetings::missing_reports(conn, now.date())?)];
