@@ -70,8 +70,14 @@ pub fn check(path: &Path, kind: Output, force: bool) -> Result<()> {
     if meta.is_dir() {
         return Err(Error::NotAFile(path.to_path_buf()));
     }
+    // Asked first: only a project can be held, and reading a file this process holds would drop
+    // its locks. A document over a held file is refused as over any project.
     if storage::is_held(path) {
-        return Err(Error::refused("output.held", &[("path", shown())]));
+        let key = match kind {
+            Output::Document => "output.is_project",
+            Output::Project => "output.held",
+        };
+        return Err(Error::refused(key, &[("path", shown())]));
     }
     if kind == Output::Document && is_project_file(path) {
         return Err(Error::refused("output.is_project", &[("path", shown())]));
@@ -220,6 +226,11 @@ mod tests {
         let e = write_file(&path, b"x", Output::Project, true).unwrap_err();
         assert!(
             matches!(&e, Error::Refused { key, .. } if key == "output.held"),
+            "{e:?}"
+        );
+        let e = write_file(&path, b"x", Output::Document, true).unwrap_err();
+        assert!(
+            matches!(&e, Error::Refused { key, .. } if key == "output.is_project"),
             "{e:?}"
         );
         drop(project);
