@@ -110,7 +110,13 @@ pub fn write_with(
     check(path, kind, force)?;
     let tmp = new_temp(path)?;
     let result = build(&tmp)
-        .and_then(|()| storage::sync_file(&tmp).map_err(|_| Error::write(path, flush_failed())))
+        .and_then(|()| {
+            // Named after the target, not the hidden temporary file.
+            storage::sync_file(&tmp).map_err(|e| match e {
+                Error::Write { source, .. } => Error::write(path, source),
+                other => other,
+            })
+        })
         .and_then(|()| put_in_place(&tmp, path, kind, force));
     let _ = std::fs::remove_file(&tmp);
     result
@@ -141,10 +147,6 @@ fn place(tmp: &Path, path: &Path, force: bool) -> Result<()> {
         Err(_) if !path.exists() => std::fs::rename(tmp, path).map_err(|e| Error::write(path, e)),
         Err(e) => Err(Error::write(path, e)),
     }
-}
-
-fn flush_failed() -> std::io::Error {
-    std::io::Error::other("fsync")
 }
 
 /// Creates a new, empty temporary file beside `path` (never an existing one, never through a
