@@ -177,7 +177,7 @@ impl Error {
                 "error.invalid",
                 &[
                     ("field", &i18n::text(lang, field)),
-                    ("detail", &i18n::text(lang, detail)),
+                    ("detail", &reason(lang, detail)),
                 ],
             ),
             Error::Locked { record, signed } => i18n::format(
