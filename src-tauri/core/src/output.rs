@@ -67,7 +67,8 @@ pub fn check(path: &Path, kind: Output, force: bool) -> Result<()> {
         }
         Err(e) => return Err(Error::write(path, e)),
     };
-    if meta.is_dir() {
+    // A folder, a device (`/dev/null`), a FIFO: never replaced by a file.
+    if !meta.is_file() {
         return Err(Error::NotAFile(path.to_path_buf()));
     }
     // Asked first: only a project can be held, and reading a file this process holds would drop
@@ -209,6 +210,11 @@ mod tests {
         assert_eq!(std::fs::read(&plain).unwrap(), b"one");
         write_file(&plain, b"two", Output::Document, true).unwrap();
         assert_eq!(std::fs::read(&plain).unwrap(), b"two");
+        // Not a regular file: refused even when forced.
+        let e = write_file(dir.path(), b"x", Output::Document, true).unwrap_err();
+        assert!(matches!(e, Error::NotAFile(_)), "{e:?}");
+        let e = write_file(Path::new("/dev/null"), b"x", Output::Document, true).unwrap_err();
+        assert!(matches!(e, Error::NotAFile(_)), "{e:?}");
         // A project may replace a project when forced, never without.
         write_file(&disguised, b"x", Output::Project, false).unwrap_err();
         assert_eq!(std::fs::read(&disguised).unwrap(), before);
