@@ -164,21 +164,27 @@ fn a_project_another_liaison_holds_is_never_replaced() {
     let source = demo_file(d, "源.liaison");
     // This test process is "another Liaison": it holds the file open, as the app does.
     let mut project = Project::open(&held).unwrap();
-    for args in [
-        vec!["demo", s(&held), "--force"],
-        vec![
-            "export",
-            "registration",
-            s(&source),
-            "--out",
-            s(&held),
-            "--force",
-        ],
-        vec!["export-json", s(&source), "--out", s(&held), "--force"],
-        vec!["new-from", s(&source), s(&held), "--force"],
+    for (args, says) in [
+        (vec!["demo", s(&held), "--force"], "另一个"),
+        (vec!["new-from", s(&source), s(&held), "--force"], "另一个"),
+        (
+            vec![
+                "export",
+                "registration",
+                s(&source),
+                "--out",
+                s(&held),
+                "--force",
+            ],
+            "项目文件",
+        ),
+        (
+            vec!["export-json", s(&source), "--out", s(&held), "--force"],
+            "项目文件",
+        ),
     ] {
         let out = liaison(d, &args);
-        refused(&out, 1, d, "另一个");
+        refused(&out, 1, d, says);
     }
     // The holder's later edit lands in the file on disk (it was not replaced under it).
     project

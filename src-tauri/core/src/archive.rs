@@ -268,6 +268,10 @@ pub fn export_all(
     ));
     let folder = free_folder(parent, &name);
     let io_err = |path: &Path, e: std::io::Error| Error::write(path, e);
+    if parent.exists() && !parent.is_dir() {
+        let not_dir = std::io::Error::from(std::io::ErrorKind::NotADirectory);
+        return Err(io_err(parent, not_dir));
+    }
     std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
     // A new folder of our own: never one that was there already (it is removed on failure).
     let mut n = 0;

@@ -287,7 +287,7 @@ impl Error {
                 let plain = format!("{detail}_plain");
                 let reason = match i18n::text(lang, &plain) {
                     text if text != plain => text,
-                    _ => i18n::text(lang, detail),
+                    _ => reason(lang, detail),
                 };
                 i18n::format(
                     lang,

@@ -67,11 +67,18 @@ pub fn check(path: &Path, kind: Output, force: bool) -> Result<()> {
         }
         Err(e) => return Err(Error::write(path, e)),
     };
-    if meta.is_dir() {
+    // A folder, a device (`/dev/null`), a FIFO: never replaced by a file.
+    if !meta.is_file() {
         return Err(Error::NotAFile(path.to_path_buf()));
     }
+    // Asked first: only a project can be held, and reading a file this process holds would drop
+    // its locks. A document over a held file is refused as over any project.
     if storage::is_held(path) {
-        return Err(Error::refused("output.held", &[("path", shown())]));
+        let key = match kind {
+            Output::Document => "output.is_project",
+            Output::Project => "output.held",
+        };
+        return Err(Error::refused(key, &[("path", shown())]));
     }
     if kind == Output::Document && is_project_file(path) {
         return Err(Error::refused("output.is_project", &[("path", shown())]));
@@ -104,7 +111,13 @@ pub fn write_with(
     check(path, kind, force)?;
     let tmp = new_temp(path)?;
     let result = build(&tmp)
-        .and_then(|()| storage::sync_file(&tmp).map_err(|_| Error::write(path, flush_failed())))
+        .and_then(|()| {
+            // Named after the target, not the hidden temporary file.
+            storage::sync_file(&tmp).map_err(|e| match e {
+                Error::Write { source, .. } => Error::write(path, source),
+                other => other,
+            })
+        })
         .and_then(|()| put_in_place(&tmp, path, kind, force));
     let _ = std::fs::remove_file(&tmp);
     result
@@ -135,10 +148,6 @@ fn place(tmp: &Path, path: &Path, force: bool) -> Result<()> {
         Err(_) if !path.exists() => std::fs::rename(tmp, path).map_err(|e| Error::write(path, e)),
         Err(e) => Err(Error::write(path, e)),
     }
-}
-
-fn flush_failed() -> std::io::Error {
-    std::io::Error::other("fsync")
 }
 
 /// Creates a new, empty temporary file beside `path` (never an existing one, never through a
@@ -201,6 +210,11 @@ mod tests {
         assert_eq!(std::fs::read(&plain).unwrap(), b"one");
         write_file(&plain, b"two", Output::Document, true).unwrap();
         assert_eq!(std::fs::read(&plain).unwrap(), b"two");
+        // Not a regular file: refused even when forced.
+        let e = write_file(dir.path(), b"x", Output::Document, true).unwrap_err();
+        assert!(matches!(e, Error::NotAFile(_)), "{e:?}");
+        let e = write_file(Path::new("/dev/null"), b"x", Output::Document, true).unwrap_err();
+        assert!(matches!(e, Error::NotAFile(_)), "{e:?}");
         // A project may replace a project when forced, never without.
         write_file(&disguised, b"x", Output::Project, false).unwrap_err();
         assert_eq!(std::fs::read(&disguised).unwrap(), before);
@@ -220,6 +234,11 @@ mod tests {
         let e = write_file(&path, b"x", Output::Project, true).unwrap_err();
         assert!(
             matches!(&e, Error::Refused { key, .. } if key == "output.held"),
+            "{e:?}"
+        );
+        let e = write_file(&path, b"x", Output::Document, true).unwrap_err();
+        assert!(
+            matches!(&e, Error::Refused { key, .. } if key == "output.is_project"),
             "{e:?}"
         );
         drop(project);

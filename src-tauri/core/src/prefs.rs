@@ -44,14 +44,12 @@ impl Prefs {
             })
     }
 
-    /// Writes the preferences to `dir` atomically (temp file, then rename).
+    /// Writes the preferences to `dir` atomically (through `output`: temp file, fsync, rename).
     pub fn save(&self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
         let path = dir.join("prefs.json");
-        let tmp = dir.join(".prefs.json.tmp");
         let json = serde_json::to_vec_pretty(self).expect("prefs serialize");
-        std::fs::write(&tmp, json).map_err(|e| Error::write(&path, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::write(&path, e))
+        crate::output::write_file(&path, &json, crate::output::Output::Document, true)
     }
 
     /// Puts `path` first in the recent list.

@@ -130,10 +130,10 @@ pub fn rule(kind: &str) -> Result<Rule> {
     }
 }
 
-fn unknown_kind(kind: &str) -> Error {
+fn unknown_kind(_kind: &str) -> Error {
     Error::Invalid {
         field: "signoff.title".into(),
-        detail: format!("unknown document kind {kind}"),
+        detail: "reason.unknown_kind".into(),
     }
 }
 

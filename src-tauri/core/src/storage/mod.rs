@@ -157,8 +157,9 @@ impl Project {
         })
     }
 
-    /// Creates a new project file at `path` (replacing any file there) with an empty registration
-    /// named `name`. The file is built beside the target and renamed into place when complete.
+    /// Creates a new project file at `path` (replacing any file there that no Liaison holds) with an
+    /// empty registration named `name`. The file is built beside the target and put in place by
+    /// `output` when complete.
     pub fn create(path: &Path, name: &str) -> Result<Project> {
         if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
             return Err(Error::BadExtension(path.to_path_buf()));
@@ -166,24 +167,20 @@ impl Project {
         if is_held(path) {
             return Err(Error::AlreadyOpen(path.to_path_buf()));
         }
-        let tmp = temp_beside(path);
-        let built = (|| -> Result<()> {
-            let mut conn = Connection::open(&tmp)?;
+        crate::output::write_with(path, crate::output::Output::Project, true, |tmp| {
+            let mut conn = Connection::open(tmp)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             migrations::migrate_to(&mut conn, migrations::LATEST)?;
             crate::registration::init(&conn, name)?;
             conn.close().map_err(|(_, e)| e)?;
-            sync_file(&tmp)
-        })();
-        if let Err(e) = built {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::write(path, e)
+            Ok(())
+        })
+        .map_err(|e| match e {
+            Error::Refused { key, .. } if key == "output.held" => {
+                Error::AlreadyOpen(path.to_path_buf())
+            }
+            other => other,
         })?;
-        sync_dir(path);
         Project::open(path)
     }
 
@@ -500,33 +497,38 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-/// `VACUUM INTO` a temporary file beside `dest`, verify it, flush it, then rename it into place.
+/// `VACUUM INTO` a temporary file beside `dest`, verify it, then let `output` flush it and put it
+/// in place (never over a file a Liaison holds).
 fn copy_consistent(conn: &Connection, dest: &Path) -> Result<()> {
-    let tmp = temp_beside(dest);
-    let _ = std::fs::remove_file(&tmp);
-    let result = (|| -> Result<()> {
+    let result = crate::output::write_with(dest, crate::output::Output::Project, true, |tmp| {
         let target = tmp
             .to_str()
             .ok_or_else(|| Error::write(dest, std::io::Error::other("path is not UTF-8")))?;
         conn.execute("VACUUM INTO ?1", [target])?;
-        let copy = Connection::open_with_flags(&tmp, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let copy = Connection::open_with_flags(tmp, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let check: String = copy.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
         drop(copy);
         if check != "ok" {
             return Err(Error::damaged(dest, check));
         }
-        sync_file(&tmp)?;
-        std::fs::rename(&tmp, dest).map_err(|e| Error::write(dest, e))?;
-        sync_dir(dest);
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    });
     result.map_err(|e| match e {
-        Error::Sqlite(s) => Error::write(dest, std::io::Error::other(s.to_string())),
+        Error::Sqlite(s) => Error::write(dest, std::io::Error::from(io_kind(&s))),
         other => other,
     })
+}
+
+/// The I/O kind closest to an SQLite failure while writing a copy (for the user's reason).
+fn io_kind(e: &rusqlite::Error) -> std::io::ErrorKind {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
+        Some(rusqlite::ErrorCode::ReadOnly) => std::io::ErrorKind::ReadOnlyFilesystem,
+        Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::PermissionDenied) => {
+            std::io::ErrorKind::PermissionDenied
+        }
+        _ => std::io::ErrorKind::Other,
+    }
 }
 
 /// `name.liaison` → `name.backup-v1-20261121-093000.liaison` beside it.
