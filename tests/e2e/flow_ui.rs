@@ -451,6 +451,19 @@ fn e2e_ui_lists_show_whole_words_and_the_gantt_opens_on_today() {
                 )
                 .await?;
                 app.shot("gantt-today").await;
+                // The task moved years away: the chart follows it instead of staying where today was.
+                app.click_row("保留的任务").await?;
+                app.editing("保留的任务").await?;
+                app.retype("#task-start", "2023-08-01").await?;
+                app.wait_saved().await?;
+                app.wait_js(
+                    "const bar = document.querySelector('liaison-gantt .gantt-bar'), pane = document.querySelector('liaison-gantt .gantt-pane');
+                     if (!bar || !pane) return false;
+                     const a = bar.getBoundingClientRect(), b = pane.getBoundingClientRect();
+                     return a.right > b.left && a.left < b.right;",
+                )
+                .await?;
+                app.shot("gantt-moved").await;
                 Ok(())
             }
             .await;
