@@ -18,7 +18,7 @@ const QUIT_DEADLINE: Duration = Duration::from_secs(3);
 /// refusal, not a failure to save), and the message in the user's language.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorPayload {
-    pub code: String,
+    pub code: &'static str,
     pub key: String,
     pub field: Option<String>,
     pub params: std::collections::BTreeMap<String, String>,
@@ -29,7 +29,7 @@ pub struct ErrorPayload {
 impl ErrorPayload {
     pub fn new(e: &Error, lang: Lang) -> ErrorPayload {
         ErrorPayload {
-            code: e.code().to_string(),
+            code: e.code(),
             key: e.key(),
             field: e.field().map(str::to_string),
             params: e.params().iter().cloned().collect(),

@@ -336,6 +336,36 @@ fn e2e_ui_a_refusal_is_shown_beside_its_control_and_the_indicator_does_not_say_f
                 // Dismissed, it goes.
                 app.click(".refusal.floating .refusal-dismiss").await?;
                 app.wait_js("return !document.querySelector('.refusal.floating');").await?;
+
+                // Escalating an issue asks for its reason in the same dialog: OK waits for a text,
+                // Cancel escalates nothing, OK with a reason escalates one level.
+                app.click("#stage-tracking").await?;
+                app.click("#tab-issues").await?;
+                let level = "const s = document.querySelector('section.issue'); const m = s && s.className.match(/ladder-(\\d)/); return m && m[1];";
+                let before = app.wait_js(level).await?;
+                app.find("[data-escalate]").await?;
+                app.click("[data-escalate]").await?;
+                app.confirmation().await?;
+                let ok_disabled = app
+                    .js("return document.getElementById('confirm-ok').disabled;", vec![])
+                    .await?;
+                assert_eq!(ok_disabled, json!(true), "OK without a reason");
+                app.click("#confirm-cancel").await?;
+                app.confirmation_gone().await?;
+                assert_eq!(app.wait_js(level).await?, before);
+                app.click("[data-escalate]").await?;
+                app.confirmation().await?;
+                app.type_into("#confirm-input", "48 小时内未拿出方案").await?;
+                app.shot("confirm-escalate").await;
+                app.click("#confirm-ok").await?;
+                app.confirmation_gone().await?;
+                let after = app
+                    .wait_js(&format!(
+                        "const s = document.querySelector('section.issue'); const m = s && s.className.match(/ladder-(\\d)/); return m && m[1] !== '{}' && m[1];",
+                        before.as_str().unwrap_or_default()
+                    ))
+                    .await?;
+                assert!(after.as_str().is_some(), "{after}");
                 Ok(())
             }
             .await;
@@ -421,6 +451,19 @@ fn e2e_ui_lists_show_whole_words_and_the_gantt_opens_on_today() {
                 )
                 .await?;
                 app.shot("gantt-today").await;
+                // The task moved years away: the chart follows it instead of staying where today was.
+                app.click_row("保留的任务").await?;
+                app.editing("保留的任务").await?;
+                app.retype("#task-start", "2023-08-01").await?;
+                app.wait_saved().await?;
+                app.wait_js(
+                    "const bar = document.querySelector('liaison-gantt .gantt-bar'), pane = document.querySelector('liaison-gantt .gantt-pane');
+                     if (!bar || !pane) return false;
+                     const a = bar.getBoundingClientRect(), b = pane.getBoundingClientRect();
+                     return a.right > b.left && a.left < b.right;",
+                )
+                .await?;
+                app.shot("gantt-moved").await;
                 Ok(())
             }
             .await;

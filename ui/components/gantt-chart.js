@@ -370,7 +370,11 @@ export class LiaisonGantt extends HTMLElement {
     this.#build();
     if (!sameModelInputs(this.#model?.data, this.#data)) this.#model = buildModel(this.#data);
     this.#selected = this.#data.selected ?? null;
-    this.#pendingDay = this.#homed && !Number.isNaN(this.#anchorDay) ? this.#anchorDay : this.#model.homeDay;
+    // Later data keeps the user's place, unless that place is no longer in the chart (the dates moved
+    // away from it): then the chart goes home again (today, or the first start).
+    const m = this.#model;
+    const kept = this.#homed && this.#anchorDay >= m.day0 && (this.#anchorDay - m.day0) * m.px < m.width;
+    this.#pendingDay = kept ? this.#anchorDay : m.homeDay;
     this.#applyStructure();
     // Paint from the last frame's scroll positions and size: reading them now would force a layout of the page.
     // Scroll and resize events schedule a frame that reads them afresh and adds only what this paint missed.

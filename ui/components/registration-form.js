@@ -4,6 +4,16 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import './signoff-panel.js';
+import { parseDate } from '../lib/dates.js';
+
+/** A date typed as 2026/12/16 or 2026年12月16日 becomes 2026-12-16 when the field is left; true when it changed. */
+function normalizeDate(el) {
+  if (!(el.id === 'f-startDate' || el.id === 'f-endDate' || el.dataset.part === 'date')) return false;
+  const read = parseDate(el.value);
+  if (!read.value || read.value === el.value) return false;
+  el.value = read.value;
+  return true;
+}
 
 const SAVE_DELAY_MS = 800;
 
@@ -147,7 +157,7 @@ export class RegistrationForm extends HTMLElement {
 
   #render() {
     const d = this.#data;
-    mount(this, h('form', { class: 'form', onsubmit: (e) => e.preventDefault(), oninput: (e) => { if (e.target.closest('.signoff')) return; this.#edited(); }, onchange: (e) => { if (e.target.tagName === 'LIAISON-TAG-INPUT') this.#edited(); } },
+    mount(this, h('form', { class: 'form', onsubmit: (e) => e.preventDefault(), oninput: (e) => { if (e.target.closest('.signoff')) return; this.#edited(); }, onchange: (e) => { if (e.target.tagName === 'LIAISON-TAG-INPUT' || normalizeDate(e.target)) this.#edited(); } },
       h('div', { class: 'form-head' },
         h('div', {},
           h('h1', {}, t('reg.title')),

@@ -81,10 +81,16 @@ export function showRefusal(err) {
     h('span', { class: 'refusal-text' }, err.message),
     h('button', { type: 'button', class: 'link refusal-dismiss', onclick: () => remove() }, t('common.dismiss')));
   const id = anchor.id;
+  const screen = view?.firstElementChild;
   let target = anchor;
   const place = () => {
     if (!target.isConnected) target = id ? document.getElementById(id) : null;
-    if (!target) { remove(); showError(err.message, 'refusal').classList.add('refusal'); return; }
+    if (!target) {
+      // The screen redrew without the control: keep the message as a banner. Another stage: drop it.
+      remove();
+      if (screen && screen.isConnected) showError(err.message, 'refusal').classList.add('refusal');
+      return;
+    }
     const r = target.getBoundingClientRect();
     box.style.left = `${Math.max(8, Math.min(r.left, window.innerWidth - box.offsetWidth - 8))}px`;
     box.style.top = `${Math.min(r.bottom + 4, window.innerHeight - box.offsetHeight - 8)}px`;
