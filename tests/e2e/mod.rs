@@ -6,6 +6,7 @@
 mod harness;
 
 mod closing;
+mod flow_plan;
 mod interchange;
 mod meetings;
 mod plan;
