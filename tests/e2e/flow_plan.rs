@@ -144,3 +144,46 @@ fn e2e_flow_a_change_request_giving_a_task_to_another_department_needs_its_head(
         .await
     });
 }
+
+#[test]
+fn e2e_flow_the_registration_names_an_interface_person_per_department_and_a_version_is_no_measure()
+{
+    run(async {
+        let env = Env::new();
+        let file = env.path("对接人.liaison");
+        with_app(&env, Some(&file), |app| async move {
+            let r = async {
+                app.type_into("#f-initiatingDepartment", "产品部").await?;
+                app.type_into("#f-collaboratingDepartments", &format!("研发部{ENTER}"))
+                    .await?;
+                // One row per department, initiating first.
+                app.wait_js("return document.querySelectorAll('.contact-row input').length === 2;")
+                    .await?;
+                app.type_into(".contact-row input[data-department='研发部']", "赵敏")
+                    .await?;
+                // A version number does not make the goal measurable.
+                app.type_into("#f-coreGoal", "保证产品V2.0版本按时上线，同步市场推广方案")
+                    .await?;
+                app.wait_saved().await?;
+                let msgs = app.field_messages("coreGoal").await?;
+                assert!(msgs.contains("必须可衡量"), "{msgs}");
+                app.shot("flow-registration-contacts").await;
+                Ok(())
+            }
+            .await;
+            (app, r)
+        })
+        .await?;
+        let p = Project::open(&file).map_err(err)?;
+        let reg = liaison_core::registration::load(p.conn())
+            .map_err(err)?
+            .registration;
+        let contacts: Vec<(String, String)> = reg
+            .contacts
+            .iter()
+            .map(|c| (c.department.clone(), c.person.clone()))
+            .collect();
+        assert_eq!(contacts, [("研发部".to_string(), "赵敏".to_string())]);
+        Ok(())
+    });
+}
