@@ -249,7 +249,7 @@ pub fn open_or_create_sample(lang: Lang) -> Result<Project, Error> {
             source: e,
         })?;
     }
-    let project = liaison_core::demo::write_example(&path)?;
+    let project = liaison_core::demo::write_example_on(&path, liaison_core::demo::demo_today())?;
     // An archived past project beside it, so that the knowledge base has something to find.
     if let Some(dir) = path.parent() {
         let (file, name) = match lang {

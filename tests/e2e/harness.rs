@@ -138,6 +138,8 @@ impl App {
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             .env("DISPLAY", &env.display)
             .env("LIAISON_LANG", "zh-CN")
+            // The sample on its own 2023 timeline, so that what the tests read stays the same.
+            .env("LIAISON_DEMO_TODAY", "2023-10-27")
             .env("LIAISON_CONFIG_DIR", env.path("config"))
             .env("LIAISON_DOCUMENTS_DIR", env.path("docs"))
             .stdin(Stdio::null())

@@ -8,6 +8,7 @@ mod harness;
 mod closing;
 mod flow_meetings;
 mod flow_ui;
+mod flow_plan;
 mod interchange;
 mod meetings;
 mod plan;

@@ -171,9 +171,12 @@ pub fn evaluations(conn: &Connection) -> Result<Vec<Evaluation>> {
     Ok(out)
 }
 
-/// Task id → (first day of work, last day marked done), read from the tasks' history.
-fn actual_dates(conn: &Connection) -> Result<HashMap<i64, (Option<String>, Option<String>)>> {
-    let mut out: HashMap<i64, (Option<String>, Option<String>)> = HashMap::new();
+/// A task's first day of work and the last day it was marked done.
+type Actual = (Option<String>, Option<String>);
+
+/// Task id → its actual dates, read from the tasks' history.
+fn actual_dates(conn: &Connection) -> Result<HashMap<i64, Actual>> {
+    let mut out: HashMap<i64, Actual> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT CAST(substr(record, 6) AS INTEGER),
                 min(CASE WHEN (field = 'status' AND after <> 'not_started')

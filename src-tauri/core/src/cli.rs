@@ -170,7 +170,8 @@ fn demo(lang: Lang, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -
             Ok(p)
         })
     } else {
-        crate::demo::write_example(&file)
+        // The sample is dated relative to today (its archived companion keeps its own past).
+        crate::demo::write_example_on(&file, crate::demo::demo_today())
     };
     match written {
         Ok(project) => {

@@ -31,15 +31,15 @@ pub fn worked_example() -> Registration {
             })
             .collect(),
         owner: s("张伟"),
-        start_date: s("2023-10-01"),
-        end_date: s("2023-12-31"),
+        start_date: shifted("2023-10-01"),
+        end_date: shifted("2023-12-31"),
         core_goal: s("3个月内完成新品上市，上市首月销量达1万件"),
         key_deliverables: s("销售培训材料（覆盖核心卖点与竞品对比）；渠道铺货方案（30个核心城市，覆盖率90%）；售后响应手册（客诉48小时内解决）"),
         milestones: vec![
-            Milestone { date: s("2023-10-15"), node: s("产品技术参数定稿，移交销售培训材料制作") },
-            Milestone { date: s("2023-11-10"), node: s("销售培训完成，通过销售团队评审") },
-            Milestone { date: s("2023-11-30"), node: s("30个核心城市渠道铺货完成，覆盖率达90%") },
-            Milestone { date: s("2023-12-31"), node: s("上市首月销量达1万件，项目验收") },
+            Milestone { date: shifted("2023-10-15"), node: s("产品技术参数定稿，移交销售培训材料制作") },
+            Milestone { date: shifted("2023-11-10"), node: s("销售培训完成，通过销售团队评审") },
+            Milestone { date: shifted("2023-11-30"), node: s("30个核心城市渠道铺货完成，覆盖率达90%") },
+            Milestone { date: shifted("2023-12-31"), node: s("上市首月销量达1万件，项目验收") },
         ],
         current_progress: s("已完成立项，正在组建跨部门项目组。"),
         risk_notes: s("技术参数定稿延迟会推迟培训材料制作；物流与财务支持不足可能影响渠道铺货进度。"),
@@ -72,6 +72,50 @@ pub fn worked_example_people() -> Vec<Person> {
         p("周杰", "销售部", "interface"),
         p("吴建国", "总经理办公会", "decision"),
     ]
+}
+
+thread_local! {
+    /// Days every date of the worked example moves by (0: its own 2023 timeline).
+    static SHIFT: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// The day the worked example's own timeline calls today: Friday of its fourth week, the kick-off
+/// and one weekly sync behind it, the first task done and the next ones under way.
+pub const EXAMPLE_TODAY: (i32, u32, u32) = (2023, 10, 27);
+
+/// `date` ("YYYY-MM-DD", optionally followed by a time) moved by the current shift.
+fn shifted(date: &str) -> String {
+    let by = SHIFT.with(|c| c.get());
+    match (date.get(..10).and_then(registration::parse_date), by) {
+        (Some(d), by) if by != 0 => {
+            let moved = d + chrono::Duration::days(by);
+            format!("{moved}{}", &date[10..])
+        }
+        _ => date.to_string(),
+    }
+}
+
+/// The day the sample is dated relative to: `LIAISON_DEMO_TODAY` (YYYY-MM-DD, for tests that
+/// pin the sample to its own 2023 timeline) or today.
+pub fn demo_today() -> chrono::NaiveDate {
+    std::env::var("LIAISON_DEMO_TODAY")
+        .ok()
+        .and_then(|v| registration::parse_date(&v))
+        .unwrap_or_else(|| control::now().date())
+}
+
+/// Writes the worked example dated relative to `today`: every date moves by whole weeks (so each
+/// keeps its weekday) until the example's own today (`EXAMPLE_TODAY`) falls in the week before
+/// `today`, and the calendar holds the official holidays instead of 2023's. The plan is published
+/// on the Sunday before the kick-off, not on the day the file is written.
+pub fn write_example_on(path: &Path, today: chrono::NaiveDate) -> Result<Project> {
+    let (y, m, d) = EXAMPLE_TODAY;
+    let own = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let by = (today - own).num_days().div_euclid(7) * 7;
+    let before = SHIFT.with(|c| c.replace(by));
+    let out = write_example(path);
+    SHIFT.with(|c| c.set(before));
+    out
 }
 
 /// Writes the worked example to `path` (replacing any file there): the registration, the people,
@@ -295,7 +339,7 @@ fn write_organization(conn: &mut Connection) -> Result<()> {
             .expect("imported from the registration");
         d.duties = duties.into();
         d.deliverables = deliverables.into();
-        d.delivery_date = Some(date.into());
+        d.delivery_date = Some(shifted(date));
         d.quality_standard = "通过部门负责人评审".into();
         d.res_people = people;
         d.res_budget = budget;
@@ -361,6 +405,11 @@ fn write_organization(conn: &mut Connection) -> Result<()> {
                 time_limit: limit,
             },
         )?;
+    }
+    if SHIFT.with(|c| c.get()) != 0 {
+        // Dated relative to today: the official calendars of the years it spans.
+        plan::holidays::apply(conn, DEMO_ACTOR, crate::i18n::Lang::Zh)?;
+        return Ok(());
     }
     for day in [
         "2023-09-29",
@@ -559,6 +608,8 @@ fn write_plan(conn: &mut Connection) -> Result<()> {
         percent,
     ) in rows
     {
+        let start = &shifted(start);
+        let start = start.as_str();
         let t = new(
             conn,
             parent.map(|i| ids[i]),
@@ -611,8 +662,16 @@ fn write_plan(conn: &mut Connection) -> Result<()> {
 /// days by an approved change request, so the demo shows a revision against the baseline and the
 /// dependency it now breaks; a second request waits for signatures.
 fn publish_plan(conn: &mut Connection) -> Result<()> {
-    let panel = plan::publish(conn, DEMO_ACTOR)?;
-    sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Approve, "")?;
+    let publish = |conn: &mut Connection| -> Result<()> {
+        let panel = plan::publish(conn, DEMO_ACTOR)?;
+        sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Approve, "")
+    };
+    if SHIFT.with(|c| c.get()) != 0 {
+        let at = control::parse_time(&shifted("2023-10-08T17:00:00")).expect("time");
+        control::at_time(at, || publish(conn))?;
+    } else {
+        publish(conn)?;
+    }
     let current = plan::load(conn)?;
     let task = |name: &str| current.tasks.iter().find(|t| t.name == name).map(|t| t.id);
     let (Some(rollout), Some(sales)) = (task("渠道铺货执行"), task("渠道与上市")) else {
@@ -630,7 +689,7 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
             edits: vec![changes::Edit {
                 task: rollout,
                 field: "start".into(),
-                value: serde_json::json!("2023-10-30"),
+                value: serde_json::json!(shifted("2023-10-30")),
             }],
             ..Default::default()
         },
@@ -651,7 +710,7 @@ fn publish_plan(conn: &mut Connection) -> Result<()> {
                 field: "addTask".into(),
                 value: serde_json::json!({
                     "name": "物流备选方案评估",
-                    "start": "2023-10-30",
+                    "start": shifted("2023-10-30"),
                     "duration": 2,
                     "lead": current.task(rollout).and_then(|t| t.lead_department),
                     "owner": current.task(rollout).and_then(|t| t.owner_id),
@@ -686,7 +745,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         DEMO_ACTOR,
         &meetings::Meeting {
             title: "新品上市项目启动会".into(),
-            starts_at: "2023-10-09T10:00:00".into(),
+            starts_at: shifted("2023-10-09T10:00:00"),
             duration: 60,
             form: "onsite".into(),
             place: "总部 3 楼会议室 A".into(),
@@ -705,7 +764,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         conn,
         DEMO_ACTOR,
         kickoff.id,
-        control::parse_time("2023-10-07T09:00:00").expect("time"),
+        control::parse_time(&shifted("2023-10-07T09:00:00")).expect("time"),
     )?;
     for (title, discussion, result) in [
         (
@@ -763,7 +822,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
                 person_id: Some(id(who)),
                 description: what.into(),
                 standard: standard.into(),
-                deadline: Some(day.into()),
+                deadline: Some(shifted(day)),
                 urgent,
                 ..Default::default()
             },
@@ -773,7 +832,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         conn,
         DEMO_ACTOR,
         kickoff.id,
-        control::parse_time("2023-10-10T17:00:00").expect("time"),
+        control::parse_time(&shifted("2023-10-10T17:00:00")).expect("time"),
     )?;
     sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Confirm, "")?;
     meetings::follow_up(
@@ -781,7 +840,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         DEMO_ACTOR,
         &meetings::FollowUp {
             action_id: items[0].id,
-            at: "2023-10-12T18:00:00".into(),
+            at: shifted("2023-10-12T18:00:00"),
             progress: "参数表已完成 80%".into(),
             problem: "电池参数待研发部复核".into(),
             adjustment: "期限顺延至 10-16：等待研发部复核".into(),
@@ -789,7 +848,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         },
         &meetings::Adjust {
             status: Some("in_progress".into()),
-            due: Some("2023-10-16".into()),
+            due: Some(shifted("2023-10-16")),
             ..Default::default()
         },
     )?;
@@ -798,7 +857,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         DEMO_ACTOR,
         &meetings::Meeting {
             title: "周例会（第 3 周）".into(),
-            starts_at: "2023-10-23T10:00:00".into(),
+            starts_at: shifted("2023-10-23T10:00:00"),
             duration: 30,
             place: "线上腾讯会议".into(),
             agenda: vec!["培训材料进度".into(), "铺货资金".into()],
@@ -827,7 +886,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
             person_id: Some(id("周杰")),
             description: "提交预付款申请".into(),
             standard: "财务系统已受理".into(),
-            deadline: Some("2023-10-25".into()),
+            deadline: Some(shifted("2023-10-25")),
             urgent: true,
             ..Default::default()
         },
@@ -836,7 +895,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         conn,
         DEMO_ACTOR,
         sync.id,
-        control::parse_time("2023-10-23T16:00:00").expect("time"),
+        control::parse_time(&shifted("2023-10-23T16:00:00")).expect("time"),
     )?;
     // 张伟, the first attendee, has confirmed; three confirmations are still awaited.
     sign_round(conn, &panel.rounds[0], 1, Decision::Confirm, "")?;
@@ -844,7 +903,7 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
         conn,
         DEMO_ACTOR,
         &meetings::CommEntry {
-            day: "2023-10-18".into(),
+            day: shifted("2023-10-18"),
             participants: vec![id("孙丽"), id("周杰")],
             topic: "宣传物料图片统一".into(),
             summary: "以产品部定稿图片包为准，两部门统一替换。".into(),
@@ -924,7 +983,7 @@ fn write_control(conn: &mut Connection) -> Result<()> {
                 owner_id: person(conn, owner),
                 measures: measures.into(),
                 contingency: contingency.into(),
-                raised_at: "2023-10-16T09:30:00".into(),
+                raised_at: shifted("2023-10-16T09:30:00"),
                 ..Default::default()
             },
         )?;
@@ -937,9 +996,9 @@ fn write_control(conn: &mut Connection) -> Result<()> {
             impact: "30 个核心城市的首批铺货".into(),
             expected_solution: "财务部 48 小时内特批预付款".into(),
             raised_by: person(conn, "周杰"),
-            raised_at: "2023-10-24T10:00:00".into(),
+            raised_at: shifted("2023-10-24T10:00:00"),
             dispute: true,
-            meeting_at: Some("2023-10-24T16:00:00".into()),
+            meeting_at: Some(shifted("2023-10-24T16:00:00")),
             ..Default::default()
         },
     )?;
@@ -948,7 +1007,7 @@ fn write_control(conn: &mut Connection) -> Result<()> {
         DEMO_ACTOR,
         issue.id,
         "接口人层面 48 小时未解决",
-        control::parse_time("2023-10-26T10:00:00").expect("time"),
+        control::parse_time(&shifted("2023-10-26T10:00:00")).expect("time"),
     )?;
     control::save_issue(
         conn,
@@ -958,13 +1017,13 @@ fn write_control(conn: &mut Connection) -> Result<()> {
             impact: "市场部与销售部的物料".into(),
             expected_solution: "以产品部定稿为准统一替换".into(),
             raised_by: person(conn, "孙丽"),
-            raised_at: "2023-10-18T14:00:00".into(),
+            raised_at: shifted("2023-10-18T14:00:00"),
             scope: "minor".into(),
-            meeting_at: Some("2023-10-18T17:00:00".into()),
+            meeting_at: Some(shifted("2023-10-18T17:00:00")),
             solution: "产品部发布定稿图片包，两部门统一替换".into(),
             solution_owner: person(conn, "李娜"),
-            solution_deadline: Some("2023-10-20".into()),
-            solved_at: Some("2023-10-19T18:00:00".into()),
+            solution_deadline: Some(shifted("2023-10-20")),
+            solved_at: Some(shifted("2023-10-19T18:00:00")),
             ..Default::default()
         },
     )?;
@@ -1240,4 +1299,64 @@ pub fn write_closed_example(path: &Path, name: &str, variant: usize) -> Result<P
     registration::save(conn, DEMO_ACTOR, &reg)?;
     close_example(conn, variant)?;
     Ok(project)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Datelike, NaiveDate};
+
+    fn day(s: &str) -> NaiveDate {
+        registration::parse_date(&s[..10]).unwrap()
+    }
+
+    #[test]
+    fn the_sample_is_dated_relative_to_today_and_stays_sound() {
+        let dir = tempfile::tempdir().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let path = dir.path().join("sample.liaison");
+        let p = write_example_on(&path, today).unwrap();
+        let conn = p.conn();
+        let reg = registration::load(conn).unwrap().registration;
+        let start = day(&reg.start_date);
+        // In its fourth week at most: registration three to five weeks ago, weekdays kept.
+        let age = (today - start).num_days();
+        assert!((21..=35).contains(&age), "started {age} days ago");
+        assert_eq!(start.weekday(), chrono::Weekday::Sun);
+        let plan = plan::load(conn).unwrap();
+        let finish = |name: &str| {
+            let t = plan.tasks.iter().position(|t| t.name == name).unwrap();
+            (
+                plan.tasks[t].status.clone(),
+                plan.rows[t].start.unwrap(),
+                plan.rows[t].finish.unwrap(),
+            )
+        };
+        let (status, _, done_by) = finish("技术参数整理");
+        assert_eq!(status, "done");
+        assert!(done_by < today && (today - done_by).num_days() < 40);
+        let (_, later, _) = finish("首月销量复盘");
+        assert!(later > today, "the last task is still ahead: {later}");
+        // Meetings behind today; the plan published before the kick-off, not today.
+        let kickoff: String = conn
+            .query_row("SELECT min(starts_at) FROM meeting", [], |r| r.get(0))
+            .unwrap();
+        let kickoff = day(&kickoff);
+        assert!(kickoff > start && kickoff < today);
+        let published = day(&plan::baseline(conn).unwrap().unwrap().published_at);
+        assert!(
+            published <= kickoff,
+            "published {published}, kick-off {kickoff}"
+        );
+        // The official holidays, not 2023's.
+        let cal = plan::calendar_days(conn).unwrap();
+        assert_eq!(cal, plan::holidays::official_days(crate::i18n::Lang::Zh));
+        drop(p);
+        assert!(Project::check(&path).is_ok());
+        // On its own day, the example is the 2023 one the tests read.
+        let own = NaiveDate::from_ymd_opt(2023, 10, 30).unwrap();
+        let q = write_example_on(&dir.path().join("own.liaison"), own).unwrap();
+        let reg = registration::load(q.conn()).unwrap().registration;
+        assert_eq!(reg.start_date, "2023-10-01");
+    }
 }

@@ -547,13 +547,13 @@ fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
     let columns = if dated {
         vec![
             Column::new(t(lang, "field.task.name"), 0.2),
-            Column::new(t(lang, "field.task.lead"), 0.09),
+            Column::new(t(lang, "field.task.lead"), 0.08),
             Column::new(t(lang, "field.acceptance.planned"), 0.11),
             Column::new(t(lang, "field.acceptance.actual"), 0.11),
             Column::new(t(lang, "field.acceptance.standard"), 0.15),
-            Column::new(t(lang, "field.acceptance.result"), 0.13),
+            Column::new(t(lang, "field.acceptance.result"), 0.17),
             Column::new(t(lang, "field.acceptance.verdict"), 0.07),
-            Column::new(t(lang, "field.acceptance.evidence"), 0.14),
+            Column::new(t(lang, "field.acceptance.evidence"), 0.11),
         ]
     } else {
         vec![
