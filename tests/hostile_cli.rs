@@ -9,6 +9,7 @@ use std::process::Output;
 /// ASCII words a Chinese message may contain: product and format names, options, our file names.
 const ALLOWED: &[&str] = &[
     "Liaison", "liaison", "PDF", "pdf", "JSON", "json", "Excel", "xlsx", "csv", "force", "tmp",
+    "SQLite",
 ];
 
 /// A refusal in Chinese: exit code `code`, a message on stderr, no English or debug text in it

@@ -268,8 +268,8 @@ fn e2e_the_archive_lists_work_still_open_and_closes_once_each_is_settled() {
                 let listed = app.wait_js(&format!("return document.querySelector('{row}')?.textContent;")).await?;
                 assert!(listed.as_str().unwrap_or_default().contains("售后备件不足"), "{listed}");
                 // Closing is refused, naming it.
-                app.js("window.confirm = () => true;", vec![]).await?;
                 app.click_settled("#archive-close").await?;
+                app.click("#confirm-ok").await?;
                 app.wait_js(&shows("还有 1 项工作未了结")).await?;
                 assert!(app.js("return !document.getElementById('archive-closed');", vec![]).await?.as_bool() == Some(true));
                 app.shot("archive-open-work").await;
@@ -280,6 +280,7 @@ fn e2e_the_archive_lists_work_still_open_and_closes_once_each_is_settled() {
                 app.wait_js("return !document.querySelector('#open-work tr.open') && [...document.querySelectorAll('#open-work tr.settled')].some(r => r.textContent.includes('售后备件不足') && r.textContent.includes('转入售后项目跟进'));")
                     .await?;
                 app.click_settled("#archive-close").await?;
+                app.click("#confirm-ok").await?;
                 app.find("#archive-closed").await?;
                 app.shot("archive-closed-settled").await;
                 Ok(())

@@ -190,6 +190,7 @@ fn e2e_ui_archiving_asks_first_cancel_and_esc_keep_the_file_open_ok_archives_it_
         let file = env.path("待归档.liaison");
         {
             let mut p = liaison_core::demo::write_example(&file).unwrap();
+            super::closing::ready_for_acceptance(p.conn_mut());
             liaison_core::demo::accept_example(p.conn_mut(), 1).unwrap();
             liaison_core::demo::review_example(p.conn_mut(), 1).unwrap();
         }
@@ -308,17 +309,20 @@ fn e2e_ui_a_refusal_is_shown_beside_its_control_and_the_indicator_does_not_say_f
         let env = Env::new();
         with_app(&env, None, |app| async move {
             let r = async {
-                // The sample's plan is published: turning an action item into a task is refused.
+                // A follow-up dated in the future is refused by the rules (nothing failed to save).
                 app.click("#stage-meetings").await?;
                 app.click("#tab-ledger").await?;
                 app.find("#ledger tr[data-action]").await?;
                 app.js("document.querySelector('#ledger tr[data-action]').click();", vec![]).await?;
-                app.click("#ledger-to-task").await?;
+                app.find("#fu-add").await?;
+                app.set("#fu-progress", "已与研发部对齐参数").await?;
+                app.set("#fu-at", "2099-12-31").await?;
+                app.click("#fu-add").await?;
                 let refusal = app.refusal().await?;
                 assert!(!refusal.is_empty());
                 let placed = app
                     .js(
-                        "const b = document.getElementById('ledger-to-task').getBoundingClientRect();
+                        "const b = document.getElementById('fu-add').getBoundingClientRect();
                          const r = document.querySelector('.refusal.floating').getBoundingClientRect();
                          return r.top >= b.bottom - 1 && r.top - b.bottom < 40 && Math.abs(r.left - b.left) < 120;",
                         vec![],

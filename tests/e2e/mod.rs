@@ -7,8 +7,8 @@ mod harness;
 
 mod closing;
 mod flow_meetings;
-mod flow_ui;
 mod flow_plan;
+mod flow_ui;
 mod interchange;
 mod meetings;
 mod plan;

@@ -475,10 +475,11 @@ fn start_round(
         ],
     )?;
     let round_id = tx.last_insert_rowid();
-    let started_at: String =
-        tx.query_row("SELECT started_at FROM signoff_round WHERE id = ?1", [round_id], |r| {
-            r.get(0)
-        })?;
+    let started_at: String = tx.query_row(
+        "SELECT started_at FROM signoff_round WHERE id = ?1",
+        [round_id],
+        |r| r.get(0),
+    )?;
     for (i, p) in signers.iter().enumerate() {
         tx.execute(
             "INSERT INTO signoff_signer (round_id, position, person_id) VALUES (?1, ?2, ?3)",

@@ -14,12 +14,18 @@ use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Tables SQLite itself adds when statistics are gathered (`ANALYZE`); they hold no project data.
-const SQLITE_STATS: &[&str] = &["sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"];
+const SQLITE_STATS: &[&str] = &[
+    "sqlite_stat1",
+    "sqlite_stat2",
+    "sqlite_stat3",
+    "sqlite_stat4",
+];
 
 type SchemaItem = (String, String, String);
 
 fn schema_of(conn: &Connection) -> Result<BTreeMap<(String, String), SchemaItem>> {
-    let mut stmt = conn.prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema")?;
+    let mut stmt =
+        conn.prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,

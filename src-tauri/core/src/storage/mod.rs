@@ -251,7 +251,8 @@ impl Project {
 
 /// The summary `check` prints, after verifying the records of a file read in one snapshot.
 fn summarize(conn: &Connection, path: &Path, version: i64) -> Result<Summary> {
-    let name = crate::registration::name(conn).map_err(|_| Error::damaged(path, "damage.no_registration"))?;
+    let name = crate::registration::name(conn)
+        .map_err(|_| Error::damaged(path, "damage.no_registration"))?;
     let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
     let (mut audit_entries, mut signed_documents) = (0, 0);
     if version >= 3 {
@@ -450,7 +451,10 @@ fn verify(conn: &Connection, path: &Path, full: bool) -> Result<i64> {
             |r| r.get(0),
         )?;
         if n != 1 {
-            return Err(Error::damaged(path, format!("damage.missing_table {table}")));
+            return Err(Error::damaged(
+                path,
+                format!("damage.missing_table {table}"),
+            ));
         }
     }
     // Extra or altered tables, indexes, triggers or views would run or hide what the migrations
