@@ -6,6 +6,7 @@
 mod harness;
 
 mod closing;
+mod hostile;
 mod interchange;
 mod meetings;
 mod plan;
