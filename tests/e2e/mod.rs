@@ -9,6 +9,7 @@ mod closing;
 mod flow_meetings;
 mod flow_plan;
 mod flow_ui;
+mod hostile;
 mod interchange;
 mod meetings;
 mod plan;

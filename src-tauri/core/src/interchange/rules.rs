@@ -48,6 +48,14 @@ const JSON_COLUMNS: &[(&str, &str, Shape)] = &[
     ("signoff_round", "content", Shape::Any),
 ];
 
+/// Id lists and the table their ids refer to.
+const ID_LISTS: &[(&str, &str, &str)] = &[
+    ("task", "collab_departments", "department"),
+    ("task", "collaborators", "person"),
+    ("comm_plan", "participants", "person"),
+    ("comm_log", "participants", "person"),
+];
+
 /// Text columns longer than typed text may be: frozen content and the audit log's values.
 const LONG_COLUMNS: &[(&str, &str)] = &[
     ("signoff_round", "content"),
@@ -143,6 +151,7 @@ pub fn check(conn: &Connection, tables: &[&str]) -> Result<()> {
     for table in tables {
         check_columns(conn, table)?;
     }
+    check_id_lists(conn)?;
     check_tasks(conn)?;
     check_dependencies(conn)?;
     check_departments(conn)?;
@@ -246,6 +255,32 @@ fn shape_ok(shape: Shape, text: &str) -> bool {
     }
 }
 
+/// Every id in an id list names an existing record (the forms offer only those).
+fn check_id_lists(conn: &Connection) -> Result<()> {
+    for (table, column, target) in ID_LISTS {
+        let known: HashSet<i64> = indexes(conn, target, "id")?.into_keys().collect();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT \"{column}\" FROM \"{table}\" ORDER BY rowid"
+        ))?;
+        let lists = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (index, text) in lists.iter().enumerate() {
+            let ids: Vec<i64> = serde_json::from_str(text).unwrap_or_default();
+            if ids.iter().any(|id| !known.contains(id)) {
+                return Err(refused(
+                    table,
+                    index,
+                    column,
+                    "json.broken_reference",
+                    &[("table", target.to_string())],
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The index of each record in its table's JSON array, by id (storage order is rowid order).
 fn indexes(conn: &Connection, table: &str, id: &str) -> Result<HashMap<i64, usize>> {
     let mut stmt = conn.prepare(&format!("SELECT \"{id}\" FROM \"{table}\" ORDER BY rowid"))?;
@@ -255,38 +290,13 @@ fn indexes(conn: &Connection, table: &str, id: &str) -> Result<HashMap<i64, usiz
     Ok(ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect())
 }
 
-/// Tasks: the plan's own check of every task, then the tree: no loop of parents, no task deeper
-/// than `MAX_DEPTH`.
+/// Tasks: the tree (no loop of parents, no task deeper than `MAX_DEPTH`), then the plan's own
+/// check of every task.
 fn check_tasks(conn: &Connection) -> Result<()> {
     let tasks = plan::load_tasks(conn)?;
     let index = indexes(conn, "task", "id")?;
     let at = |id: i64| index.get(&id).copied().unwrap_or(0);
-    for t in &tasks {
-        // A milestone's check sets its days to 0 rather than judge them; stored days are judged.
-        for (column, days) in [("duration", t.duration), ("buffer", t.buffer)] {
-            if !(0..=MAX_DAYS).contains(&days) {
-                return Err(refused(
-                    "task",
-                    at(t.id),
-                    column,
-                    "json.out_of_range",
-                    &[("min", "0".into()), ("max", MAX_DAYS.to_string())],
-                ));
-            }
-        }
-        plan::checked(conn, t).map_err(|e| {
-            at_row("task", at(t.id), e, |field| {
-                match field.trim_start_matches("field.task.") {
-                    "start" => "start_date",
-                    "percent" => "percent_done",
-                    "lead" => "lead_department",
-                    "owner" => "owner_id",
-                    other => other,
-                }
-                .to_string()
-            })
-        })?;
-    }
+    // The tree first: it is cheap, and a hostile one is refused before any per-task work.
     let parent: HashMap<i64, Option<i64>> = tasks.iter().map(|t| (t.id, t.parent_id)).collect();
     // Depth by walking up, remembering what is known; a walk that meets itself is a loop.
     let mut depth: HashMap<i64, usize> = HashMap::new();
@@ -331,6 +341,32 @@ fn check_tasks(conn: &Connection) -> Result<()> {
             }
             depth.insert(*id, d);
         }
+    }
+    for t in &tasks {
+        // A milestone's check sets its days to 0 rather than judge them; stored days are judged.
+        for (column, days) in [("duration", t.duration), ("buffer", t.buffer)] {
+            if !(0..=MAX_DAYS).contains(&days) {
+                return Err(refused(
+                    "task",
+                    at(t.id),
+                    column,
+                    "json.out_of_range",
+                    &[("min", "0".into()), ("max", MAX_DAYS.to_string())],
+                ));
+            }
+        }
+        plan::checked(conn, t).map_err(|e| {
+            at_row("task", at(t.id), e, |field| {
+                match field.trim_start_matches("field.task.") {
+                    "start" => "start_date",
+                    "percent" => "percent_done",
+                    "lead" => "lead_department",
+                    "owner" => "owner_id",
+                    other => other,
+                }
+                .to_string()
+            })
+        })?;
     }
     Ok(())
 }
