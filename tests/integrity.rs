@@ -37,7 +37,8 @@ fn forge(path: &Path, sql: &str) {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     for (name, _) in &triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{name}\"")).unwrap();
+        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))
+            .unwrap();
     }
     conn.execute_batch(sql).unwrap();
     for (_, create) in &triggers {
@@ -48,19 +49,18 @@ fn forge(path: &Path, sql: &str) {
 /// Recomputes every hash of the audit chain and its head, as a forger who knows the scheme can.
 fn rechain(path: &Path) {
     let conn = Connection::open(path).unwrap();
-    let rows: Vec<(i64, String, String, String, String, Option<String>, Option<String>)> = conn
+    // Each entry's fields as its hash covers them, except the link to the one before.
+    let rows: Vec<(i64, serde_json::Value)> = conn
         .prepare("SELECT seq, at, actor, record, field, before, after FROM audit_log ORDER BY seq")
         .unwrap()
         .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
+            let seq: i64 = r.get(0)?;
+            let v = serde_json::json!({
+                "seq": seq, "at": r.get::<_, String>(1)?, "actor": r.get::<_, String>(2)?,
+                "record": r.get::<_, String>(3)?, "field": r.get::<_, String>(4)?,
+                "before": r.get::<_, Option<String>>(5)?, "after": r.get::<_, Option<String>>(6)?,
+            });
+            Ok((seq, v))
         })
         .unwrap()
         .collect::<rusqlite::Result<_>>()
@@ -68,11 +68,8 @@ fn rechain(path: &Path) {
     let mut prev = liaison_core::audit::GENESIS.to_string();
     let mut sql = String::new();
     let mut last = 0;
-    for (seq, at, actor, record, field, before, after) in rows {
-        let v = serde_json::json!({
-            "seq": seq, "at": at, "actor": actor, "record": record, "field": field,
-            "before": before, "after": after, "prev": prev,
-        });
+    for (seq, mut v) in rows {
+        v["prev"] = prev.clone().into();
         let hash = liaison_core::fingerprint::sha256_hex(
             liaison_core::fingerprint::canonical(&v).as_bytes(),
         );
@@ -103,7 +100,11 @@ fn refused(path: &Path, words: &[&str]) -> String {
     for debug in ["{", "}", "Some(", "kind:", "AuditEntry", "Signed", "Error"] {
         assert!(!msg.contains(debug), "debug text {debug:?} in: {msg}");
     }
-    assert_eq!(std::fs::read(path).unwrap(), before, "check wrote to the file");
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "check wrote to the file"
+    );
     msg
 }
 
@@ -151,7 +152,11 @@ fn extra_or_altered_schema_objects_are_refused_by_check_and_the_app() {
     let before = std::fs::read(&path).unwrap();
     let e = Project::open(&path).err().expect("the app refuses it too");
     assert_eq!(e.code(), "integrity");
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the trigger never ran");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the trigger never ran"
+    );
 
     for (name, sql, words) in [
         (
@@ -223,7 +228,10 @@ fn a_trimmed_chain_and_a_recomputed_chain_are_found_through_the_rows_they_record
     let dir = tempfile::tempdir().unwrap();
     // The last entries removed and the head moved back: their rows no longer have entries.
     let path = copy_of_sample(dir.path(), "trimmed.liaison");
-    forge(&path, "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 40 FROM audit_log);");
+    forge(
+        &path,
+        "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 40 FROM audit_log);",
+    );
     rechain(&path);
     refused(&path, &["与审计记录不符"]);
     // Every hash recomputed after an entry was rewritten to say "reject": the signature row
@@ -338,9 +346,14 @@ fn a_foreign_journal_is_refused_and_both_files_stay_as_they_were() {
     std::fs::write(&journal, &foreign).unwrap();
     let before = std::fs::read(&ours).unwrap();
 
-    let e = Project::open(&ours).err().expect("a foreign journal is refused");
+    let e = Project::open(&ours)
+        .err()
+        .expect("a foreign journal is refused");
     let msg = e.message(liaison_core::i18n::Lang::Zh);
-    assert!(msg.contains("不属于它的回滚日志") && msg.contains("未作任何改动"), "{msg}");
+    assert!(
+        msg.contains("不属于它的回滚日志") && msg.contains("未作任何改动"),
+        "{msg}"
+    );
     assert_eq!(std::fs::read(&ours).unwrap(), before);
     assert_eq!(std::fs::read(&journal).unwrap(), foreign);
     // A reader does not roll it back either.
@@ -381,7 +394,10 @@ fn a_write_ahead_log_file_follows_one_rule_in_the_app_and_in_check() {
     drop(conn);
     assert!(storage::header::sniff(&path).unwrap().wal);
     sound(&path);
-    assert!(!storage::header::beside(&path, "-shm").exists(), "check wrote nothing beside it");
+    assert!(
+        !storage::header::beside(&path, "-shm").exists(),
+        "check wrote nothing beside it"
+    );
     drop(Project::open(&path).unwrap());
     assert!(!storage::header::sniff(&path).unwrap().wal);
     sound(&path);
@@ -405,7 +421,9 @@ fn a_write_ahead_log_file_follows_one_rule_in_the_app_and_in_check() {
     drop(conn);
     let msg = refused(&pending, &["预写日志"]);
     assert!(msg.contains("未作任何改动"), "{msg}");
-    let e = Project::open(&pending).err().expect("the app refuses it too");
+    let e = Project::open(&pending)
+        .err()
+        .expect("the app refuses it too");
     assert_eq!(e.code(), "refused");
     assert_eq!(std::fs::read(&pending).unwrap(), main);
     assert_eq!(
@@ -452,6 +470,26 @@ fn readers_get_in_while_one_writer_holds_the_file_and_a_second_writer_is_refused
         "{}",
         stderr(&out)
     );
+    // An export records itself in the project (what `verify` relies on), so it is a writer too:
+    // refused while the app holds the file, and no PDF is left behind.
+    let pdf = dir.path().join("registration.pdf");
+    let out = liaison(
+        dir.path(),
+        &[
+            "export",
+            "registration",
+            path.to_str().unwrap(),
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("已在另一个窗口或程序中打开"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!pdf.exists());
     // So is a second opener in this process, and a reader in this process (it would drop the
     // writer's locks when it closes).
     assert_eq!(Project::open(&path).err().unwrap().code(), "already_open");

@@ -50,7 +50,10 @@ impl Tamper {
             i18n::format(
                 lang,
                 "tamper.document",
-                &[("document", &record_label(lang, kind)), ("id", &id.to_string())],
+                &[
+                    ("document", &record_label(lang, kind)),
+                    ("id", &id.to_string()),
+                ],
             )
         };
         match self {

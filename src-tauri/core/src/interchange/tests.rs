@@ -162,7 +162,10 @@ fn malformed_or_inconsistent_json_is_refused_by_path_and_nothing_is_written() {
     assert!(msg.contains("登记表") && !msg.contains("Signed"), "{msg}");
     let (kind, msg) = try_value(&|v| v["tables"]["audit_log"][5]["after"] = "改过".into());
     assert!(kind.starts_with("Integrity"), "{kind}");
-    assert!(msg.contains("审计日志第 6 条") && !msg.contains("AuditEntry"), "{msg}");
+    assert!(
+        msg.contains("审计日志第 6 条") && !msg.contains("AuditEntry"),
+        "{msg}"
+    );
     // An existing file is never replaced.
     std::fs::write(&target, b"keep").unwrap();
     let e = json::import(&serde_json::to_string(&good).unwrap(), &target).unwrap_err();

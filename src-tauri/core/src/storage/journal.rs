@@ -104,10 +104,12 @@ fn read_id(conn: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 fn copy_file(from: &Path, to: &Path) -> Result<()> {
-    std::fs::copy(from, to).map(|_| ()).map_err(|e| Error::Read {
-        path: from.to_path_buf(),
-        source: e,
-    })
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| Error::Read {
+            path: from.to_path_buf(),
+            source: e,
+        })
 }
 
 /// A new private folder in the system's temporary folder for the copies.
@@ -116,10 +118,7 @@ fn scratch_dir(path: &Path) -> Result<PathBuf> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!(
-        "liaison-recover-{}-{nanos}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("liaison-recover-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| Error::write(path, e))?;
     Ok(dir)
 }

@@ -12,11 +12,9 @@ pub mod header;
 mod integrity;
 mod journal;
 
-/// The text of sign-off audit entries, which `check` recomputes from the rows.
+/// The sign-off rows and the text of their audit entries, which `check` recomputes from the rows.
 pub(crate) mod audit_text {
-    pub(crate) use super::integrity::{
-        closed_text as closed, signed_text as signed, started_text as started,
-    };
+    pub(crate) use super::integrity::{closed_text as closed, RoundRow, SignatureRow};
 }
 pub mod lock;
 pub mod migrations;
@@ -229,7 +227,7 @@ impl Project {
 
     /// Writes a consistent copy of the project to `dest` (a backup); the open file is unchanged.
     pub fn back_up_to(&self, dest: &Path) -> Result<()> {
-        if same_file(dest, &self.path) {
+        if same_file(dest, &self.path) || is_held(dest) {
             return Err(Error::AlreadyOpen(dest.to_path_buf()));
         }
         copy_consistent(&self.conn, dest)
@@ -243,7 +241,7 @@ impl Project {
         if same_file(dest, &self.path) {
             return Ok(self);
         }
-        if Claim::held(dest) {
+        if is_held(dest) {
             return Err(Error::AlreadyOpen(dest.to_path_buf()));
         }
         copy_consistent(&self.conn, dest)?;
@@ -254,7 +252,8 @@ impl Project {
 
 /// The summary `check` prints, after verifying the records of a file read in one snapshot.
 fn summarize(conn: &Connection, path: &Path, version: i64) -> Result<Summary> {
-    let name = crate::registration::name(conn).map_err(|_| Error::damaged(path, "damage.no_registration"))?;
+    let name = crate::registration::name(conn)
+        .map_err(|_| Error::damaged(path, "damage.no_registration"))?;
     let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
     let (mut audit_entries, mut signed_documents) = (0, 0);
     if version >= 3 {
@@ -453,7 +452,10 @@ fn verify(conn: &Connection, path: &Path, full: bool) -> Result<i64> {
             |r| r.get(0),
         )?;
         if n != 1 {
-            return Err(Error::damaged(path, format!("damage.missing_table {table}")));
+            return Err(Error::damaged(
+                path,
+                format!("damage.missing_table {table}"),
+            ));
         }
     }
     // Extra or altered tables, indexes, triggers or views would run or hide what the migrations
