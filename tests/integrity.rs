@@ -49,27 +49,18 @@ fn forge(path: &Path, sql: &str) {
 /// Recomputes every hash of the audit chain and its head, as a forger who knows the scheme can.
 fn rechain(path: &Path) {
     let conn = Connection::open(path).unwrap();
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = conn
+    // Each entry's fields as its hash covers them, except the link to the one before.
+    let rows: Vec<(i64, serde_json::Value)> = conn
         .prepare("SELECT seq, at, actor, record, field, before, after FROM audit_log ORDER BY seq")
         .unwrap()
         .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
+            let seq: i64 = r.get(0)?;
+            let v = serde_json::json!({
+                "seq": seq, "at": r.get::<_, String>(1)?, "actor": r.get::<_, String>(2)?,
+                "record": r.get::<_, String>(3)?, "field": r.get::<_, String>(4)?,
+                "before": r.get::<_, Option<String>>(5)?, "after": r.get::<_, Option<String>>(6)?,
+            });
+            Ok((seq, v))
         })
         .unwrap()
         .collect::<rusqlite::Result<_>>()
@@ -77,11 +68,8 @@ fn rechain(path: &Path) {
     let mut prev = liaison_core::audit::GENESIS.to_string();
     let mut sql = String::new();
     let mut last = 0;
-    for (seq, at, actor, record, field, before, after) in rows {
-        let v = serde_json::json!({
-            "seq": seq, "at": at, "actor": actor, "record": record, "field": field,
-            "before": before, "after": after, "prev": prev,
-        });
+    for (seq, mut v) in rows {
+        v["prev"] = prev.clone().into();
         let hash = liaison_core::fingerprint::sha256_hex(
             liaison_core::fingerprint::canonical(&v).as_bytes(),
         );
@@ -482,6 +470,26 @@ fn readers_get_in_while_one_writer_holds_the_file_and_a_second_writer_is_refused
         "{}",
         stderr(&out)
     );
+    // An export records itself in the project (what `verify` relies on), so it is a writer too:
+    // refused while the app holds the file, and no PDF is left behind.
+    let pdf = dir.path().join("registration.pdf");
+    let out = liaison(
+        dir.path(),
+        &[
+            "export",
+            "registration",
+            path.to_str().unwrap(),
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("已在另一个窗口或程序中打开"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!pdf.exists());
     // So is a second opener in this process, and a reader in this process (it would drop the
     // writer's locks when it closes).
     assert_eq!(Project::open(&path).err().unwrap().code(), "already_open");

@@ -497,8 +497,8 @@ impl Library {
     }
 
     /// Brings the index up to date with the project files in `folder`. `open` is the project open
-    /// in the app (its file is locked against other readers): its records are read through that
-    /// connection.
+    /// in the app (a second connection of this process to it is refused): its records are read
+    /// through that connection.
     pub fn refresh(
         &mut self,
         folder: &Path,

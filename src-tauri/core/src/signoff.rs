@@ -490,16 +490,19 @@ fn start_round(
     let record = format!("{kind}:{id}");
     // The entry covers the whole round (mode, signers in order, start), so `check` finds a round
     // changed outside the app.
-    let after = crate::storage::audit_text::started(
-        round_id,
-        kind,
-        id,
+    let after = crate::storage::audit_text::RoundRow {
+        id: round_id,
+        kind: kind.to_string(),
+        doc_id: id,
         revision,
-        mode.code(),
-        &fp,
-        &started_at,
-        signers,
-    );
+        mode: mode.code().to_string(),
+        status: "open".to_string(),
+        fingerprint: fp.clone(),
+        started_at,
+        closed_at: None,
+        signers: signers.to_vec(),
+    }
+    .started_text();
     audit::append(
         &tx,
         actor,
@@ -589,17 +592,18 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
         None
     };
     let record = format!("{kind}:{id}");
-    let what = crate::storage::audit_text::signed(
-        s.round_id,
-        person.id,
-        &person.name,
-        &person.department,
-        &person.role,
-        s.decision.code(),
-        comment,
-        &signed_at,
-        &fp,
-    );
+    let what = crate::storage::audit_text::SignatureRow {
+        round_id: s.round_id,
+        person_id: person.id,
+        name: person.name.clone(),
+        department: person.department.clone(),
+        role: person.role.clone(),
+        decision: s.decision.code().to_string(),
+        comment: comment.to_string(),
+        signed_at: signed_at.clone(),
+        fingerprint: fp.clone(),
+    }
+    .signed_text();
     let mut changes = vec![Change {
         record: &record,
         field: "signoff.signed",

@@ -86,23 +86,17 @@ fn digest(v: &serde_json::Value) -> String {
     sha256_hex(canonical(v).as_bytes())[..32].to_string()
 }
 
-/// The audit text of a started round: revision, fingerprint, and a digest of the round's kind,
-/// document, mode, start time and its signers in order.
-pub(crate) fn started_text(
-    round: i64,
-    kind: &str,
-    doc_id: i64,
-    revision: i64,
-    mode: &str,
-    fingerprint: &str,
-    started_at: &str,
-    signers: &[i64],
-) -> String {
-    let d = digest(&json!({
-        "round": round, "kind": kind, "doc": doc_id, "revision": revision, "mode": mode,
-        "fingerprint": fingerprint, "startedAt": started_at, "signers": signers,
-    }));
-    format!("revision {revision} · {fingerprint} · #{d}")
+impl RoundRow {
+    /// The audit text of the round's start: revision, fingerprint, and a digest of its kind,
+    /// document, mode, start time and its signers in order.
+    pub(crate) fn started_text(&self) -> String {
+        let d = digest(&json!({
+            "round": self.id, "kind": self.kind, "doc": self.doc_id, "revision": self.revision,
+            "mode": self.mode, "fingerprint": self.fingerprint, "startedAt": self.started_at,
+            "signers": self.signers,
+        }));
+        format!("revision {} · {} · #{d}", self.revision, self.fingerprint)
+    }
 }
 
 /// What a signature's audit entry said before entries carried digests.
@@ -117,28 +111,19 @@ fn legacy_signed_text(name: &str, department: &str, decision: &str, comment: &st
     )
 }
 
-/// The audit text of a signature: who and what, readable, and a digest of the whole row.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn signed_text(
-    round: i64,
-    person_id: i64,
-    name: &str,
-    department: &str,
-    role: &str,
-    decision: &str,
-    comment: &str,
-    signed_at: &str,
-    fingerprint: &str,
-) -> String {
-    let d = digest(&json!({
-        "round": round, "person": person_id, "name": name, "department": department,
-        "role": role, "decision": decision, "comment": comment, "signedAt": signed_at,
-        "fingerprint": fingerprint,
-    }));
-    format!(
-        "{} · #{d}",
-        legacy_signed_text(name, department, decision, comment)
-    )
+impl SignatureRow {
+    /// The audit text of the signature: who and what, readable, and a digest of the whole row.
+    pub(crate) fn signed_text(&self) -> String {
+        let d = digest(&json!({
+            "round": self.round_id, "person": self.person_id, "name": self.name,
+            "department": self.department, "role": self.role, "decision": self.decision,
+            "comment": self.comment, "signedAt": self.signed_at, "fingerprint": self.fingerprint,
+        }));
+        format!(
+            "{} · #{d}",
+            legacy_signed_text(&self.name, &self.department, &self.decision, &self.comment)
+        )
+    }
 }
 
 /// The audit text of a round that closed (`approved`, `rejected`) or was withdrawn.
@@ -151,29 +136,31 @@ pub(crate) fn closed_text(round: i64, revision: i64, status: &str, closed_at: &s
     }
 }
 
-struct RoundRow {
-    id: i64,
-    kind: String,
-    doc_id: i64,
-    revision: i64,
-    mode: String,
-    status: String,
-    fingerprint: String,
-    started_at: String,
-    closed_at: Option<String>,
-    signers: Vec<i64>,
+/// A sign-off round as stored, with its signers in order.
+pub(crate) struct RoundRow {
+    pub id: i64,
+    pub kind: String,
+    pub doc_id: i64,
+    pub revision: i64,
+    pub mode: String,
+    pub status: String,
+    pub fingerprint: String,
+    pub started_at: String,
+    pub closed_at: Option<String>,
+    pub signers: Vec<i64>,
 }
 
-struct SignatureRow {
-    round_id: i64,
-    person_id: i64,
-    name: String,
-    department: String,
-    role: String,
-    decision: String,
-    comment: String,
-    signed_at: String,
-    fingerprint: String,
+/// A signature as stored.
+pub(crate) struct SignatureRow {
+    pub round_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub department: String,
+    pub role: String,
+    pub decision: String,
+    pub comment: String,
+    pub signed_at: String,
+    pub fingerprint: String,
 }
 
 /// Tables that may hold rows without any audit entry: those of a project nobody has edited yet
@@ -301,16 +288,7 @@ pub(crate) fn records(conn: &Connection, version: i64) -> Result<Option<Tamper>>
                     }));
                 };
                 let legacy = format!("revision {} · {}", r.revision, r.fingerprint);
-                let full = started_text(
-                    r.id,
-                    &r.kind,
-                    r.doc_id,
-                    r.revision,
-                    &r.mode,
-                    &r.fingerprint,
-                    &r.started_at,
-                    &r.signers,
-                );
+                let full = r.started_text();
                 if *text != full && *text != legacy {
                     return Ok(Some(round_tamper(&r)));
                 }
@@ -337,17 +315,7 @@ pub(crate) fn records(conn: &Connection, version: i64) -> Result<Option<Tamper>>
                 if open.map(|r| r.id) != Some(g.round_id) {
                     return Ok(Some(wrong()));
                 }
-                let full = signed_text(
-                    g.round_id,
-                    g.person_id,
-                    &g.name,
-                    &g.department,
-                    &g.role,
-                    &g.decision,
-                    &g.comment,
-                    &g.signed_at,
-                    &g.fingerprint,
-                );
+                let full = g.signed_text();
                 let legacy = legacy_signed_text(&g.name, &g.department, &g.decision, &g.comment);
                 if *text != full && *text != legacy {
                     return Ok(Some(wrong()));

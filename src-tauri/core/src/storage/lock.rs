@@ -11,6 +11,10 @@
 use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long an opener waits for a holder that is closing the file before refusing.
+const GRACE: Duration = Duration::from_millis(1500);
 
 /// The sidecar lock file of `path`.
 pub fn lock_path(path: &Path) -> PathBuf {
@@ -42,12 +46,19 @@ impl WriterLock {
                 .truncate(false)
                 .open(&path)
                 .map_err(|e| Error::write(project, e))?;
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(TryLockError::WouldBlock) => {
-                    return Err(Error::AlreadyOpen(project.to_path_buf()))
+            // A Liaison that is just closing the file (its process ending) gets a moment to let go.
+            let deadline = Instant::now() + GRACE;
+            loop {
+                match file.try_lock() {
+                    Ok(()) => break,
+                    Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    Err(TryLockError::WouldBlock) => {
+                        return Err(Error::AlreadyOpen(project.to_path_buf()))
+                    }
+                    Err(TryLockError::Error(e)) => return Err(Error::write(project, e)),
                 }
-                Err(TryLockError::Error(e)) => return Err(Error::write(project, e)),
             }
             if same_inode(&file, &path) {
                 return Ok(WriterLock {

@@ -12,11 +12,9 @@ pub mod header;
 mod integrity;
 mod journal;
 
-/// The text of sign-off audit entries, which `check` recomputes from the rows.
+/// The sign-off rows and the text of their audit entries, which `check` recomputes from the rows.
 pub(crate) mod audit_text {
-    pub(crate) use super::integrity::{
-        closed_text as closed, signed_text as signed, started_text as started,
-    };
+    pub(crate) use super::integrity::{closed_text as closed, RoundRow, SignatureRow};
 }
 pub mod lock;
 pub mod migrations;
@@ -119,12 +117,14 @@ impl Project {
         // Claim first: even reading the header through another descriptor would drop our SQLite
         // locks on a file this process already has open (POSIX closes all of them).
         let claim = Claim::take(path)?;
-        // The writer lock comes before anything reads the file: a journal beside it is then
-        // nobody's live transaction.
+        // What is not a project is refused as such, also while another Liaison holds it.
+        check_header(path, &header::sniff(path)?)?;
+        // Once the writer lock is held, a journal beside the file is nobody's live transaction,
+        // and the header is read again with nobody writing.
         let writer = lock::WriterLock::take(path)?;
         let header = header::sniff(path)?;
         check_header(path, &header)?;
-        check_wal(path, &header)?;
+        check_wal(path)?;
         if header::has_hot_journal(path) {
             journal::recover(path, header.page_size)?;
         }
@@ -301,9 +301,10 @@ fn open_reader(path: &Path, full: bool) -> Result<(Connection, i64)> {
     }
     let header = header::sniff(path)?;
     check_header(path, &header)?;
-    check_wal(path, &header)?;
+    check_wal(path)?;
     // A journal with nobody writing is an interrupted save: only an opener for writing may roll
-    // it back (on a copy first); a reader would read the half-written file.
+    // it back (on a copy first); a reader would read the half-written file. (The journal is looked
+    // at again after the lock: a writer may have just committed and closed.)
     if header::has_hot_journal(path) && !lock::held_elsewhere(path) && header::has_hot_journal(path)
     {
         return Err(Error::refused(
@@ -352,7 +353,7 @@ fn open_reader(path: &Path, full: bool) -> Result<(Connection, i64)> {
 /// turns it back into a rollback journal when it opens it), but a non-empty `-wal` beside it holds
 /// transactions that are not in the file, and whose they are cannot be told: it is refused, and
 /// neither file is touched.
-fn check_wal(path: &Path, header: &header::Header) -> Result<()> {
+fn check_wal(path: &Path) -> Result<()> {
     if header::has_pending_wal(path) {
         return Err(Error::refused(
             "storage.pending_wal",
@@ -362,7 +363,6 @@ fn check_wal(path: &Path, header: &header::Header) -> Result<()> {
             ],
         ));
     }
-    let _ = header.wal;
     Ok(())
 }
 
