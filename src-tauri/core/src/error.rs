@@ -525,13 +525,6 @@ mod tests {
                 "内部结构不一致",
             ),
             (
-                Error::refused(
-                    "import.unreadable",
-                    &[("path", "t.csv".into()), ("detail", "reason.sheet".into())],
-                ),
-                "不是可读取的表格文件",
-            ),
-            (
                 rusqlite::Error::SqliteFailure(
                     rusqlite::ffi::Error::new(19),
                     Some("liaison:append_only:follow_up".into()),

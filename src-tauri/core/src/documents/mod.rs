@@ -386,6 +386,8 @@ pub fn export(
 }
 
 /// [`export`], replacing an existing file at `out` only when `force` is set.
+// The arguments are what one export is: what, of which record, in which language, by whom, with
+// which fonts, to where, and whether it may replace a file; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn export_to(
     conn: &mut Connection,

@@ -163,10 +163,10 @@ fn malformed_or_inconsistent_json_is_refused_by_path_and_nothing_is_written() {
     // Both are named in the user's language, without Rust debug text.
     let (kind, msg) =
         try_value(&|v| v["tables"]["registration"][0]["core_goal"] = "改过的目标".into());
-    assert!(kind.starts_with("Integrity"), "{kind}");
+    assert_eq!(kind, "json.integrity", "{msg}");
     assert!(msg.contains("登记表") && !msg.contains("Signed"), "{msg}");
     let (kind, msg) = try_value(&|v| v["tables"]["audit_log"][5]["after"] = "改过".into());
-    assert!(kind.starts_with("Integrity"), "{kind}");
+    assert_eq!(kind, "json.integrity", "{msg}");
     assert!(
         msg.contains("审计日志第 6 条") && !msg.contains("AuditEntry"),
         "{msg}"
