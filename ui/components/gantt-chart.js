@@ -1,31 +1,23 @@
 // <liaison-gantt>: the Plan screen's task grid and Gantt chart, virtualized so 2,000 tasks paint like 50.
 // Only the rows near the viewport, and about three viewports of the time axis, are in the DOM. Everything that
-// depends on the data alone (dates as day numbers, link routes, the id → row map) is computed once per data.
+// depends on the data alone (dates as day numbers, link routes, the id → row map) is computed once per data, by the
+// pure model in `../lib/gantt-model.js`.
 // Scrolling adds and removes whole rows and chart blocks off screen and never rewrites what is visible.
 // Catalog keys: gantt.today, gantt.baseline, gantt.buffer, gantt.empty, gantt.week, gantt.violated
 
 import { h } from '../lib/dom.js';
 import { t, getLang } from '../lib/i18n.js';
+import {
+  BAR_H, BAR_Y, BASE_H, BASE_Y, DIAMOND, MID_Y, ROW_H, ROW_STEP, STUB,
+  anchors, axisCells, barSpan, buildModel, calendarFor, clamp, crisp, dateOf, diamond, isoWeek, nextTask, progress,
+  range, rowAtY, sameModelInputs, visibleWindow,
+} from '../lib/gantt-model.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const DAY_MS = 86400000;
-const ROW_H = 28;
 const HEAD_H = 44;
 const HEAD_MID = 22;         // the line between the two header lines
-const OVERSCAN = 10;         // rows rendered beyond each edge of the viewport
-const ROW_STEP = 8;          // the row window moves in steps of 8 rows (one chart block), so most frames touch no DOM
 const INDENT = 16;           // px per outline level in the name column
 const ANCHOR_PX = 48;        // where "today" lands from the chart's left edge on first show
-const PX_PER_DAY = { day: 28, week: 10, month: 3 };
-const RANGE_PAD = { day: 7, week: 14, month: 31 }; // days of air around the earliest and latest dates
-const BAR_Y = 6;
-const BAR_H = 14;
-const MID_Y = 13.5;          // links run through the bar's middle; .5 keeps 1px strokes crisp
-const BASE_Y = 22;
-const BASE_H = 3;
-const DIAMOND = 7;
-const STUB = 8;              // length of a link's horizontal stubs
-const HEAD_LEN = 5;          // arrowhead length
 const LABEL_GAP = STUB + 5;  // bar labels start past the link stubs, so a link's vertical never crosses the text
 const STATUSES = new Set(['not_started', 'in_progress', 'done', 'blocked', 'needs_support']);
 const FORMATS = {
@@ -42,40 +34,7 @@ const GUESSED_METRICS = { top: 0, left: 0, gridLeft: 0, width: 1400, height: 800
 let instances = 0;
 const formatters = new Map();
 
-// ---- calendar dates as day numbers (days since 1970-01-01, UTC so daylight saving never moves a day)
-
-function dayNum(s) {
-  if (typeof s !== 'string' || s.length < 10) return NaN;
-  return Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10)) / DAY_MS;
-}
-
-function dateOf(dn) { return new Date(dn * DAY_MS); }
-
-/** 0 = Sunday … 6 = Saturday; 1970-01-01 was a Thursday. */
-function weekday(dn) { return (((dn + 4) % 7) + 7) % 7; }
-
-function mondayOf(dn) { return dn - ((weekday(dn) + 6) % 7); }
-
-function monthStart(dn) {
-  const d = dateOf(dn);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / DAY_MS;
-}
-
-function nextMonth(dn) {
-  const d = dateOf(dn);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / DAY_MS;
-}
-
-function yearStart(dn) { return Date.UTC(dateOf(dn).getUTCFullYear(), 0, 1) / DAY_MS; }
-
-function nextYear(dn) { return Date.UTC(dateOf(dn).getUTCFullYear() + 1, 0, 1) / DAY_MS; }
-
-/** ISO 8601 week number: the week belongs to the year of its Thursday. */
-function isoWeek(dn) {
-  const thursday = mondayOf(dn) + 3;
-  return Math.floor((thursday - yearStart(thursday)) / 7) + 1;
-}
-
+/** A day number as a date label of `kind` in the user's language. */
 function format(kind, dn) {
   const key = `${getLang()}|${kind}`;
   let f = formatters.get(key);
@@ -86,6 +45,11 @@ function format(kind, dn) {
   return f.format(dateOf(dn));
 }
 
+/** A time axis cell's label: week numbers from the catalog, months and years from the locale. */
+function axisLabel(kind, dn) {
+  return kind === 'week' ? t('gantt.week', { n: isoWeek(dn) }) : format(kind, dn);
+}
+
 // ---- small helpers
 
 function svg(tag, attrs) {
@@ -94,185 +58,7 @@ function svg(tag, attrs) {
   return el;
 }
 
-function clamp(v, lo, hi) { return Math.min(Math.max(v, lo), hi); }
-
-/** Pixel x snapped to the middle of a device pixel, so 1px lines stay sharp. */
-function crisp(x) { return Math.round(x) + 0.5; }
-
 function text(v) { return v === null || v === undefined ? '' : String(v); }
-
-// ---- the model: everything that depends on the data only, computed once per `data` set
-
-/** Keys of `data` the model is built from; `selected` and `sort` only change the paint. */
-const MODEL_KEYS = ['columns', 'rows', 'links', 'today', 'zoom', 'nonWorking', 'workingWeekends', 'showChart'];
-
-/** Whether `next` would build the same model as `prev` (the same arrays, not equal copies: that check is cheap). */
-function sameModelInputs(prev, next) {
-  return Boolean(prev) && MODEL_KEYS.every((k) => prev[k] === next[k]);
-}
-
-function buildModel(data) {
-  const zoom = PX_PER_DAY[data.zoom] ? data.zoom : 'day';
-  const rows = Array.isArray(data.rows) ? data.rows : [];
-  const m = {
-    data,
-    zoom,
-    px: PX_PER_DAY[zoom],
-    rows,
-    columns: Array.isArray(data.columns) ? data.columns : [],
-    showChart: data.showChart !== false,
-    today: dayNum(data.today),
-    index: new Map(),
-  };
-  const span = parseDates(m);
-  const lo = Number.isFinite(span.lo) ? span.lo : (Number.isNaN(m.today) ? Math.floor(Date.now() / DAY_MS) : m.today);
-  const hi = Number.isFinite(span.hi) ? span.hi : lo;
-  m.day0 = monthStart(lo - RANGE_PAD[zoom]);
-  if (zoom !== 'month') m.day0 = mondayOf(m.day0); // whole weeks in the week header
-  m.width = (nextMonth(hi + RANGE_PAD[zoom]) - m.day0) * m.px;
-  const todayInRange = m.today >= m.day0 && (m.today - m.day0) * m.px < m.width;
-  m.homeDay = todayInRange ? m.today : (Number.isFinite(span.firstStart) ? span.firstStart : m.day0);
-  m.off = offDays(data);
-  m.gridW = m.columns.reduce((sum, c) => sum + (c.width || 100), 0);
-  m.colTemplate = columnTemplate(m);
-  m.links = buildLinks(Array.isArray(data.links) ? data.links : [], m);
-  return m;
-}
-
-/** Parses every row's dates into typed arrays (NaN = none) and returns the overall span. */
-function parseDates(m) {
-  const n = m.rows.length;
-  const arrays = ['ds', 'df', 'dbuf', 'dbs', 'dbf'];
-  for (const a of arrays) m[a] = new Float64Array(n).fill(NaN);
-  let lo = Infinity;
-  let hi = -Infinity;
-  let firstStart = Infinity;
-  for (let i = 0; i < n; i++) {
-    const r = m.rows[i];
-    if (r.kind === 'group') continue;
-    m.index.set(r.id, i);
-    const s = dayNum(r.start);
-    let f = dayNum(r.finish);
-    if (!(f >= s)) f = s; // a missing or inverted finish draws a one-day bar rather than nothing
-    const buf = dayNum(r.bufferFinish);
-    const bs = dayNum(r.baselineStart);
-    let bf = dayNum(r.baselineFinish);
-    if (!(bf >= bs)) bf = bs;
-    m.ds[i] = s;
-    m.df[i] = f;
-    m.dbuf[i] = buf > f ? buf : NaN;
-    m.dbs[i] = bs;
-    m.dbf[i] = bf;
-    for (const a of arrays) {
-      const v = m[a][i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    if (s < firstStart) firstStart = s;
-  }
-  return { lo, hi, firstStart };
-}
-
-/** Weekends unless listed as make-up working days, plus holidays. */
-function offDays(data) {
-  const holidays = new Set((data.nonWorking || []).map(dayNum));
-  const workdays = new Set((data.workingWeekends || []).map(dayNum));
-  return (dn) => {
-    if (holidays.has(dn)) return true;
-    const wd = weekday(dn);
-    return (wd === 0 || wd === 6) && !workdays.has(dn);
-  };
-}
-
-/** CSS grid columns; in the list view the name column (or the last) takes the spare width. */
-function columnTemplate(m) {
-  const stretch = m.columns.some((c) => c.key === 'name') ? 'name' : m.columns.at(-1)?.key;
-  return m.columns.map((c) => {
-    const w = `${c.width || 100}px`;
-    return !m.showChart && c.key === stretch ? `minmax(${w}, 1fr)` : w;
-  }).join(' ');
-}
-
-/** Left and right connection points of row i's bar (or diamond), or null when it has no dates. */
-function anchors(m, i) {
-  const s = m.ds[i];
-  if (Number.isNaN(s)) return null;
-  const x = (s - m.day0) * m.px;
-  if (m.rows[i].milestone) {
-    const c = x + m.px / 2;
-    return { left: c - DIAMOND - 1, right: c + DIAMOND + 1 };
-  }
-  return { left: x, right: (m.df[i] + 1 - m.day0) * m.px };
-}
-
-function buildLinks(list, m) {
-  const out = [];
-  for (const l of list) {
-    const i = m.index.get(l.from);
-    const j = m.index.get(l.to);
-    if (i === undefined || j === undefined || i === j) continue;
-    const a = anchors(m, i);
-    const b = anchors(m, j);
-    if (!a || !b) continue;
-    const kind = l.kind === 'ss' || l.kind === 'ff' ? l.kind : 'fs';
-    const ax = Math.round(kind === 'ss' ? a.left : a.right);
-    const bx = Math.round(kind === 'ff' ? b.right : b.left);
-    out.push({
-      lo: Math.min(i, j),
-      hi: Math.max(i, j),
-      from: l.from,
-      to: l.to,
-      toRow: j,
-      violated: Boolean(l.violated),
-      ...route(kind, ax, i * ROW_H + MID_Y, bx, j * ROW_H, j > i),
-    });
-  }
-  return out;
-}
-
-/**
- * Orthogonal route: a stub out of the predecessor, a vertical run, a stub into the successor.
- * When a finish-to-start successor starts too early for that, the route doubles back along the row boundary.
- */
-function route(kind, ax, ay, bx, bTop, down) {
-  const by = bTop + MID_Y;
-  let d;
-  let dir = 1; // the arrow points right into a start, left into a finish
-  if (kind === 'ss') {
-    d = `M${ax} ${ay}H${crisp(Math.min(ax, bx) - STUB)}V${by}H${bx}`;
-  } else if (kind === 'ff') {
-    d = `M${ax} ${ay}H${crisp(Math.max(ax, bx) + STUB)}V${by}H${bx}`;
-    dir = -1;
-  } else if (bx - ax >= 2 * STUB) {
-    d = `M${ax} ${ay}H${crisp(ax + STUB)}V${by}H${bx}`;
-  } else {
-    const turnY = (down ? bTop : bTop + ROW_H) + 0.5;
-    d = `M${ax} ${ay}H${crisp(ax + STUB)}V${turnY}H${crisp(bx - STUB)}V${by}H${bx}`;
-  }
-  const head = `M${bx} ${by}l${-dir * HEAD_LEN} -3.5v7z`;
-  return { d, head };
-}
-
-// ---- time axis cells for a day range, per zoom: [top line cells, bottom line cells]
-
-function axisCells(m, d0, d1) {
-  const top = [];
-  const bottom = [];
-  const topYears = m.zoom === 'month';
-  for (let s = topYears ? yearStart(d0) : monthStart(d0); s < d1;) {
-    const e = topYears ? nextYear(s) : nextMonth(s);
-    top.push({ s, e, label: format(topYears ? 'year' : (m.zoom === 'day' ? 'monthLong' : 'monthShort'), s) });
-    s = e;
-  }
-  if (m.zoom === 'day') {
-    for (let s = d0; s < d1; s++) bottom.push({ s, e: s + 1, label: String(dateOf(s).getUTCDate()), off: m.off(s) });
-  } else if (m.zoom === 'week') {
-    for (let s = mondayOf(d0); s < d1; s += 7) bottom.push({ s, e: s + 7, label: t('gantt.week', { n: isoWeek(s) }) });
-  } else {
-    for (let s = monthStart(d0); s < d1; s = nextMonth(s)) bottom.push({ s, e: nextMonth(s), label: format('month', s) });
-  }
-  return [top, bottom];
-}
 
 /**
  * Keeps one element per key (a row index, a block index) under `parent`. When the wanted keys change, only
@@ -306,12 +92,6 @@ class Recycler {
     }
     this.parent.append(frag);
   }
-}
-
-function range(r0, r1) {
-  const out = new Array(r1 - r0);
-  for (let i = r0; i < r1; i++) out[i - r0] = i;
-  return out;
 }
 
 export class LiaisonGantt extends HTMLElement {
@@ -545,7 +325,7 @@ export class LiaisonGantt extends HTMLElement {
       this.#pendingDay = null;
       this.#homed = true;
     }
-    const win = this.#windowFor(view);
+    const win = visibleWindow(m, view);
     const prev = this.#win;
     const xMoved = force || !prev || win.x0 !== prev.x0 || win.x1 !== prev.x1;
     const moved = xMoved || win.r0 !== prev.r0 || win.r1 !== prev.r1;
@@ -560,7 +340,7 @@ export class LiaisonGantt extends HTMLElement {
       this.#anchorDay = m.day0 + (view.left + ANCHOR_PX) / m.px;
       this.#slideTopLabels(view.left, view.w);
     }
-    if (this.#pointer) this.#setHover(this.#rowAtY(this.#pointer.y - this.#pointer.top, view.top));
+    if (this.#pointer) this.#setHover(rowAtY(m, this.#pointer.y - this.#pointer.top, view.top));
     return moved;
   }
 
@@ -588,22 +368,6 @@ export class LiaisonGantt extends HTMLElement {
     }
   }
 
-  #windowFor(view) {
-    const m = this.#model;
-    const n = m.rows.length;
-    const first = Math.floor(view.top / ROW_H) - OVERSCAN;
-    const last = Math.ceil((view.top + view.h) / ROW_H) + OVERSCAN;
-    const r0 = clamp(Math.floor(first / ROW_STEP) * ROW_STEP, 0, n);
-    const r1 = clamp(Math.ceil(last / ROW_STEP) * ROW_STEP, r0, n);
-    if (!m.showChart) return { r0, r1, x0: 0, x1: 0 };
-    // The horizontal window (blocks, calendar, axis) moves in steps of half a viewport. Widths are rounded up
-    // to 512px so a slightly different size (a first paint from a guessed size) keeps the same window.
-    const span = Math.ceil(Math.max(1, view.w) / 512) * 512;
-    const step = span / 2;
-    const k = Math.floor(view.left / step);
-    return { r0, r1, x0: Math.max(0, (k - 1) * step), x1: (k + 1) * step + span + step };
-  }
-
   /**
    * `force` rebuilds everything (data or selection changed); a new horizontal window redraws the chart;
    * otherwise only grid rows and chart blocks entering the window are built.
@@ -621,7 +385,7 @@ export class LiaisonGantt extends HTMLElement {
     if (xMoved) {
       layers.blocks.clear();
       this.#paintAxis(win);
-      this.#calendar = this.#calendarFor(win);
+      this.#calendar = calendarFor(m, win);
     }
     // the row window is aligned to ROW_STEP, so it is exactly a run of whole blocks
     layers.blocks.sync(range(Math.floor(win.r0 / ROW_STEP), Math.ceil(win.r1 / ROW_STEP)), (b) => this.#block(b, win));
@@ -711,7 +475,7 @@ export class LiaisonGantt extends HTMLElement {
     const m = this.#model;
     const d0 = m.day0 + Math.floor(win.x0 / m.px);
     const d1 = m.day0 + Math.ceil(win.x1 / m.px);
-    const [top, bottom] = axisCells(m, d0, d1);
+    const [top, bottom] = axisCells(m, d0, d1, axisLabel);
     const x = (dn) => (dn - m.day0) * m.px;
     const g = svg('g', { transform: `translate(${-win.x0} 0)` });
     let off = '';
@@ -759,31 +523,6 @@ export class LiaisonGantt extends HTMLElement {
     }
   }
 
-  /** Weekend and holiday runs, period lines and the today line of the horizontal window, as x positions. */
-  #calendarFor(win) {
-    const m = this.#model;
-    const x = (dn) => (dn - m.day0) * m.px;
-    const d0 = m.day0 + Math.floor(win.x0 / m.px);
-    const d1 = m.day0 + Math.ceil(win.x1 / m.px);
-    const cal = { off: [], minor: [], major: [], today: Number.isNaN(m.today) ? NaN : crisp(x(m.today + 0.5)) };
-    if (m.zoom !== 'month') {
-      for (let d = d0; d < d1; d++) {
-        if (!m.off(d)) continue;
-        let e = d + 1;
-        while (e < d1 && m.off(e)) e++;
-        cal.off.push([x(d), (e - d) * m.px]);
-        d = e;
-      }
-    }
-    if (m.zoom === 'month') { // month lines, year lines stronger
-      for (let s = monthStart(d0); s < d1; s = nextMonth(s)) (s === yearStart(s) ? cal.major : cal.minor).push(crisp(x(s)));
-    } else { // week lines, month lines stronger
-      for (let s = mondayOf(d0); s < d1; s += 7) cal.minor.push(crisp(x(s)));
-      for (let s = monthStart(d0); s < d1; s = nextMonth(s)) cal.major.push(crisp(x(s)));
-    }
-    return cal;
-  }
-
   /** The calendar and the row lines behind rows [r0, r1). */
   #drawCalendar(g, win, r0, r1) {
     const cal = this.#calendar;
@@ -803,7 +542,6 @@ export class LiaisonGantt extends HTMLElement {
     const m = this.#model;
     const row = m.rows[i];
     if (row.kind === 'group' || Number.isNaN(m.ds[i])) return null;
-    const x = (dn) => (dn - m.day0) * m.px;
     const y = i * ROW_H;
     const cls = ['gantt-task', `gantt-st-${STATUSES.has(row.status) ? row.status : 'not_started'}`];
     if (row.id === this.#selected) cls.push('gantt-selected');
@@ -811,8 +549,7 @@ export class LiaisonGantt extends HTMLElement {
     if (row.overdue) cls.push('gantt-overdue');
     if (row.summary) cls.push('gantt-summary-task');
     const g = svg('g', { class: cls.join(' ') });
-    const xs = x(m.ds[i]);
-    const xe = Math.max(xs + 2, x(m.df[i] + 1));
+    const { xs, xe, bufferEnd } = barSpan(m, i);
     let labelX = xe;
     if (row.milestone) {
       labelX = this.#milestone(g, i, xs);
@@ -821,12 +558,12 @@ export class LiaisonGantt extends HTMLElement {
       g.append(svg('path', { class: 'gantt-summary', d: `M${xs} ${y + 7}H${xe}V${y + 17}l-5 -5H${xs + 5}l-5 5z` }));
     } else {
       this.#baseline(g, i, y);
-      if (!Number.isNaN(m.dbuf[i])) {
-        labelX = x(m.dbuf[i] + 1);
+      if (!Number.isNaN(bufferEnd)) {
+        labelX = bufferEnd;
         g.append(svg('rect', { class: 'gantt-buffer', x: xe, y: y + BAR_Y, width: labelX - xe, height: BAR_H, rx: 2, fill: `url(#${this.#el.hatchId})` }));
       }
       g.append(svg('rect', { class: 'gantt-bar', x: xs, y: y + BAR_Y, width: xe - xs, height: BAR_H, rx: 3 }));
-      const pct = row.status === 'done' ? 100 : clamp(Number(row.percent) || 0, 0, 100);
+      const pct = progress(row);
       if (pct > 0) g.append(svg('rect', { class: 'gantt-progress', x: xs, y: y + BAR_Y, width: (xe - xs) * pct / 100, height: BAR_H, rx: 3 }));
     }
     const label = svg('text', { class: 'gantt-label', x: labelX + LABEL_GAP, y: y + 18 });
@@ -841,12 +578,11 @@ export class LiaisonGantt extends HTMLElement {
   #milestone(g, i, xs) {
     const m = this.#model;
     const cy = i * ROW_H + MID_Y;
-    const diamond = (c, r) => `M${c} ${cy - r}l${r} ${r}l${-r} ${r}l${-r} ${-r}z`;
     if (!Number.isNaN(m.dbs[i]) && m.dbs[i] !== m.ds[i]) {
-      g.append(svg('path', { class: 'gantt-baseline-ms', d: diamond((m.dbs[i] - m.day0) * m.px + m.px / 2, DIAMOND - 2) }));
+      g.append(svg('path', { class: 'gantt-baseline-ms', d: diamond((m.dbs[i] - m.day0) * m.px + m.px / 2, cy, DIAMOND - 2) }));
     }
     const c = xs + m.px / 2;
-    g.append(svg('path', { class: 'gantt-milestone', d: diamond(c, DIAMOND) }));
+    g.append(svg('path', { class: 'gantt-milestone', d: diamond(c, cy, DIAMOND) }));
     return c + DIAMOND;
   }
 
@@ -869,22 +605,16 @@ export class LiaisonGantt extends HTMLElement {
 
   // ---- interaction
 
-  /** Row index under a y offset from the top of the scroller, or -1 past the last row. */
-  #rowAtY(y, scrollTop) {
-    const i = Math.floor((y + scrollTop) / ROW_H);
-    return i >= 0 && i < this.#model.rows.length ? i : -1;
-  }
-
   #rowAt(e) {
     if (!this.#model) return -1;
     const sc = this.#el.scroll;
-    return this.#rowAtY(e.clientY - sc.getBoundingClientRect().top, sc.scrollTop);
+    return rowAtY(this.#model, e.clientY - sc.getBoundingClientRect().top, sc.scrollTop);
   }
 
   #onMove(e) {
     if (!this.#model) return;
     this.#pointer = { y: e.clientY, top: this.#el.scroll.getBoundingClientRect().top };
-    this.#setHover(this.#rowAtY(e.clientY - this.#pointer.top, this.#el.scroll.scrollTop));
+    this.#setHover(rowAtY(this.#model, e.clientY - this.#pointer.top, this.#el.scroll.scrollTop));
   }
 
   #setHover(i) {
@@ -931,24 +661,13 @@ export class LiaisonGantt extends HTMLElement {
     const current = this.#model.index.get(this.#selected) ?? -1;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      const i = this.#nextTask(current, e.key === 'ArrowDown' ? 1 : -1);
+      const firstVisible = Math.floor(this.#el.scroll.scrollTop / ROW_H);
+      const i = nextTask(this.#model.rows, current, e.key === 'ArrowDown' ? 1 : -1, firstVisible);
       if (i >= 0) this.#select(i, true);
     } else if (e.key === 'Enter' && current >= 0) {
       e.preventDefault();
       this.#emit('gantt-open', { id: this.#selected });
     }
-  }
-
-  /** The next task row from `from` in direction `dir`, skipping group headers; with no selection, the first visible task. */
-  #nextTask(from, dir) {
-    const rows = this.#model.rows;
-    let i = from;
-    if (i < 0) {
-      const firstVisible = Math.floor(this.#el.scroll.scrollTop / ROW_H);
-      i = dir > 0 ? firstVisible - 1 : firstVisible + 1;
-    }
-    for (i += dir; i >= 0 && i < rows.length; i += dir) if (rows[i].kind !== 'group') return i;
-    return -1;
   }
 
   #select(i, reveal) {

@@ -1,11 +1,13 @@
 //! The plan on a real schema: scheduling on the calendar, dependencies and cycles, the tree, and
 //! publication with its baseline.
 
+use super::schedule::LinkKind;
 use super::*;
 use crate::org;
 use crate::people::{self, Person};
 use crate::signoff::{self, Decision, Sign, State};
 use crate::storage::migrations::{migrate_to, LATEST};
+use serde_json::json;
 
 const ME: &str = "张伟";
 
