@@ -2,6 +2,7 @@
 //! benchmarks. Later record kinds add themselves here.
 
 use crate::changes::{self, ChangeRequest};
+use crate::comm_log;
 use crate::comms::{self, CommItem, Recurrence};
 use crate::control;
 use crate::error::Result;
@@ -899,10 +900,10 @@ fn write_meetings(conn: &mut Connection) -> Result<()> {
     )?;
     // 张伟, the first attendee, has confirmed; three confirmations are still awaited.
     sign_round(conn, &panel.rounds[0], 1, Decision::Confirm, "")?;
-    meetings::save_comm(
+    comm_log::save_comm(
         conn,
         DEMO_ACTOR,
-        &meetings::CommEntry {
+        &comm_log::CommEntry {
             day: shifted("2023-10-18"),
             participants: vec![id("孙丽"), id("周杰")],
             topic: "宣传物料图片统一".into(),
