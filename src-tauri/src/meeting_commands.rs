@@ -1,15 +1,16 @@
-//! Commands of the Meetings stage: thin calls into `liaison_core::{meetings, ics}`; file dialogs for
+//! Commands of the Meetings stage: thin calls into `liaison_core::{meetings, reports, comm_log, ics}`; file dialogs for
 //! the .ics export and background files.
 
 use crate::commands::with_project;
 use crate::state::{AppState, ErrorPayload};
+use liaison_core::comm_log::{self, CommEntry};
 use liaison_core::control::{now, parse_time};
 use liaison_core::i18n;
 use liaison_core::meetings::{
-    self, ActionItem, Adjust, CommEntry, FollowUp, LedgerQuery, LedgerRow, Meeting, ReportLine,
-    Topic,
+    self, ActionItem, Adjust, FollowUp, LedgerQuery, LedgerRow, Meeting, Topic,
 };
 use liaison_core::output::{self, Output};
+use liaison_core::reports::{self, ReportLine};
 use liaison_core::signoff::{self, Panel, State as DocState};
 use liaison_core::Error;
 use serde::Serialize;
@@ -272,7 +273,7 @@ pub fn reports_view(state: State<'_, AppState>, day: Option<String>) -> CmdResul
             .as_deref()
             .and_then(liaison_core::registration::parse_date)
             .unwrap_or_else(|| now().date());
-        let week = meetings::week_of(day);
+        let week = reports::week_of(day);
         let plan = liaison_core::plan::load(c)?;
         let tasks = plan
             .tasks
@@ -297,8 +298,8 @@ pub fn reports_view(state: State<'_, AppState>, day: Option<String>) -> CmdResul
         Ok(ReportsView {
             week: week.to_string(),
             tasks,
-            reports: meetings::reports(c, week)?,
-            missing: meetings::missing_reports(c, day)?,
+            reports: reports::reports(c, week)?,
+            missing: reports::missing_reports(c, day)?,
         })
     })
 }
@@ -315,18 +316,18 @@ pub fn report_submit(
             field: "field.report.problems".into(),
             detail: "validation.date".into(),
         })?;
-        meetings::submit_report(c, actor, person, week, &lines)
+        reports::submit_report(c, actor, person, week, &lines)
     })
 }
 
 #[tauri::command]
 pub fn comm_log_list(state: State<'_, AppState>) -> CmdResult<Vec<CommEntry>> {
-    with_project(&state, |c, _| meetings::comm_log(c))
+    with_project(&state, |c, _| comm_log::comm_log(c))
 }
 
 #[tauri::command]
 pub fn comm_log_save(state: State<'_, AppState>, entry: CommEntry) -> CmdResult<CommEntry> {
-    with_project(&state, |c, actor| meetings::save_comm(c, actor, &entry))
+    with_project(&state, |c, actor| comm_log::save_comm(c, actor, &entry))
 }
 
 /// Writes the meeting as an .ics file where the user chooses; returns the path (None: cancelled).

@@ -230,8 +230,8 @@ pub fn for_project(conn: &Connection, now: NaiveDateTime) -> Result<Vec<Warning>
     snap.high_risks.retain(|(id, _)| !is("risk", *id));
     snap.waiting_changes.retain(|(id, _, _)| !is("change", *id));
     if has_meetings(conn)? && now.date().weekday().number_from_monday() >= 5 {
-        let week = crate::meetings::week_of(now.date());
-        snap.missing_reports = vec![(week, crate::meetings::missing_reports(conn, now.date())?)];
+        let week = crate::reports::week_of(now.date());
+        snap.missing_reports = vec![(week, crate::reports::missing_reports(conn, now.date())?)];
     }
     Ok(evaluate(&snap, now, &settings(conn)?))
 }

@@ -1,7 +1,11 @@
 //! The closed loop on a real schema: notice, minutes, confirmation and lock, ledger and follow-up.
 
 use super::*;
-use crate::signoff::{Decision, Sign, State};
+use crate::control::parse_time;
+use crate::registration::parse_date;
+use crate::reports::{missing_reports, reports, submit_report, ReportLine};
+use crate::signoff::{self, Decision, Sign, State};
+use chrono::NaiveDateTime;
 
 const ME: &str = "张伟";
 
