@@ -2,6 +2,7 @@
 
 use super::*;
 
+/// `text` with every control character shown as a visible sign: C0 codes as their Unicode
 /// pictures (ESC → ␛, BEL → ␇, NUL → ␀), DEL as ␡, C1 codes and the bidirectional overrides
 /// (which reorder what a terminal shows) as `\u0085`-style escapes (also valid inside JSON
 /// strings). Line breaks and tabs stay.
