@@ -1,7 +1,7 @@
 //! `check` against a file altered outside the app (issue 16.5 and 17's list), a corrupt index, a
 //! foreign journal, write-ahead-log files, and readers while the app holds a project.
 
-use crate::util::{demo_file, liaison, stderr, stdout};
+use crate::util::{demo_file, forge, liaison, stderr, stdout};
 use liaison_core::storage::{self, Project};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -23,27 +23,6 @@ fn copy_of_sample(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::copy(sample(), &path).unwrap();
     path
-}
-
-/// Runs `sql` on `path` as a forger with a plain SQLite tool would: every trigger dropped first and
-/// put back afterwards, so that the schema is what the app creates.
-fn forge(path: &Path, sql: &str) {
-    let conn = Connection::open(path).unwrap();
-    let triggers: Vec<(String, String)> = conn
-        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    for (name, _) in &triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))
-            .unwrap();
-    }
-    conn.execute_batch(sql).unwrap();
-    for (_, create) in &triggers {
-        conn.execute_batch(create).unwrap();
-    }
 }
 
 /// Recomputes every hash of the audit chain and its head, as a forger who knows the scheme can.

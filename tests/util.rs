@@ -69,3 +69,24 @@ pub fn listing(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Runs `sql` on `path` as a forger with a plain SQLite tool would: every trigger dropped first and
+/// put back afterwards, so that the schema is what the app creates.
+pub fn forge(path: &Path, sql: &str) {
+    let conn = Connection::open(path).unwrap();
+    let triggers: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))
+            .unwrap();
+    }
+    conn.execute_batch(sql).unwrap();
+    for (_, create) in &triggers {
+        conn.execute_batch(create).unwrap();
+    }
+}
