@@ -1,46 +1,27 @@
 //! Commands of the Acceptance, Retrospective and Archive stages and of the knowledge base: thin
-//! calls into `liaison_core::{acceptance, retro, archive, library}`.
+//! calls into `liaison_core::{screens::closing, acceptance, retro, archive, closing, library}`.
 
 use crate::commands::with_project;
+use crate::dialogs::{self, save_document, Ask};
 use crate::state::{AppState, ErrorPayload, ProjectInfo};
-use liaison_core::acceptance::{self, Acceptance, Evaluation};
-use liaison_core::archive::{self, ArchiveEntry, ExportedAll, Status};
+use liaison_core::acceptance::{self, Evaluation};
+use liaison_core::archive::{self, ExportedAll};
 use liaison_core::closing;
-use liaison_core::i18n::Lang;
-use liaison_core::library::{self, Hit, Library, Program, Refreshed};
-use liaison_core::pdf::Fonts;
-use liaison_core::people::Person;
+use liaison_core::library::{self, Hit, Library, Program};
 use liaison_core::retro::{self, ChecklistItem, Entry};
-use liaison_core::{prefs, Error, Project};
+use liaison_core::screens::closing::{
+    self as screen, AcceptanceView, ArchiveView, LibraryView, RetroView,
+};
+use liaison_core::{Error, Project};
 use serde::Serialize;
 use std::path::PathBuf;
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
-/// The Acceptance stage: the acceptance and whether the project is closed.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AcceptanceView {
-    #[serde(flatten)]
-    acceptance: Acceptance,
-    /// The acceptance's sign-off state (`draft` while it can be edited).
-    state: liaison_core::signoff::State,
-    closed_at: Option<String>,
-}
-
-fn acceptance_view_of(c: &rusqlite::Connection) -> Result<AcceptanceView, Error> {
-    Ok(AcceptanceView {
-        acceptance: acceptance::load(c)?,
-        state: liaison_core::signoff::state(c, "acceptance", 1)?,
-        closed_at: archive::closed_at(c)?,
-    })
-}
-
 #[tauri::command]
 pub fn acceptance_view(state: State<'_, AppState>) -> CmdResult<AcceptanceView> {
-    with_project(&state, |c, _| acceptance_view_of(c))
+    with_project(&state, |c, _| screen::acceptance(c))
 }
 
 #[tauri::command]
@@ -51,8 +32,8 @@ pub fn acceptance_save_item(
     verdict: String,
 ) -> CmdResult<AcceptanceView> {
     with_project(&state, |c, actor| {
-        acceptance::save_item(c, actor, task_id, &result, &verdict)?;
-        acceptance_view_of(c)
+        acceptance::save_item(c, actor, task_id, &result, &verdict)
+            .and_then(|()| screen::acceptance(c))
     })
 }
 
@@ -62,8 +43,7 @@ pub fn acceptance_save_evaluation(
     evaluation: Evaluation,
 ) -> CmdResult<AcceptanceView> {
     with_project(&state, |c, actor| {
-        acceptance::save_evaluation(c, actor, &evaluation)?;
-        acceptance_view_of(c)
+        acceptance::save_evaluation(c, actor, &evaluation).and_then(|_| screen::acceptance(c))
     })
 }
 
@@ -74,8 +54,8 @@ pub fn acceptance_save_overall(
     conclusion: String,
 ) -> CmdResult<AcceptanceView> {
     with_project(&state, |c, actor| {
-        acceptance::save_overall(c, actor, &overall, &conclusion)?;
-        acceptance_view_of(c)
+        acceptance::save_overall(c, actor, &overall, &conclusion)
+            .and_then(|_| screen::acceptance(c))
     })
 }
 
@@ -86,26 +66,15 @@ pub async fn acceptance_add_evidence<R: Runtime>(
     state: State<'_, AppState>,
     task_id: i64,
 ) -> CmdResult<Option<AcceptanceView>> {
-    let Some(files) = app.dialog().file().blocking_pick_files() else {
+    let Some(paths) = dialogs::pick_files(&app) else {
         return Ok(None);
     };
-    let paths: Vec<PathBuf> = files
-        .into_iter()
-        .filter_map(|f| f.into_path().ok())
-        .collect();
     with_project(&state, |c, actor| {
         for path in &paths {
-            let data = std::fs::read(path).map_err(|e| Error::Read {
-                path: path.clone(),
-                source: e,
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            acceptance::add_evidence(c, actor, task_id, &name, &data)?;
+            let data = crate::meeting_commands::read(path)?;
+            acceptance::add_evidence(c, actor, task_id, &dialogs::file_name(path), &data)?;
         }
-        acceptance_view_of(c).map(Some)
+        screen::acceptance(c).map(Some)
     })
 }
 
@@ -115,8 +84,7 @@ pub fn acceptance_remove_evidence(
     id: i64,
 ) -> CmdResult<AcceptanceView> {
     with_project(&state, |c, actor| {
-        acceptance::remove_evidence(c, actor, id)?;
-        acceptance_view_of(c)
+        acceptance::remove_evidence(c, actor, id).and_then(|_| screen::acceptance(c))
     })
 }
 
@@ -128,46 +96,25 @@ pub async fn acceptance_save_evidence<R: Runtime>(
     id: i64,
 ) -> CmdResult<Option<PathBuf>> {
     let (name, data) = with_project(&state, |c, _| acceptance::evidence_data(c, id))?;
-    crate::meeting_commands::save_file_as(&app, &state, &name, &data)
-}
-
-/// The Retrospective stage.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RetroView {
-    entries: Vec<Entry>,
-    people: Vec<Person>,
-    state: liaison_core::signoff::State,
-    closed_at: Option<String>,
-}
-
-fn retro_view_of(c: &rusqlite::Connection) -> Result<RetroView, Error> {
-    Ok(RetroView {
-        entries: retro::entries(c)?,
-        people: liaison_core::people::list(c)?,
-        state: liaison_core::signoff::state(c, "retrospective", 1)?,
-        closed_at: archive::closed_at(c)?,
-    })
+    save_document(&app, state.lang(), Ask::file(name), || Ok(data))
 }
 
 #[tauri::command]
 pub fn retro_view(state: State<'_, AppState>) -> CmdResult<RetroView> {
-    with_project(&state, |c, _| retro_view_of(c))
+    with_project(&state, |c, _| screen::retro(c))
 }
 
 #[tauri::command]
 pub fn retro_save_entry(state: State<'_, AppState>, entry: Entry) -> CmdResult<RetroView> {
     with_project(&state, |c, actor| {
-        retro::save_entry(c, actor, &entry)?;
-        retro_view_of(c)
+        retro::save_entry(c, actor, &entry).and_then(|_| screen::retro(c))
     })
 }
 
 #[tauri::command]
 pub fn retro_delete_entry(state: State<'_, AppState>, id: i64) -> CmdResult<RetroView> {
     with_project(&state, |c, actor| {
-        retro::delete_entry(c, actor, id)?;
-        retro_view_of(c)
+        retro::delete_entry(c, actor, id).and_then(|_| screen::retro(c))
     })
 }
 
@@ -183,53 +130,14 @@ pub fn checklist_set_done(
     done: bool,
 ) -> CmdResult<Vec<ChecklistItem>> {
     with_project(&state, |c, actor| {
-        retro::set_checklist_done(c, actor, id, done)?;
-        retro::checklist(c)
-    })
-}
-
-/// The Archive stage: where the project stands, its documents, and the two folders.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ArchiveView {
-    status: Status,
-    entries: Vec<ArchiveEntry>,
-    archive_dir: PathBuf,
-    library_dir: PathBuf,
-}
-
-fn archive_dir(state: &AppState, lang: Lang) -> PathBuf {
-    state
-        .prefs()
-        .archive_dir
-        .clone()
-        .unwrap_or_else(|| prefs::default_archive_dir(lang))
-}
-
-fn library_dir(state: &AppState, lang: Lang) -> PathBuf {
-    state
-        .prefs()
-        .library_dir
-        .clone()
-        .unwrap_or_else(|| prefs::default_library_dir(lang))
-}
-
-fn archive_view_of(state: &State<'_, AppState>) -> CmdResult<ArchiveView> {
-    let lang = state.lang();
-    let (status, entries) = with_project(state, |c, _| {
-        Ok((archive::status(c)?, archive::entries(c, lang)?))
-    })?;
-    Ok(ArchiveView {
-        status,
-        entries,
-        archive_dir: archive_dir(state, lang),
-        library_dir: library_dir(state, lang),
+        retro::set_checklist_done(c, actor, id, done).and_then(|_| retro::checklist(c))
     })
 }
 
 #[tauri::command]
 pub fn archive_view(state: State<'_, AppState>) -> CmdResult<ArchiveView> {
-    archive_view_of(&state)
+    let (lang, folders) = (state.lang(), state.folders());
+    with_project(&state, |c, _| screen::archive(c, lang, folders))
 }
 
 /// The work still open before acceptance and closing, with what was decided for each.
@@ -248,15 +156,17 @@ pub fn closing_dispose(
     reason: String,
 ) -> CmdResult<Vec<closing::OpenItem>> {
     with_project(&state, |c, actor| {
-        closing::dispose(c, actor, &kind, id, &disposition, &reason)?;
-        closing::open_work(c)
+        closing::dispose(c, actor, &kind, id, &disposition, &reason)
+            .and_then(|_| closing::open_work(c))
     })
 }
 
 #[tauri::command]
 pub fn archive_close(state: State<'_, AppState>) -> CmdResult<ArchiveView> {
-    with_project(&state, archive::close)?;
-    archive_view_of(&state)
+    let (lang, folders) = (state.lang(), state.folders());
+    with_project(&state, |c, actor| {
+        archive::close(c, actor).and_then(|_| screen::archive(c, lang, folders))
+    })
 }
 
 /// Asks for a folder; `which` is `archive` (where "export all" writes) or `library` (the
@@ -267,12 +177,7 @@ pub async fn choose_folder<R: Runtime>(
     state: State<'_, AppState>,
     which: String,
 ) -> CmdResult<Option<PathBuf>> {
-    let Some(dir) = app
-        .dialog()
-        .file()
-        .blocking_pick_folder()
-        .and_then(|p| p.into_path().ok())
-    else {
+    let Some(dir) = dialogs::pick_folder(&app) else {
         return Ok(None);
     };
     let mut prefs = state.prefs();
@@ -301,45 +206,24 @@ pub async fn archive_export_all<R: Runtime>(
     state: State<'_, AppState>,
 ) -> CmdResult<ExportedAll> {
     let lang = state.lang();
-    let parent = archive_dir(&state, lang);
+    let parent = state.folders().archive_dir;
     std::fs::create_dir_all(&parent).map_err(|e| {
         state.err(Error::Write {
             path: parent.clone(),
             source: e,
         })
     })?;
-    let extra: Vec<_> = app
-        .path()
-        .resource_dir()
-        .map(|d| vec![d.join("fonts")])
-        .unwrap_or_default();
-    let fonts: &'static Fonts = Fonts::shared(&extra).map_err(|e| state.err(e))?;
+    let fonts = crate::document_commands::fonts(&app).map_err(|e| state.err(e))?;
     with_project(&state, |c, actor| {
         archive::export_all(c, &parent, lang, actor, fonts, &mut |done, total, name| {
-            let _ = app.emit(
-                "archive-progress",
-                Progress {
-                    done,
-                    total,
-                    name: name.to_string(),
-                },
-            );
+            let name = name.to_string();
+            let _ = app.emit("archive-progress", Progress { done, total, name });
         })
     })
 }
 
-/// The knowledge base's folder and how many projects it holds.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LibraryView {
-    folder: PathBuf,
-    refreshed: Refreshed,
-    index_bytes: i64,
-}
-
 fn open_library(state: &State<'_, AppState>) -> CmdResult<(Library, PathBuf)> {
-    let lang = state.lang();
-    let folder = library_dir(state, lang);
+    let folder = state.folders().library_dir;
     let index = library::index_path(&state.config_dir, &folder);
     let lib = Library::open(&index).map_err(|e| state.err(e))?;
     Ok((lib, folder))
@@ -351,21 +235,9 @@ fn open_library(state: &State<'_, AppState>) -> CmdResult<(Library, PathBuf)> {
 pub async fn library_refresh(state: State<'_, AppState>) -> CmdResult<LibraryView> {
     let lang = state.lang();
     let (mut lib, folder) = open_library(&state)?;
-    let refreshed = {
-        let guard = state.project();
-        let open = guard.as_ref().map(|p| (p.path().to_path_buf(), p));
-        lib.refresh(
-            &folder,
-            open.as_ref().map(|(path, p)| (path.as_path(), p.conn())),
-            lang,
-        )
-        .map_err(|e| state.err(e))?
-    };
-    Ok(LibraryView {
-        index_bytes: lib.size().unwrap_or(0),
-        folder,
-        refreshed,
-    })
+    let guard = state.project();
+    let open = guard.as_ref().map(|p| (p.path(), p.conn()));
+    screen::library(&mut lib, &folder, open, lang).map_err(|e| state.err(e))
 }
 
 #[tauri::command]
@@ -394,56 +266,40 @@ pub async fn new_project_from<R: Runtime>(
     source: Option<PathBuf>,
 ) -> CmdResult<Option<ProjectInfo>> {
     let lang = state.lang();
-    let filter = liaison_core::i18n::text(lang, "dialog.filter");
-    let source = match source {
-        Some(s) => s,
-        None => match app
-            .dialog()
-            .file()
-            .add_filter(&filter, &["liaison"])
-            .blocking_pick_file()
-            .and_then(|p| p.into_path().ok())
-        {
-            Some(s) => s,
-            None => return Ok(None),
-        },
+    let Some(source) = source.or_else(|| dialogs::pick_project(&app, lang)) else {
+        return Ok(None);
     };
-    let default_name = format!(
+    let name = format!(
         "{}.liaison",
         liaison_core::i18n::text(lang, "dialog.new_name")
     );
-    let Some(target) = crate::commands::save_dialog(&app, lang, &default_name) else {
-        return Ok(None);
-    };
-    let name = target
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let actor = state.actor();
-    // The source may be the project open now: read it through its connection.
-    let created = {
-        let guard = state.project();
-        let same = guard.as_ref().filter(|p| {
-            std::fs::canonicalize(p.path()).ok() == std::fs::canonicalize(&source).ok()
-        });
-        match same {
-            Some(p) => library::new_from(p.conn(), &target, &name, &actor),
-            None => Project::read_only(&source)
-                .and_then(|(conn, _)| library::new_from(&conn, &target, &name, &actor)),
-        }
-    };
-    let (project, carried) = created.map_err(|e| state.err(e))?;
-    drop(project);
-    let mut info = crate::commands::open_path(&app, &state, &target)?;
-    info.notice = Some(liaison_core::i18n::format(
-        lang,
-        "library.new_from.done",
-        &[
-            ("departments", &carried.departments.to_string()),
-            ("people", &carried.people.to_string()),
-            ("comm", &carried.comm_plan.to_string()),
-            ("checklist", &carried.checklist.to_string()),
-        ],
-    ));
-    Ok(Some(info))
+    dialogs::save_with(&app, Ask::project(lang, name), |target| {
+        let (name, actor) = (dialogs::file_stem(target), state.actor());
+        // The source may be the project open now: read it through its connection.
+        let created = {
+            let guard = state.project();
+            let same = guard.as_ref().filter(|p| {
+                std::fs::canonicalize(p.path()).ok() == std::fs::canonicalize(&source).ok()
+            });
+            match same {
+                Some(p) => library::new_from(p.conn(), target, &name, &actor),
+                None => Project::read_only(&source)
+                    .and_then(|(conn, _)| library::new_from(&conn, target, &name, &actor)),
+            }
+        };
+        let (project, carried) = created.map_err(|e| state.err(e))?;
+        drop(project);
+        let mut info = crate::commands::open_path(&app, &state, target)?;
+        info.notice = Some(liaison_core::i18n::format(
+            lang,
+            "library.new_from.done",
+            &[
+                ("departments", &carried.departments.to_string()),
+                ("people", &carried.people.to_string()),
+                ("comm", &carried.comm_plan.to_string()),
+                ("checklist", &carried.checklist.to_string()),
+            ],
+        ));
+        Ok(info)
+    })
 }

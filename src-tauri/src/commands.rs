@@ -1,6 +1,7 @@
 //! The commands the web UI may call (each declared in `build.rs` and granted in `capabilities/`).
 
-use crate::state::{open_or_create_sample, AppState, ErrorPayload, ProjectInfo};
+use crate::dialogs::{self, file_stem, save_with, Ask};
+use crate::state::{now, open_or_create_sample, AppState, ErrorPayload, ProjectInfo};
 use liaison_core::audit::{self, Entry};
 use liaison_core::i18n::{self, Lang};
 use liaison_core::people::{self, Person};
@@ -11,7 +12,6 @@ use liaison_core::{Error, Project};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
@@ -84,19 +84,16 @@ pub async fn new_project<R: Runtime>(
     state: State<'_, AppState>,
 ) -> CmdResult<Option<ProjectInfo>> {
     let lang = state.lang();
-    let default_name = format!("{}.liaison", i18n::text(lang, "dialog.new_name"));
-    let Some(path) = save_dialog(&app, lang, &default_name) else {
-        return Ok(None);
-    };
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let actor = state.actor();
-    switch_to(&app, &state, || {
-        liaison_core::plan::holidays::create_project(&path, &name, &actor, lang)
+    let ask = Ask::project(
+        lang,
+        format!("{}.liaison", i18n::text(lang, "dialog.new_name")),
+    );
+    save_with(&app, ask, |path| {
+        let create = liaison_core::plan::holidays::create_project;
+        switch_to(&app, &state, || {
+            create(path, &file_stem(path), &state.actor(), lang)
+        })
     })
-    .map(Some)
 }
 
 #[tauri::command]
@@ -104,17 +101,10 @@ pub async fn open_project_dialog<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CmdResult<Option<ProjectInfo>> {
-    let lang = state.lang();
-    let picked = app
-        .dialog()
-        .file()
-        .add_filter(i18n::text(lang, "dialog.filter"), &["liaison"])
-        .blocking_pick_file()
-        .and_then(|p| p.into_path().ok());
-    let Some(path) = picked else {
+    let Some(path) = dialogs::pick_project(&app, state.lang()) else {
         return Ok(None);
     };
-    switch_to(&app, &state, || Project::open(&path)).map(Some)
+    open_path(&app, &state, &path).map(Some)
 }
 
 #[tauri::command]
@@ -141,32 +131,34 @@ pub async fn save_as<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CmdResult<Option<ProjectInfo>> {
-    let lang = state.lang();
     let current = state
         .project_info()
         .ok_or_else(|| state.err(Error::NoProject))?;
-    let Some(dest) = save_dialog(&app, lang, &current.file_name) else {
-        return Ok(None);
-    };
-    let project = state
-        .project()
-        .take()
-        .ok_or_else(|| state.err(Error::NoProject))?;
-    let old_path = project.path().to_path_buf();
-    match project.save_as(&dest) {
-        Ok(p) => {
-            let info = state.set_project(p);
-            state.update_title(&app);
-            Ok(Some(info))
-        }
-        Err(e) => {
-            // The old file is untouched: go back to it.
-            if let Ok(p) = Project::open(&old_path) {
-                state.set_project(p);
+    save_with(
+        &app,
+        Ask::project(state.lang(), current.file_name),
+        |dest| {
+            let project = state
+                .project()
+                .take()
+                .ok_or_else(|| state.err(Error::NoProject))?;
+            let old_path = project.path().to_path_buf();
+            match project.save_as(dest) {
+                Ok(p) => {
+                    let info = state.set_project(p);
+                    state.update_title(&app);
+                    Ok(info)
+                }
+                Err(e) => {
+                    // The old file is untouched: go back to it.
+                    if let Ok(p) = Project::open(&old_path) {
+                        state.set_project(p);
+                    }
+                    Err(state.err(e))
+                }
             }
-            Err(state.err(e))
-        }
-    }
+        },
+    )
 }
 
 /// Writes a consistent backup copy where the user chooses; the project stays open as it is.
@@ -175,19 +167,18 @@ pub async fn back_up<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> CmdResult<Option<PathBuf>> {
-    let lang = state.lang();
     let current = state
         .project_info()
         .ok_or_else(|| state.err(Error::NoProject))?;
-    let stem = current.file_name.trim_end_matches(".liaison").to_string();
-    let stamp = chrono_stamp();
-    let Some(dest) = save_dialog(&app, lang, &format!("{stem}-{stamp}.liaison")) else {
-        return Ok(None);
-    };
-    let guard = state.project();
-    let project = guard.as_ref().ok_or_else(|| state.err(Error::NoProject))?;
-    project.back_up_to(&dest).map_err(|e| state.err(e))?;
-    Ok(Some(dest))
+    let stem = current.file_name.trim_end_matches(".liaison");
+    let stamp = now().format("backup-%Y%m%d-%H%M");
+    let ask = Ask::project(state.lang(), format!("{stem}-{stamp}.liaison"));
+    save_with(&app, ask, |dest| {
+        let guard = state.project();
+        let project = guard.as_ref().ok_or_else(|| state.err(Error::NoProject))?;
+        project.back_up_to(dest).map_err(|e| state.err(e))?;
+        Ok(dest.to_path_buf())
+    })
 }
 
 #[tauri::command]
@@ -305,8 +296,6 @@ pub fn quit_app<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     state.shut_down(&app);
 }
 
-/// Opens a project through `open` and makes it current; the previous one is closed first, so that
-/// re-opening the same file works, and reopened when the new one fails.
 /// Opens the project at `path` in place of the one open now.
 pub(crate) fn open_path<R: Runtime>(
     app: &AppHandle<R>,
@@ -316,6 +305,8 @@ pub(crate) fn open_path<R: Runtime>(
     switch_to(app, state, || Project::open(path))
 }
 
+/// Opens a project through `open` and makes it current; the previous one is closed first, so that
+/// re-opening the same file works, and reopened when the new one fails.
 fn switch_to<R: Runtime>(
     app: &AppHandle<R>,
     state: &State<'_, AppState>,
@@ -337,45 +328,6 @@ fn switch_to<R: Runtime>(
             Err(state.err(e))
         }
     }
-}
-
-/// Asks where to save a project file (proposing `file_name` in the sample's folder); adds
-/// `.liaison` when the user typed a name without it.
-pub(crate) fn save_dialog<R: Runtime>(
-    app: &AppHandle<R>,
-    lang: Lang,
-    file_name: &str,
-) -> Option<PathBuf> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .add_filter(i18n::text(lang, "dialog.filter"), &["liaison"])
-        .set_file_name(file_name);
-    if let Some(dir) = liaison_core::prefs::sample_project_path(lang).parent() {
-        if dir.is_dir() {
-            dialog = dialog.set_directory(dir);
-        }
-    }
-    let path = dialog.blocking_save_file()?.into_path().ok()?;
-    Some(with_extension(&path))
-}
-
-/// Adds `.liaison` when the user typed a name without it.
-fn with_extension(path: &Path) -> PathBuf {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("liaison") => path.to_path_buf(),
-        _ => {
-            let mut s = path.as_os_str().to_owned();
-            s.push(".liaison");
-            PathBuf::from(s)
-        }
-    }
-}
-
-fn chrono_stamp() -> String {
-    chrono::Local::now()
-        .format("backup-%Y%m%d-%H%M")
-        .to_string()
 }
 
 /// Resident memory of this process and of its child processes (the web view), in KiB (Linux only).

@@ -1,12 +1,12 @@
 //! Exporting a document as PDF from the app: a save dialog, then `liaison_core::documents`.
 
 use crate::commands::with_project;
+use crate::dialogs::{save_with, Ask};
 use crate::state::{AppState, ErrorPayload};
 use liaison_core::documents::{self, Exported, Kind, Target};
 use liaison_core::pdf::Fonts;
 use liaison_core::Error;
 use tauri::{AppHandle, Manager, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
@@ -29,25 +29,20 @@ pub async fn document_export_pdf<R: Runtime>(
     .ok_or_else(|| state.err(Error::refused("pdf.no_record", &[("kind", kind.clone())])))?;
     let target = id.map(Target::One).unwrap_or(Target::Latest);
     let name = with_project(&state, |c, _| documents::file_name(c, kind, target, lang))?;
-    let Some(path) = app
-        .dialog()
-        .file()
-        .add_filter("PDF", &["pdf"])
-        .set_file_name(name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    // The font shipped in the app's resources comes first.
+    save_with(&app, Ask::document(name, "PDF", &["pdf"]), |path| {
+        let fonts = fonts(&app).map_err(|e| state.err(e))?;
+        with_project(&state, |c, actor| {
+            documents::export(c, kind, target, lang, actor, fonts, path)
+        })
+    })
+}
+
+/// The fonts documents are drawn with; the font shipped in the app's resources comes first.
+pub(crate) fn fonts<R: Runtime>(app: &AppHandle<R>) -> Result<&'static Fonts, Error> {
     let extra: Vec<_> = app
         .path()
         .resource_dir()
         .map(|d| vec![d.join("fonts")])
         .unwrap_or_default();
-    let fonts = Fonts::shared(&extra).map_err(|e| state.err(e))?;
-    let exported = with_project(&state, |c, actor| {
-        documents::export(c, kind, target, lang, actor, fonts, &path)
-    })?;
-    Ok(Some(exported))
+    Fonts::shared(&extra)
 }

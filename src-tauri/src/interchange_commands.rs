@@ -2,14 +2,13 @@
 //! dialogs.
 
 use crate::commands::with_project;
+use crate::dialogs::{self, save_document, save_with, Ask};
 use crate::state::{AppState, ErrorPayload, ProjectInfo};
 use liaison_core::interchange::{json, tasks, xlsx};
-use liaison_core::output::{self, Output};
 use liaison_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
@@ -33,23 +32,10 @@ pub async fn export_xlsx<R: Runtime>(
     let sheet = with_project(&state, |c, _| xlsx::sheet(c, &kind, lang))?;
     let project = state.project_info().map(|p| p.name).unwrap_or_default();
     let name = liaison_core::documents::safe_file_name(&format!("{project} {}.xlsx", sheet.name));
-    let Some(path) = app
-        .dialog()
-        .file()
-        .add_filter("Excel", &["xlsx"])
-        .set_file_name(name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    let bytes = xlsx::workbook(&sheet).map_err(|e| state.err(e))?;
-    // The dialog asked about replacing a file; the core still refuses a project or a held file.
-    output::write_file(&path, &bytes, Output::Document, true).map_err(|e| state.err(e))?;
-    Ok(Some(XlsxExported {
-        path,
-        rows: sheet.rows.len(),
-    }))
+    let rows = sheet.rows.len();
+    let make = || xlsx::workbook(&sheet).map_err(|e| state.err(e));
+    let path = save_document(&app, lang, Ask::document(name, "Excel", &["xlsx"]), make)?;
+    Ok(path.map(|path| XlsxExported { path, rows }))
 }
 
 /// The import preview of a file, with the file it came from.
@@ -73,16 +59,12 @@ pub async fn import_tasks_preview<R: Runtime>(
     let lang = state.lang();
     let path = match path {
         Some(p) => p,
-        None => match app
-            .dialog()
-            .file()
-            .add_filter("Excel / CSV", &["xlsx", "xlsm", "csv"])
-            .blocking_pick_file()
-            .and_then(|p| p.into_path().ok())
-        {
-            Some(p) => p,
-            None => return Ok(None),
-        },
+        None => {
+            match dialogs::pick_file(&app, Some(("Excel / CSV".into(), &["xlsx", "xlsm", "csv"]))) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
     };
     let preview = with_project(&state, |c, _| tasks::preview(c, &path, create, lang))?;
     Ok(Some(ImportPreview { path, preview }))
@@ -117,19 +99,12 @@ pub async fn project_export_json<R: Runtime>(
         .project_info()
         .ok_or_else(|| state.err(Error::NoProject))?;
     let name = format!("{}.json", info.file_name.trim_end_matches(".liaison"));
-    let Some(path) = app
-        .dialog()
-        .file()
-        .add_filter("JSON", &["json"])
-        .set_file_name(name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    let text = with_project(&state, |c, _| json::export_text(c))?;
-    output::write_file(&path, text.as_bytes(), Output::Document, true).map_err(|e| state.err(e))?;
-    Ok(Some(path))
+    save_document(
+        &app,
+        state.lang(),
+        Ask::document(name, "JSON", &["json"]),
+        || with_project(&state, |c, _| json::export_text(c)).map(String::into_bytes),
+    )
 }
 
 /// File ▸ Import project from JSON…: asks for the JSON and where to write the new project file,
@@ -140,22 +115,12 @@ pub async fn project_import_json<R: Runtime>(
     state: State<'_, AppState>,
 ) -> CmdResult<Option<ProjectInfo>> {
     let lang = state.lang();
-    let Some(source) = app
-        .dialog()
-        .file()
-        .add_filter("JSON", &["json"])
-        .blocking_pick_file()
-        .and_then(|p| p.into_path().ok())
-    else {
+    let Some(source) = dialogs::pick_file(&app, Some(("JSON".into(), &["json"]))) else {
         return Ok(None);
     };
-    let stem = source
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let Some(target) = crate::commands::save_dialog(&app, lang, &format!("{stem}.liaison")) else {
-        return Ok(None);
-    };
-    json::import_file(&source, &target).map_err(|e| state.err(e))?;
-    crate::commands::open_path(&app, &state, &target).map(Some)
+    let ask = Ask::project(lang, format!("{}.liaison", dialogs::file_stem(&source)));
+    save_with(&app, ask, |target| {
+        json::import_file(&source, target).map_err(|e| state.err(e))?;
+        crate::commands::open_path(&app, &state, target)
+    })
 }

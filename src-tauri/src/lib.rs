@@ -5,6 +5,7 @@
 mod closing_commands;
 mod commands;
 mod control_commands;
+mod dialogs;
 mod document_commands;
 mod interchange_commands;
 mod meeting_commands;

@@ -1,7 +1,8 @@
-//! Commands of the Organization and Plan stages: thin calls into `liaison_core::{org, comms, plan}`.
+//! Commands of the Organization and Plan stages: thin calls into `liaison_core::{screens::org, org,
+//! comms, plan}`.
 
 use crate::commands::with_project;
-use crate::state::{AppState, ErrorPayload};
+use crate::state::{now, AppState, ErrorPayload};
 use liaison_core::comms::{self, CommItem};
 use liaison_core::org::{self, Department, Matrix};
 use liaison_core::people::{self, Person};
@@ -11,15 +12,11 @@ use liaison_core::plan::{
     view::{PlanView, Query},
     Move, NewTask, Saved, Task,
 };
+use liaison_core::screens::org::{self as screen, CommView, TaskDetail};
 use liaison_core::signoff::Panel;
-use serde::Serialize;
 use tauri::State;
 
 type CmdResult<T> = Result<T, ErrorPayload>;
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 #[tauri::command]
 pub fn org_matrix(state: State<'_, AppState>) -> CmdResult<Matrix> {
@@ -64,39 +61,10 @@ pub fn person_remove(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     with_project(&state, |c, actor| people::remove(c, actor, id))
 }
 
-/// A communication plan entry with its recurrence in words and its next time.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommView {
-    #[serde(flatten)]
-    item: CommItem,
-    described: String,
-    next: Option<String>,
-    over_limit: bool,
-}
-
 #[tauri::command]
 pub fn comms_list(state: State<'_, AppState>) -> CmdResult<Vec<CommView>> {
     let lang = state.lang();
-    with_project(&state, |c, _| {
-        let items = comms::list(c)?;
-        let anchor = comms::anchor(c)?;
-        let over = comms::over_limit(&items);
-        let now = chrono::Local::now().naive_local();
-        Ok(items
-            .into_iter()
-            .map(|item| CommView {
-                described: item.recurrence.describe(lang),
-                next: item
-                    .recurrence
-                    .next(anchor, now, 1)
-                    .first()
-                    .map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
-                over_limit: over.contains(&item.id),
-                item,
-            })
-            .collect())
-    })
+    with_project(&state, |c, _| screen::comms(c, now(), lang))
 }
 
 #[tauri::command]
@@ -112,60 +80,13 @@ pub fn comms_remove(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
 #[tauri::command]
 pub fn plan_view(state: State<'_, AppState>, query: Query) -> CmdResult<PlanView> {
     let mut cache = state.plan_cache();
-    with_project(&state, |c, _| cache.view(c, &query, today()))
+    with_project(&state, |c, _| cache.view(c, &query, now().date()))
 }
 
 /// One task with its dependencies both ways, for the task editor.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskDetail {
-    task: Task,
-    outline: String,
-    summary: bool,
-    finish: Option<String>,
-    predecessors: Vec<(Link, String)>,
-    successors: Vec<(Link, String)>,
-    /// Action items this task was made from: (id, description, meeting).
-    from_actions: Vec<(i64, String, String)>,
-}
-
 #[tauri::command]
 pub fn task_get(state: State<'_, AppState>, id: i64) -> CmdResult<TaskDetail> {
-    with_project(&state, |c, _| {
-        let p = plan::load(c)?;
-        let task = p
-            .task(id)
-            .cloned()
-            .ok_or_else(|| liaison_core::Error::refused("plan.no_task", &[]))?;
-        let row = p.row(id).cloned().expect("a row per task");
-        Ok(TaskDetail {
-            outline: row.outline,
-            summary: row.summary,
-            finish: row.finish.map(|d| d.to_string()),
-            predecessors: p
-                .links
-                .iter()
-                .filter(|l| l.successor == id)
-                .map(|l| (*l, p.label(l.predecessor)))
-                .collect(),
-            successors: p
-                .links
-                .iter()
-                .filter(|l| l.predecessor == id)
-                .map(|l| (*l, p.label(l.successor)))
-                .collect(),
-            from_actions: liaison_core::meetings::ledger(
-                c,
-                &Default::default(),
-                liaison_core::control::now(),
-            )?
-            .into_iter()
-            .filter(|r| r.action.task_id == Some(id))
-            .map(|r| (r.action.id, r.action.description, r.meeting))
-            .collect(),
-            task,
-        })
-    })
+    with_project(&state, |c, _| screen::task(c, id, now()))
 }
 
 #[tauri::command]

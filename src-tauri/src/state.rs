@@ -10,6 +10,12 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+/// The moment every command works at: the one place the app reads the clock (the core's, so that
+/// a fixed demo moment applies here too).
+pub fn now() -> chrono::NaiveDateTime {
+    liaison_core::control::now()
+}
+
 /// How long the UI has to save pending edits when the user quits.
 const QUIT_DEADLINE: Duration = Duration::from_secs(3);
 
@@ -160,6 +166,19 @@ impl AppState {
 
     pub fn plan_cache(&self) -> MutexGuard<'_, liaison_core::plan::view::Cache> {
         self.plan_cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where "export all" writes and the knowledge base's folder: the user's choices, else the
+    /// defaults.
+    pub fn folders(&self) -> liaison_core::screens::closing::Folders {
+        let lang = self.lang();
+        let prefs = self.prefs();
+        liaison_core::screens::closing::Folders {
+            archive_dir: (prefs.archive_dir.clone())
+                .unwrap_or_else(|| prefs::default_archive_dir(lang)),
+            library_dir: (prefs.library_dir.clone())
+                .unwrap_or_else(|| prefs::default_library_dir(lang)),
+        }
     }
 
     pub fn err(&self, e: Error) -> ErrorPayload {

@@ -30,6 +30,7 @@ pub mod prefs;
 pub mod registration;
 pub mod reports;
 pub mod retro;
+pub mod screens;
 pub mod signoff;
 pub mod storage;
 pub mod validate;
