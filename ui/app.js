@@ -33,6 +33,7 @@ const app = {
   displayName: '',
   stage: 'registration',
   form: null,
+  logFile: '',
 };
 
 async function boot() {
@@ -42,6 +43,7 @@ async function boot() {
   app.project = s.project;
   app.recent = s.recent;
   app.displayName = s.displayName;
+  app.logFile = s.logFile;
   applyI18n();
   wire();
   if (s.startupError) showError(s.startupError.message);
@@ -284,7 +286,7 @@ async function onMenu(id) {
       case 'import_json': await opened(await call('project_import_json')); break;
       case 'close': await closeProject(); break;
       case 'preferences': openPrefs(); break;
-      case 'about': toast(`${t('app.name')} — ${t('app.tagline')}`); break;
+      case 'about': toast(`${t('app.name')} — ${t('app.tagline')} · ${t('about.log_file', { path: app.logFile })}`, 'notice'); break;
     }
   } catch {
     // The error is already shown by call().

@@ -20,6 +20,8 @@ type CmdResult<T> = Result<T, ErrorPayload>;
 #[serde(rename_all = "camelCase")]
 pub struct AppSnapshot {
     version: &'static str,
+    /// Where the log is, for Help ▸ About.
+    log_file: PathBuf,
     language: Lang,
     display_name: String,
     catalog: serde_json::Value,
@@ -34,6 +36,7 @@ pub fn app_state(state: State<'_, AppState>) -> AppSnapshot {
     let prefs = state.prefs().clone();
     AppSnapshot {
         version: env!("CARGO_PKG_VERSION"),
+        log_file: state.log_file.clone(),
         language: prefs.language,
         display_name: prefs.display_name.clone(),
         catalog: serde_json::from_str(i18n::CATALOG_JSON).unwrap_or_default(),
@@ -177,6 +180,7 @@ pub async fn back_up<R: Runtime>(
         let guard = state.project();
         let project = guard.as_ref().ok_or_else(|| state.err(Error::NoProject))?;
         project.back_up_to(dest).map_err(|e| state.err(e))?;
+        log::info!("backed up to {}", dialogs::file_name(dest));
         Ok(dest.to_path_buf())
     })
 }

@@ -88,6 +88,7 @@ pub fn save_document<R: Runtime>(
         let bytes = make()?;
         output::write_file(path, &bytes, Output::Document, true)
             .map_err(|e| ErrorPayload::new(&e, lang))?;
+        log::info!("wrote {} ({} bytes)", file_name(path), bytes.len());
         Ok(path.to_path_buf())
     })
 }

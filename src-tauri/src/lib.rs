@@ -12,11 +12,13 @@ mod meeting_commands;
 mod menu;
 mod org_commands;
 mod state;
+#[cfg(test)]
+mod tests;
 
 use liaison_core::cli::{self, GuiOptions, Invocation};
-use state::AppState;
+pub use state::AppState;
 use std::process::ExitCode;
-use tauri::Manager;
+use tauri::{Manager, Runtime};
 
 /// Runs a command-line command, or starts the app when the arguments ask for it.
 pub fn main_entry() -> ExitCode {
@@ -30,9 +32,29 @@ pub fn main_entry() -> ExitCode {
 
 /// Starts the desktop app.
 pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
+    let log = liaison_core::log_file::start(&liaison_core::prefs::config_dir());
+    log::info!(
+        "liaison {} starting; log {}",
+        env!("CARGO_PKG_VERSION"),
+        log.display()
+    );
     let state = AppState::start(opts, started);
+    let result = app(tauri::Builder::default(), state).run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log::error!("the app stopped: {e}");
+            eprintln!("liaison: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The app on any runtime: plugins, menu, state and every command. `run` gives it the real
+/// window system; tests give it `tauri::test::mock_builder()` and call commands without a window.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     let lang = state.lang();
-    let result = tauri::Builder::default()
+    builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
@@ -158,12 +180,4 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             commands::ui_ready,
             commands::quit_app,
         ])
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("liaison: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }

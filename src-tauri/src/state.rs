@@ -33,7 +33,14 @@ pub struct ErrorPayload {
 }
 
 impl ErrorPayload {
+    /// The payload of `e`, logged on the way: a refusal by its catalog key and field (never the
+    /// values, which may be what the user typed), a failure with its cause.
     pub fn new(e: &Error, lang: Lang) -> ErrorPayload {
+        if e.is_refusal() {
+            log::info!("refused: {} (field {:?})", e.key(), e.field());
+        } else {
+            log::warn!("failed: {} ({}): {e}", e.key(), e.code());
+        }
         ErrorPayload {
             code: e.code(),
             key: e.key(),
@@ -62,6 +69,8 @@ pub struct AppState {
     pub project: Mutex<Option<Project>>,
     pub prefs: Mutex<Prefs>,
     pub config_dir: PathBuf,
+    /// The log file (shown in Help ▸ About so that a user can send it).
+    pub log_file: PathBuf,
     /// An error from opening the file given at start-up, shown once on the start page.
     pub startup_error: Mutex<Option<ErrorPayload>>,
     pub measure_startup: bool,
@@ -76,12 +85,17 @@ impl AppState {
     /// Loads preferences and opens the first project: the file given, else the most recent one,
     /// else the sample project (created when missing).
     pub fn start(opts: GuiOptions, started: Instant) -> AppState {
-        let config_dir = prefs::config_dir();
+        AppState::start_in(prefs::config_dir(), opts, started)
+    }
+
+    /// `start` with the preferences of `config_dir` (tests use a temporary one).
+    pub fn start_in(config_dir: PathBuf, opts: GuiOptions, started: Instant) -> AppState {
         let prefs = Prefs::load(&config_dir);
         let lang = prefs.language;
         let state = AppState {
             project: Mutex::new(None),
             prefs: Mutex::new(prefs),
+            log_file: liaison_core::log_file::path(&config_dir),
             config_dir,
             startup_error: Mutex::new(None),
             measure_startup: opts.measure_startup,
@@ -138,6 +152,7 @@ impl AppState {
 
     /// Closes the project (so the file is left tidy, without its journal) and exits.
     pub fn shut_down<R: Runtime>(&self, app: &AppHandle<R>) {
+        log::info!("quitting");
         drop(self.project().take());
         self.plan_cache().clear();
         app.exit(0);
@@ -205,6 +220,12 @@ impl AppState {
             let _ = prefs.save(&self.config_dir);
         }
         let mut info = describe(&project);
+        let upgraded = if project.migrated().is_some() {
+            " (upgraded)"
+        } else {
+            ""
+        };
+        log::info!("opened {}{upgraded}", info.file_name);
         info.notice = notice;
         self.plan_cache().clear();
         *self.project() = Some(project);

@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod ics;
 pub mod interchange;
 pub mod library;
+pub mod log_file;
 pub mod meetings;
 pub mod org;
 pub mod output;

@@ -1,0 +1,112 @@
+//! The commands through the app itself, on tauri's mock runtime (no window, no display): the
+//! arguments the UI sends, the JSON it gets back, and a refusal's payload.
+
+use crate::{app, AppState};
+use liaison_core::cli::GuiOptions;
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+/// The app on the mock runtime with its preferences in `dir`, and its window.
+fn start(
+    dir: &std::path::Path,
+    file: Option<std::path::PathBuf>,
+) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let opts = GuiOptions {
+        file,
+        measure_startup: false,
+    };
+    let state = AppState::start_in(dir.join("config"), opts, std::time::Instant::now());
+    let app = app(mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .expect("the app builds on the mock runtime");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("a window");
+    (app, window)
+}
+
+/// Calls `cmd` with `args` as the UI does; the value returned, or the error payload.
+fn call(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: tauri::test::INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+/// The worked example written into `dir`.
+fn example(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("示例.liaison");
+    drop(liaison_core::demo::write_example(&path).unwrap());
+    path
+}
+
+#[test]
+fn a_project_opened_through_the_app_gives_its_screens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = example(dir.path());
+    let (_app, w) = start(dir.path(), None);
+    let info = call(&w, "open_project", json!({ "path": path })).unwrap();
+    assert_eq!(info["fileName"], "示例.liaison");
+    assert_eq!(info["name"], "新品上市项目");
+    let tracking = call(&w, "tracking_view", json!({})).unwrap();
+    for key in [
+        "dashboard",
+        "risks",
+        "issues",
+        "changes",
+        "settings",
+        "tasks",
+        "published",
+    ] {
+        assert!(tracking.get(key).is_some(), "{key}");
+    }
+    assert!(!tracking["issues"].as_array().unwrap().is_empty());
+    let meetings = call(&w, "meetings_view", json!({})).unwrap();
+    assert!(!meetings["meetings"].as_array().unwrap().is_empty());
+    // The state remembered the file as the most recent one.
+    let snapshot = call(&w, "app_state", json!({})).unwrap();
+    assert_eq!(snapshot["project"]["fileName"], "示例.liaison");
+    assert_eq!(snapshot["recent"][0]["path"], json!(path));
+}
+
+#[test]
+fn a_refusal_reaches_the_ui_with_its_key_field_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = start(dir.path(), Some(example(dir.path())));
+    let e = call(&w, "task_get", json!({ "id": 987_654 })).unwrap_err();
+    assert_eq!(e["code"], "refused", "{e}");
+    assert_eq!(e["key"], "plan.no_task");
+    assert_eq!(e["refusal"], true);
+    assert!(e["field"].is_null());
+    assert!(e["params"].is_object());
+    assert!(!e["message"].as_str().unwrap().is_empty());
+    // A validation error names its field, so the UI can show it beside that field.
+    let e = call(&w, "set_display_name", json!({ "name": "名\u{1b}[31m" })).unwrap_err();
+    assert_eq!(e["field"], "prefs.display_name", "{e}");
+    assert_eq!(e["refusal"], true, "{e}");
+}
+
+#[test]
+fn without_a_project_every_screen_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere").join("gone.liaison");
+    let (_app, w) = start(dir.path(), None);
+    let e = call(&w, "open_project", json!({ "path": missing })).unwrap_err();
+    assert_eq!(
+        e["refusal"], false,
+        "a file that cannot be opened is a failure: {e}"
+    );
+    let e = call(&w, "tracking_view", json!({})).unwrap_err();
+    assert_eq!(e["key"], "error.no_project", "{e}");
+    // Arguments of the wrong shape are refused by the command layer before any core code runs.
+    assert!(call(&w, "task_get", json!({ "id": "one" })).is_err());
+}
