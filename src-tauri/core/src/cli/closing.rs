@@ -9,7 +9,11 @@ pub(super) fn close(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let [file] = args else {
+    let (positional, _) = match parsed(lang, err, args, &[], &[]) {
+        Ok(x) => x,
+        Err(exit) => return exit,
+    };
+    let [file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
     let result = Project::open(&PathBuf::from(file))
@@ -95,11 +99,11 @@ pub(super) fn search(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (positional, values) =
-        match parse_options(args, &["--kind", "--index", "--limit"], &["--json"]) {
-            Ok(x) => x,
-            Err((key, option)) => return usage(lang, err, &key, &[("option", &option)]),
-        };
+    let options = ["--kind", "--index", "--limit"];
+    let (positional, values) = match parsed(lang, err, args, &options, &["--json"]) {
+        Ok(x) => x,
+        Err(exit) => return exit,
+    };
     let [folder, words @ ..] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
@@ -131,7 +135,7 @@ pub(super) fn search(
     })();
     match result {
         Ok((r, hits, took)) => {
-            if option(&values, "--json").is_some() {
+            if flag(&values, "--json") {
                 let _ = writeln!(
                     out,
                     "{}",

@@ -10,30 +10,19 @@ pub(super) fn export(
     err: &mut dyn Write,
 ) -> Invocation {
     use crate::documents::{self, Kind, Target};
-    let (mut positional, mut file_out, mut id, mut doc_lang) = (Vec::new(), None, None, lang);
-    let mut force = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--force" => force = true,
-            "--out" | "-o" => match it.next() {
-                Some(f) => file_out = Some(PathBuf::from(f)),
-                None => return usage(lang, err, "cli.error.missing_value", &[("option", a)]),
-            },
-            "--id" => match it.next() {
-                Some(v) => id = Some(v.clone()),
-                None => return usage(lang, err, "cli.error.missing_value", &[("option", a)]),
-            },
-            "--lang" => match it.next().and_then(|l| Lang::parse(l)) {
-                Some(l) => doc_lang = l,
-                None => return usage(lang, err, "cli.error.bad_lang", &[]),
-            },
-            s if s.starts_with('-') => {
-                return usage(lang, err, "cli.error.unknown_option", &[("option", s)])
-            }
-            s => positional.push(s.to_string()),
-        }
-    }
+    let options = ["--out", "-o", "--id", "--lang"];
+    let (positional, values) = match parsed(lang, err, args, &options, &["--force"]) {
+        Ok(x) => x,
+        Err(exit) => return exit,
+    };
+    let Some(doc_lang) = doc_lang(&values, lang) else {
+        return usage(lang, err, "cli.error.bad_lang", &[]);
+    };
+    let (file_out, id) = (
+        out_option(&values).map(PathBuf::from),
+        option(&values, "--id"),
+    );
+    let force = flag(&values, "--force");
     let [kind, project] = &positional[..] else {
         return match positional.len() {
             0 | 1 => usage(lang, err, "cli.error.missing_file", &[]),
@@ -48,7 +37,7 @@ pub(super) fn export(
     let Some(kind) = Kind::parse(kind) else {
         return usage(lang, err, "cli.error.bad_kind", &[("kind", kind)]);
     };
-    let Some(target) = Target::parse(id.as_deref()) else {
+    let Some(target) = Target::parse(id) else {
         return usage(lang, err, "cli.error.bad_id", &[]);
     };
     let Some(file_out) = file_out else {
@@ -111,14 +100,18 @@ pub(super) fn verify(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let [pdf, project] = args else {
-        return match args.len() {
+    let (positional, _) = match parsed(lang, err, args, &[], &[]) {
+        Ok(x) => x,
+        Err(exit) => return exit,
+    };
+    let [pdf, project] = &positional[..] else {
+        return match positional.len() {
             0 | 1 => usage(lang, err, "cli.error.missing_file", &[]),
             _ => usage(
                 lang,
                 err,
                 "cli.error.extra_argument",
-                &[("argument", &args[2])],
+                &[("argument", &positional[2])],
             ),
         };
     };

@@ -26,7 +26,7 @@ pub(super) fn export_xlsx(
     let Some(sheet_lang) = doc_lang(&values, lang) else {
         return usage(lang, err, "cli.error.bad_lang", &[]);
     };
-    let force = option(&values, "--force").is_some();
+    let force = flag(&values, "--force");
     let result = output::check(&PathBuf::from(dest), Output::Document, force)
         .and_then(|()| Project::read_only(&PathBuf::from(file)))
         .and_then(|(conn, _)| {
@@ -65,8 +65,8 @@ pub(super) fn import_tasks(
     let [project, file] = &positional[..] else {
         return usage(lang, err, "cli.error.missing_file", &[]);
     };
-    let dry = option(&values, "--dry-run").is_some();
-    let create = option(&values, "--create").is_some();
+    let dry = flag(&values, "--dry-run");
+    let create = flag(&values, "--create");
     let result = (|| {
         let project = PathBuf::from(project);
         // The sheet is read and previewed on a read-only connection: a missing sheet, a dry run or
@@ -183,7 +183,7 @@ pub(super) fn export_json(
     let Some(dest) = out_option(&values) else {
         return usage(lang, err, "cli.error.missing_out", &[]);
     };
-    let force = option(&values, "--force").is_some();
+    let force = flag(&values, "--force");
     let dest_path = PathBuf::from(dest);
     let result = output::check(&dest_path, Output::Document, force)
         .and_then(|()| Project::read_only(&PathBuf::from(file)))

@@ -81,21 +81,27 @@ fn dispatch(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> In
 }
 
 fn gui(lang: Lang, args: &[String], err: &mut dyn Write) -> Invocation {
-    let mut opts = GuiOptions::default();
-    for a in args {
-        if a == "--measure-startup" {
-            opts.measure_startup = true;
-        } else if a.starts_with('-') {
-            return usage(lang, err, "cli.error.unknown_option", &[("option", a)]);
-        } else if opts.file.is_some() {
-            return usage(lang, err, "cli.error.extra_argument", &[("argument", a)]);
-        } else if looks_like_path(a) {
-            opts.file = Some(PathBuf::from(a));
-        } else {
-            return usage(lang, err, "cli.error.unknown_command", &[("command", a)]);
+    let (positional, values) = match parsed(lang, err, args, &[], &["--measure-startup"]) {
+        Ok(x) => x,
+        Err(exit) => return exit,
+    };
+    let file = match &positional[..] {
+        [] => None,
+        [a] if looks_like_path(a) => Some(PathBuf::from(a)),
+        [a] => return usage(lang, err, "cli.error.unknown_command", &[("command", a)]),
+        [_, extra, ..] => {
+            return usage(
+                lang,
+                err,
+                "cli.error.extra_argument",
+                &[("argument", extra)],
+            )
         }
-    }
-    Invocation::Gui(opts)
+    };
+    Invocation::Gui(GuiOptions {
+        file,
+        measure_startup: flag(&values, "--measure-startup"),
+    })
 }
 
 /// A bare word is a command; a file name has an extension or a path separator.
@@ -122,22 +128,39 @@ type Args = (Vec<String>, Vec<(String, String)>);
 /// The arguments, or the catalog key and option of a refusal.
 type Parsed = std::result::Result<Args, (String, String)>;
 
-/// Splits `args` into positional arguments and `--option value` pairs (`flags` take no value).
+/// Splits `args` into positional arguments and `(option, value)` pairs, on lexopt: an option of
+/// `options` takes a value (`--out FILE`, `--out=FILE`, `-o FILE`, `-oFILE`), a flag of `flags`
+/// none (its value is empty); after `--` everything is positional. A refusal is the catalog key
+/// of the reason and the option as typed.
 fn parse_options(args: &[String], options: &[&str], flags: &[&str]) -> Parsed {
+    use lexopt::Arg;
+    let mut parser = lexopt::Parser::from_args(args);
     let (mut positional, mut values) = (Vec::new(), Vec::new());
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if flags.contains(&a.as_str()) {
-            values.push((a.clone(), String::new()));
-        } else if options.contains(&a.as_str()) {
-            match it.next() {
-                Some(v) => values.push((a.clone(), v.clone())),
-                None => return Err(("cli.error.missing_value".into(), a.clone())),
+    let refused = |key: &str, option: String| Err((key.to_string(), option));
+    loop {
+        let name = match parser.next() {
+            Ok(None) => break,
+            Ok(Some(Arg::Value(v))) => {
+                positional.push(v.to_string_lossy().into_owned());
+                continue;
             }
-        } else if a.starts_with('-') {
-            return Err(("cli.error.unknown_option".into(), a.clone()));
+            Ok(Some(Arg::Short(c))) => format!("-{c}"),
+            Ok(Some(Arg::Long(l))) => format!("--{l}"),
+            // `--flag=value`: a flag given a value.
+            Err(lexopt::Error::UnexpectedValue { option, .. }) => {
+                return refused("cli.error.flag_value", option)
+            }
+            Err(e) => return refused("cli.error.unknown_option", e.to_string()),
+        };
+        if flags.contains(&name.as_str()) {
+            values.push((name, String::new()));
+        } else if options.contains(&name.as_str()) {
+            match parser.value() {
+                Ok(v) => values.push((name, v.to_string_lossy().into_owned())),
+                Err(_) => return refused("cli.error.missing_value", name),
+            }
         } else {
-            positional.push(a.clone());
+            return refused("cli.error.unknown_option", name);
         }
     }
     Ok((positional, values))
@@ -158,6 +181,29 @@ fn parsed(
 /// The file given with `--out` or `-o`.
 fn out_option(values: &[(String, String)]) -> Option<&str> {
     option(values, "--out").or(option(values, "-o"))
+}
+
+/// Whether the flag `name` was given.
+fn flag(values: &[(String, String)], name: &str) -> bool {
+    values.iter().any(|(k, _)| k == name)
+}
+
+/// The one positional argument a command takes: none is a missing file, a second one is extra.
+fn one_file<'a>(
+    lang: Lang,
+    err: &mut dyn Write,
+    positional: &'a [String],
+) -> std::result::Result<&'a str, Invocation> {
+    match positional {
+        [file] => Ok(file),
+        [] => Err(usage(lang, err, "cli.error.missing_file", &[])),
+        [_, extra, ..] => Err(usage(
+            lang,
+            err,
+            "cli.error.extra_argument",
+            &[("argument", extra)],
+        )),
+    }
 }
 
 fn option<'a>(values: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -259,6 +305,63 @@ mod tests {
             let (inv, _, err) = parse(bad);
             assert_eq!(inv, Invocation::Exit(2), "{bad:?}");
             assert!(err.contains("liaison"), "usage is shown for {bad:?}: {err}");
+        }
+    }
+
+    fn split(args: &[&str]) -> Parsed {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        parse_options(&args, &["--out", "-o", "--lang"], &["--force"])
+    }
+
+    #[test]
+    fn options_take_their_value_in_every_usual_spelling() {
+        for spelling in [
+            &["p.liaison", "--out", "a.pdf"][..],
+            &["p.liaison", "--out=a.pdf"],
+            &["p.liaison", "-o", "a.pdf"],
+            &["p.liaison", "-oa.pdf"],
+            &["--out", "a.pdf", "p.liaison"],
+        ] {
+            let (positional, values) = split(spelling).unwrap();
+            assert_eq!(positional, ["p.liaison"], "{spelling:?}");
+            assert_eq!(out_option(&values), Some("a.pdf"), "{spelling:?}");
+        }
+        // A value may look like an option; after `--` everything is a file.
+        let (positional, values) = split(&["--out", "--force", "--", "-odd.liaison"]).unwrap();
+        assert_eq!(option(&values, "--out"), Some("--force"));
+        assert!(!flag(&values, "--force"));
+        assert_eq!(positional, ["-odd.liaison"]);
+    }
+
+    #[test]
+    fn a_bad_option_is_named_with_the_reason_in_the_catalog() {
+        let key = |args: &[&str]| split(args).unwrap_err();
+        assert_eq!(
+            key(&["--frob"]),
+            ("cli.error.unknown_option".into(), "--frob".into())
+        );
+        assert_eq!(
+            key(&["-x"]),
+            ("cli.error.unknown_option".into(), "-x".into())
+        );
+        assert_eq!(
+            key(&["a", "--out"]),
+            ("cli.error.missing_value".into(), "--out".into())
+        );
+        assert_eq!(
+            key(&["--force=yes"]),
+            ("cli.error.flag_value".into(), "--force".into())
+        );
+        // Through a command: the reason in the user's language, then the usage; exit 2.
+        for (args, words) in [
+            (&["export-json", "p.liaison", "--force=1"][..], "--force"),
+            (&["demo", "--large=yes", "f.liaison"], "--large"),
+            (&["export-all", "p.liaison", "--out"], "--out"),
+        ] {
+            let (inv, _, err) = parse(args);
+            assert_eq!(inv, Invocation::Exit(2), "{args:?}");
+            assert!(err.contains(words), "{args:?}: {err}");
+            assert!(!err.contains("cli.error"), "an untranslated key: {err}");
         }
     }
 }

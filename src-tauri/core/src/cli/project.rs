@@ -8,23 +8,16 @@ pub(super) fn demo(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let mut file = None;
-    let (mut large, mut force, mut closed) = (false, false, false);
-    for a in args {
-        match a.as_str() {
-            "--large" => large = true,
-            "--closed" => closed = true,
-            "--force" => force = true,
-            s if s.starts_with('-') => {
-                return usage(lang, err, "cli.error.unknown_option", &[("option", s)])
-            }
-            s if file.is_none() => file = Some(PathBuf::from(s)),
-            s => return usage(lang, err, "cli.error.extra_argument", &[("argument", s)]),
-        }
-    }
-    let Some(file) = file else {
-        return usage(lang, err, "cli.error.missing_file", &[]);
+    let flags = ["--large", "--closed", "--force"];
+    let (positional, values) = match parsed(lang, err, args, &[], &flags) {
+        Ok(x) => x,
+        Err(exit) => return exit,
     };
+    let file = match one_file(lang, err, &positional) {
+        Ok(f) => PathBuf::from(f),
+        Err(exit) => return exit,
+    };
+    let [large, closed, force] = flags.map(|f| flag(&values, f));
     if file.exists() && !force {
         let _ = writeln!(
             err,
@@ -76,21 +69,13 @@ pub(super) fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let [file] = args else {
-        return match args.len() {
-            0 => usage(lang, err, "cli.error.missing_file", &[]),
-            _ => usage(
-                lang,
-                err,
-                "cli.error.extra_argument",
-                &[("argument", &args[1])],
-            ),
-        };
+    let path = match parsed(lang, err, args, &[], &[]) {
+        Ok((positional, _)) => match one_file(lang, err, &positional) {
+            Ok(f) => PathBuf::from(f),
+            Err(exit) => return exit,
+        },
+        Err(exit) => return exit,
     };
-    if file.starts_with('-') {
-        return usage(lang, err, "cli.error.unknown_option", &[("option", file)]);
-    }
-    let path = PathBuf::from(file);
     match Project::check(&path) {
         Ok(s) => {
             let _ = writeln!(
@@ -129,29 +114,18 @@ pub(super) fn warnings(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (mut file, mut today, mut json) = (None, None, false);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "--today" => {
-                let Some(day) = it.next().and_then(|d| crate::registration::parse_date(d)) else {
-                    return usage(lang, err, "cli.error.bad_date", &[("option", "--today")]);
-                };
-                today = Some(day);
-            }
-            s if s.starts_with('-') => {
-                return usage(lang, err, "cli.error.unknown_option", &[("option", s)])
-            }
-            s if file.is_none() => file = Some(PathBuf::from(s)),
-            s => return usage(lang, err, "cli.error.extra_argument", &[("argument", s)]),
-        }
-    }
-    let Some(file) = file else {
-        return usage(lang, err, "cli.error.missing_file", &[]);
+    let (positional, values) = match parsed(lang, err, args, &["--today"], &["--json"]) {
+        Ok(x) => x,
+        Err(exit) => return exit,
     };
-    let now = match today {
-        Some(d) => d.and_hms_opt(0, 0, 0).expect("midnight"),
+    let file = match one_file(lang, err, &positional) {
+        Ok(f) => PathBuf::from(f),
+        Err(exit) => return exit,
+    };
+    let json = flag(&values, "--json");
+    let now = match option(&values, "--today").map(crate::registration::parse_date) {
+        Some(Some(d)) => d.and_hms_opt(0, 0, 0).expect("midnight"),
+        Some(None) => return usage(lang, err, "cli.error.bad_date", &[("option", "--today")]),
         None => crate::control::now(),
     };
     let list = Project::read_only(&file).and_then(|(conn, version)| {
@@ -229,7 +203,7 @@ pub(super) fn new_from(
             ),
         );
     }
-    if target.exists() && option(&values, "--force").is_none() {
+    if target.exists() && !flag(&values, "--force") {
         let _ = writeln!(
             err,
             "{}",
