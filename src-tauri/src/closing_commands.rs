@@ -180,12 +180,16 @@ pub async fn choose_folder<R: Runtime>(
     let Some(dir) = dialogs::pick_folder(&app) else {
         return Ok(None);
     };
+    let lang = state.lang();
     let mut prefs = state.prefs();
     match which.as_str() {
         "library" => prefs.library_dir = Some(dir.clone()),
         _ => prefs.archive_dir = Some(dir.clone()),
     }
-    prefs.save(&state.config_dir).map_err(|e| state.err(e))?;
+    // Not `state.err`: it reads the language through the lock held here.
+    prefs
+        .save(&state.config_dir)
+        .map_err(|e| ErrorPayload::new(&e, lang))?;
     Ok(Some(dir))
 }
 

@@ -68,16 +68,12 @@ pub fn set_language<R: Runtime>(
 
 #[tauri::command]
 pub fn set_display_name(state: State<'_, AppState>, name: String) -> CmdResult<()> {
-    let name = name.trim().to_string();
-    if name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(state.err(Error::Invalid {
-            field: "prefs.display_name".into(),
-            detail: "validation.control_chars".into(),
-        }));
-    }
+    let lang = state.lang();
     let mut prefs = state.prefs();
-    prefs.display_name = name;
-    prefs.save(&state.config_dir).map_err(|e| state.err(e))
+    let set = prefs.set_display_name(&name);
+    // Not `state.err`: it reads the language through the lock held here.
+    set.and_then(|()| prefs.save(&state.config_dir))
+        .map_err(|e| ErrorPayload::new(&e, lang))
 }
 
 /// Asks where to create a new project, creates it and opens it. `None` when the user cancels.
@@ -194,9 +190,13 @@ pub fn close_project<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) 
 
 #[tauri::command]
 pub fn forget_recent(state: State<'_, AppState>, path: PathBuf) -> CmdResult<Vec<RecentFile>> {
+    let lang = state.lang();
     let mut prefs = state.prefs();
     prefs.recent.retain(|p| p != &path);
-    prefs.save(&state.config_dir).map_err(|e| state.err(e))?;
+    // Not `state.err`: it reads the language through the lock held here.
+    prefs
+        .save(&state.config_dir)
+        .map_err(|e| ErrorPayload::new(&e, lang))?;
     Ok(prefs.recent_files())
 }
 

@@ -110,3 +110,17 @@ fn without_a_project_every_screen_says_so() {
     // Arguments of the wrong shape are refused by the command layer before any core code runs.
     assert!(call(&w, "task_get", json!({ "id": "one" })).is_err());
 }
+
+#[test]
+fn preferences_that_cannot_be_saved_give_an_error_and_the_app_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // The settings folder is a file: nothing can be saved in it.
+    std::fs::write(dir.path().join("config"), b"not a folder").unwrap();
+    let (_app, w) = start(dir.path(), None);
+    let e = call(&w, "set_display_name", json!({ "name": "王芳" })).unwrap_err();
+    assert_eq!(e["refusal"], false, "a failure to save, not a refusal: {e}");
+    let e = call(&w, "forget_recent", json!({ "path": "/nowhere.liaison" })).unwrap_err();
+    assert!(!e["message"].as_str().unwrap().is_empty(), "{e}");
+    // The state is not left locked: the next command answers.
+    assert!(call(&w, "app_state", json!({})).is_ok());
+}

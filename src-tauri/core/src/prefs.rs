@@ -33,6 +33,20 @@ pub struct RecentFile {
 }
 
 impl Prefs {
+    /// Sets the display name (trimmed); refused when it is over 100 characters or holds control
+    /// characters, since it goes into every record and signature.
+    pub fn set_display_name(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(Error::Invalid {
+                field: "prefs.display_name".into(),
+                detail: "validation.control_chars".into(),
+            });
+        }
+        self.display_name = name.to_string();
+        Ok(())
+    }
+
     /// Reads the preferences in `dir`; a missing or unreadable file gives the defaults.
     pub fn load(dir: &Path) -> Prefs {
         std::fs::read_to_string(dir.join("prefs.json"))
@@ -140,5 +154,19 @@ mod tests {
         assert_eq!(recent.len(), 2);
         assert!(recent[0].missing && recent[0].name == "gone");
         assert!(!recent[1].missing);
+    }
+
+    #[test]
+    fn a_display_name_is_trimmed_and_one_with_control_characters_refused() {
+        let mut p = Prefs::default();
+        p.set_display_name("  王芳 ").unwrap();
+        assert_eq!(p.display_name, "王芳");
+        for bad in ["王\u{1b}[31m芳".to_string(), "名".repeat(101)] {
+            match p.set_display_name(&bad) {
+                Err(Error::Invalid { field, .. }) => assert_eq!(field, "prefs.display_name"),
+                other => panic!("{other:?}"),
+            }
+            assert_eq!(p.display_name, "王芳", "a refused name changes nothing");
+        }
     }
 }
