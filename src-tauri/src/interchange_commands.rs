@@ -78,12 +78,9 @@ pub fn import_tasks_apply(
     create: bool,
 ) -> CmdResult<tasks::Imported> {
     let lang = state.lang();
+    // `import` refuses an empty preview or one with a refused row, writing nothing.
     let done = with_project(&state, |c, actor| {
-        let preview = tasks::preview(c, &path, create, lang)?;
-        if preview.rows.is_empty() {
-            return Err(Error::refused("import.empty", &[]));
-        }
-        tasks::import(c, actor, &preview)
+        tasks::preview(c, &path, create, lang).and_then(|p| tasks::import(c, actor, &p))
     })?;
     state.plan_cache().clear();
     Ok(done)
