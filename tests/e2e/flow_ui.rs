@@ -336,6 +336,13 @@ fn e2e_ui_a_refusal_is_shown_beside_its_control_and_the_indicator_does_not_say_f
                 assert_eq!(kind, json!("refused"));
                 assert!(!state.contains("保存失败"), "{state}");
                 assert!(!app.exists("#banners .banner.error").await?);
+                // The log in the settings folder has the project opened and the refusal by its
+                // key, never what was typed.
+                let log = std::fs::read_to_string(app.config.join("liaison.log"))
+                    .map_err(|e| format!("no log file: {e}"))?;
+                assert!(log.contains("starting") && log.contains("opened "), "{log}");
+                assert!(log.contains("refused: "), "{log}");
+                assert!(!log.contains("已与研发部对齐参数"), "user text in the log: {log}");
                 app.shot("refusal-beside-control").await;
                 // Dismissed, it goes.
                 app.click(".refusal.floating .refusal-dismiss").await?;
