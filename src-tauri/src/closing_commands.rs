@@ -14,7 +14,7 @@ use liaison_core::screens::closing::{
 };
 use liaison_core::{Error, Project};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 type CmdResult<T> = Result<T, ErrorPayload>;
@@ -278,32 +278,43 @@ pub async fn new_project_from<R: Runtime>(
         liaison_core::i18n::text(lang, "dialog.new_name")
     );
     dialogs::save_with(&app, Ask::project(lang, name), |target| {
-        let (name, actor) = (dialogs::file_stem(target), state.actor());
-        // The source may be the project open now: read it through its connection.
-        let created = {
-            let guard = state.project();
-            let same = guard.as_ref().filter(|p| {
-                std::fs::canonicalize(p.path()).ok() == std::fs::canonicalize(&source).ok()
-            });
-            match same {
-                Some(p) => library::new_from(p.conn(), target, &name, &actor),
-                None => Project::read_only(&source)
-                    .and_then(|(conn, _)| library::new_from(&conn, target, &name, &actor)),
-            }
-        };
-        let (project, carried) = created.map_err(|e| state.err(e))?;
-        drop(project);
-        let mut info = crate::commands::open_path(&app, &state, target)?;
-        info.notice = Some(liaison_core::i18n::format(
-            lang,
-            "library.new_from.done",
-            &[
-                ("departments", &carried.departments.to_string()),
-                ("people", &carried.people.to_string()),
-                ("comm", &carried.comm_plan.to_string()),
-                ("checklist", &carried.checklist.to_string()),
-            ],
-        ));
-        Ok(info)
+        create_from(&app, &state, &source, target)
     })
+}
+
+/// Creates the project `target` from `source` (read through the open project's connection when
+/// it is that one: a second connection of this process is refused) and opens it, with a notice
+/// of what it carried.
+fn create_from<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &State<'_, AppState>,
+    source: &Path,
+    target: &Path,
+) -> CmdResult<ProjectInfo> {
+    let (name, actor) = (dialogs::file_stem(target), state.actor());
+    let created = {
+        let guard = state.project();
+        let same = guard
+            .as_ref()
+            .filter(|p| std::fs::canonicalize(p.path()).ok() == std::fs::canonicalize(source).ok());
+        match same {
+            Some(p) => library::new_from(p.conn(), target, &name, &actor),
+            None => Project::read_only(source)
+                .and_then(|(conn, _)| library::new_from(&conn, target, &name, &actor)),
+        }
+    };
+    let (project, carried) = created.map_err(|e| state.err(e))?;
+    drop(project);
+    let mut info = crate::commands::open_path(app, state, target)?;
+    info.notice = Some(liaison_core::i18n::format(
+        state.lang(),
+        "library.new_from.done",
+        &[
+            ("departments", &carried.departments.to_string()),
+            ("people", &carried.people.to_string()),
+            ("comm", &carried.comm_plan.to_string()),
+            ("checklist", &carried.checklist.to_string()),
+        ],
+    ));
+    Ok(info)
 }

@@ -136,27 +136,7 @@ pub async fn save_as<R: Runtime>(
     save_with(
         &app,
         Ask::project(state.lang(), current.file_name),
-        |dest| {
-            let project = state
-                .project()
-                .take()
-                .ok_or_else(|| state.err(Error::NoProject))?;
-            let old_path = project.path().to_path_buf();
-            match project.save_as(dest) {
-                Ok(p) => {
-                    let info = state.set_project(p);
-                    state.update_title(&app);
-                    Ok(info)
-                }
-                Err(e) => {
-                    // The old file is untouched: go back to it.
-                    if let Ok(p) = Project::open(&old_path) {
-                        state.set_project(p);
-                    }
-                    Err(state.err(e))
-                }
-            }
-        },
+        |dest| save_copy(&app, &state, dest),
     )
 }
 
@@ -307,6 +287,34 @@ pub(crate) fn open_path<R: Runtime>(
     path: &Path,
 ) -> CmdResult<ProjectInfo> {
     switch_to(app, state, || Project::open(path))
+}
+
+/// Copies the open project to `dest` and makes the copy current; on failure the old file (left
+/// untouched) is opened again.
+fn save_copy<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &State<'_, AppState>,
+    dest: &Path,
+) -> CmdResult<ProjectInfo> {
+    let project = state
+        .project()
+        .take()
+        .ok_or_else(|| state.err(Error::NoProject))?;
+    let old_path = project.path().to_path_buf();
+    match project.save_as(dest) {
+        Ok(p) => {
+            log::info!("saved as {}", dialogs::file_name(dest));
+            let info = state.set_project(p);
+            state.update_title(app);
+            Ok(info)
+        }
+        Err(e) => {
+            if let Ok(p) = Project::open(&old_path) {
+                state.set_project(p);
+            }
+            Err(state.err(e))
+        }
+    }
 }
 
 /// Opens a project through `open` and makes it current; the previous one is closed first, so that

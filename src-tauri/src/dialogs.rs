@@ -162,3 +162,26 @@ pub fn file_stem(path: &Path) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_file_gets_its_extension_once() {
+        assert_eq!(
+            with_extension(Path::new("/d/计划")),
+            Path::new("/d/计划.liaison")
+        );
+        assert_eq!(
+            with_extension(Path::new("/d/a.liaison")),
+            Path::new("/d/a.liaison")
+        );
+        assert_eq!(
+            with_extension(Path::new("/d/a.json")),
+            Path::new("/d/a.json.liaison")
+        );
+        assert_eq!(file_stem(Path::new("/d/新品.liaison")), "新品");
+        assert_eq!(file_name(Path::new("/")), "");
+    }
+}
