@@ -251,7 +251,10 @@ fn minutes_before_the_meeting_late_deliveries_and_unfinished_or_unstandardized_p
     let m = meetings::meetings(conn)
         .unwrap()
         .into_iter()
-        .find(|m| signoff::state(conn, "minutes", m.id).unwrap() == signoff::State::Draft)
+        .find(|m| {
+            liaison_core::doc_state::state(conn, liaison_core::DocKind::Minutes, m.id).unwrap()
+                == signoff::State::Draft
+        })
         .unwrap_or_else(|| {
             let people = liaison_core::people::list(conn).unwrap();
             meetings::save_meeting(

@@ -33,7 +33,7 @@ pub struct AcceptanceView {
 fn acceptance_view_of(c: &rusqlite::Connection) -> Result<AcceptanceView, Error> {
     Ok(AcceptanceView {
         acceptance: acceptance::load(c)?,
-        state: liaison_core::signoff::state(c, "acceptance", 1)?,
+        state: liaison_core::doc_state::state(c, liaison_core::DocKind::Acceptance, 1)?,
         closed_at: archive::closed_at(c)?,
     })
 }
@@ -145,7 +145,7 @@ fn retro_view_of(c: &rusqlite::Connection) -> Result<RetroView, Error> {
     Ok(RetroView {
         entries: retro::entries(c)?,
         people: liaison_core::people::list(c)?,
-        state: liaison_core::signoff::state(c, "retrospective", 1)?,
+        state: liaison_core::doc_state::state(c, liaison_core::DocKind::Retrospective, 1)?,
         closed_at: archive::closed_at(c)?,
     })
 }

@@ -11,7 +11,7 @@ use liaison_core::meetings::{
 };
 use liaison_core::output::{self, Output};
 use liaison_core::reports::{self, ReportLine};
-use liaison_core::signoff::{self, Panel, State as DocState};
+use liaison_core::signoff::{Panel, State as DocState};
 use liaison_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -63,7 +63,7 @@ pub fn meetings_view(state: State<'_, AppState>) -> CmdResult<MeetingsView> {
             .into_iter()
             .map(|m| {
                 Ok(MeetingRow {
-                    state: signoff::state(c, "minutes", m.id)?,
+                    state: liaison_core::doc_state::state(c, liaison_core::DocKind::Minutes, m.id)?,
                     actions: actions
                         .iter()
                         .filter(|a| a.meeting_id == Some(m.id))
@@ -121,7 +121,7 @@ pub fn meeting_detail(state: State<'_, AppState>, id: i64) -> CmdResult<MeetingD
             .and_then(parse_time)
             .unwrap_or_else(now);
         Ok(MeetingDetail {
-            state: signoff::state(c, "minutes", id)?,
+            state: liaison_core::doc_state::state(c, liaison_core::DocKind::Minutes, id)?,
             topics: meetings::topics(c, id)?,
             actions: meetings::actions(c)?
                 .into_iter()

@@ -6,6 +6,8 @@
 
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
+use crate::kind::DocKind;
+use crate::people::Person;
 use crate::plan::{self, Task};
 use crate::signoff;
 use crate::validate::invalid;
@@ -298,19 +300,21 @@ fn state(conn: &Connection, c: &ChangeRequest) -> Result<String> {
     if c.applied_at.is_some() {
         return Ok("applied".into());
     }
-    Ok(match signoff::state(conn, "change_request", c.id)? {
-        signoff::State::InSignoff => "in_signoff".into(),
-        signoff::State::Signed => "applied".into(),
-        signoff::State::Draft => {
-            let rejected: bool = conn.query_row(
+    Ok(
+        match crate::doc_state::state(conn, crate::DocKind::ChangeRequest, c.id)? {
+            signoff::State::InSignoff => "in_signoff".into(),
+            signoff::State::Signed => "applied".into(),
+            signoff::State::Draft => {
+                let rejected: bool = conn.query_row(
                 "SELECT coalesce((SELECT status = 'rejected' FROM signoff_round
                   WHERE kind = 'change_request' AND doc_id = ?1 ORDER BY revision DESC LIMIT 1), 0)",
                 [c.id],
                 |r| r.get(0),
             )?;
-            if rejected { "rejected" } else { "draft" }.into()
-        }
-    })
+                if rejected { "rejected" } else { "draft" }.into()
+            }
+        },
+    )
 }
 
 pub fn views(conn: &Connection) -> Result<Vec<View>> {
@@ -340,7 +344,7 @@ pub fn views(conn: &Connection) -> Result<Vec<View>> {
             let ids = if state == "draft" || state == "rejected" {
                 signers(conn, c.id).unwrap_or_default()
             } else {
-                signoff::rounds(conn, "change_request", c.id)?
+                signoff::rounds(conn, crate::DocKind::ChangeRequest, c.id)?
                     .first()
                     .map(|r| r.signers.iter().map(|s| s.person.id).collect())
                     .unwrap_or_default()
@@ -376,7 +380,7 @@ pub fn save(conn: &mut Connection, actor: &str, c: &ChangeRequest) -> Result<Cha
     }
     describe(conn, &c.edits)?;
     let before = if c.id > 0 {
-        signoff::ensure_editable(conn, "change_request", c.id)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::ChangeRequest, c.id)?;
         let b = get(conn, c.id)?;
         c.created_at = b.created_at.clone();
         c.applied_at = b.applied_at.clone();
@@ -596,7 +600,7 @@ pub fn submit(conn: &mut Connection, actor: &str, id: i64) -> Result<signoff::Pa
         "UPDATE change_request SET frozen = ?1 WHERE id = ?2",
         params![frozen, id],
     )?;
-    signoff::start(conn, actor, "change_request", id, &signers)
+    signoff::start(conn, actor, &DOCUMENT, id, &signers)
 }
 
 /// Applies an approved request's edits to the plan, inside the caller's transaction (the one that
@@ -653,6 +657,44 @@ pub(crate) fn apply(tx: &Connection, actor: &str, id: i64) -> Result<()> {
         }],
     )?;
     Ok(())
+}
+
+/// A change request as a signed document (one per request): the head of every collaborating
+/// department, and of every department its edits touch, signs it; the last approval applies its
+/// edits to the plan in the same transaction.
+pub struct Document;
+
+/// The change requests' entry in `kinds`.
+pub static DOCUMENT: Document = Document;
+
+impl signoff::Document for Document {
+    fn kind(&self) -> DocKind {
+        DocKind::ChangeRequest
+    }
+
+    fn rule(&self) -> signoff::Rule {
+        signoff::Rule {
+            mode: signoff::Mode::All,
+            who_key: "signoff.who.change_request",
+            after_approval: "signed",
+        }
+    }
+
+    fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
+        content(conn, id)
+    }
+
+    fn suggested(&self, conn: &Connection, id: i64, _: &Value, _: &[Person]) -> Vec<i64> {
+        signers(conn, id).unwrap_or_default()
+    }
+
+    fn check_signers(&self, conn: &Connection, id: i64, signers: &[i64]) -> Result<()> {
+        check_signers(conn, id, signers)
+    }
+
+    fn on_approved(&self, tx: &Connection, actor: &str, id: i64) -> Result<()> {
+        apply(tx, actor, id)
+    }
 }
 
 #[cfg(test)]
@@ -712,11 +754,11 @@ mod tests {
     }
 
     fn sign_all(conn: &mut Connection, id: i64, decision: Decision) -> Result<signoff::Panel> {
-        let panel = signoff::panel(conn, "change_request", id)?;
+        let panel = crate::kinds::panel(conn, crate::DocKind::ChangeRequest, id)?;
         let round = panel.rounds[0].clone();
         let mut last = Ok(panel);
         for s in round.signers.iter().filter(|s| s.signature.is_none()) {
-            last = signoff::sign(
+            last = crate::kinds::sign(
                 conn,
                 ME,
                 &Sign {
@@ -757,12 +799,12 @@ mod tests {
         assert_eq!(after.task(t).unwrap().collab_departments.len(), 3);
         assert_eq!(views(&conn).unwrap()[0].state, "applied");
         assert_eq!(
-            signoff::state(&conn, "change_request", c.id).unwrap(),
+            crate::doc_state::state(&conn, crate::DocKind::ChangeRequest, c.id).unwrap(),
             State::Signed
         );
         // Signed: the request cannot change, and it still verifies though the plan moved on.
         assert_eq!(save(&mut conn, ME, &c).unwrap_err().code(), "locked");
-        assert_eq!(signoff::verify(&conn).unwrap(), None);
+        assert_eq!(crate::kinds::verify(&conn).unwrap(), None);
         // The plan's history names the request.
         let history = crate::audit::history(&conn, &[format!("task:{t}")]).unwrap();
         assert!(history
@@ -816,7 +858,7 @@ mod tests {
         assert_eq!(plan::content(&conn).unwrap(), before_plan);
         assert_eq!(finish_of(&conn, t), "2023-10-25");
         assert_eq!(
-            signoff::state(&conn, "change_request", c.id).unwrap(),
+            crate::doc_state::state(&conn, crate::DocKind::ChangeRequest, c.id).unwrap(),
             State::InSignoff
         );
     }
@@ -864,7 +906,8 @@ mod tests {
             .required_signers
             .contains(&"赵敏（设计部）".to_string()));
         // A round without that head is refused, naming the head.
-        let err = signoff::start(&mut conn, ME, "change_request", c.id, &before).unwrap_err();
+        let err = crate::kinds::start(&mut conn, ME, crate::DocKind::ChangeRequest, c.id, &before)
+            .unwrap_err();
         assert_eq!(err.code(), "refused");
         assert!(err.to_string().contains("赵敏"), "{err}");
         let panel = submit(&mut conn, ME, c.id).unwrap();

@@ -209,7 +209,7 @@ pub fn update(conn: &mut Connection, actor: &str, d: &Department) -> Result<Depa
     }
     if d.name != before.name {
         // The plan being countersigned names its departments: keep them as signed.
-        crate::signoff::ensure_editable(conn, "plan", 1)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::Plan, 1)?;
     }
     let old = serde_json::to_value(&before).expect("serializes");
     let new = serde_json::to_value(&d).expect("serializes");
@@ -471,7 +471,7 @@ mod tests {
     fn setup() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate_to(&mut conn, LATEST).unwrap();
-        registration::init(&conn, "x").unwrap();
+        crate::storage::init(&conn, "x").unwrap();
         registration::save(&mut conn, "张伟", &crate::demo::worked_example()).unwrap();
         conn
     }

@@ -126,7 +126,7 @@ pub fn update(conn: &mut Connection, actor: &str, p: &Person) -> Result<Person> 
     }
     if p.name != before.name {
         // The plan being countersigned names its owners: keep them as signed.
-        crate::signoff::ensure_editable(conn, "plan", 1)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::Plan, 1)?;
     }
     let tx = conn.transaction()?;
     tx.execute(

@@ -186,8 +186,8 @@ pub fn snapshot(conn: &Connection) -> Result<Snapshot> {
     let (mut meetings, mut actions) = (Vec::new(), Vec::new());
     if has_meetings(conn)? {
         for m in crate::meetings::meetings(conn)? {
-            let open =
-                crate::signoff::state(conn, "minutes", m.id)? == crate::signoff::State::InSignoff;
+            let open = crate::doc_state::state(conn, crate::DocKind::Minutes, m.id)?
+                == crate::signoff::State::InSignoff;
             meetings.push((m, open));
         }
         actions = crate::meetings::actions(conn)?;
@@ -218,7 +218,7 @@ fn has_meetings(conn: &Connection) -> Result<bool> {
 /// The warnings of the project at `now`.
 pub fn for_project(conn: &Connection, now: NaiveDateTime) -> Result<Vec<Warning>> {
     // A closed project is read-only: nothing it could warn about can be cleared any more.
-    if crate::archive::closed_at(conn)?.is_some() {
+    if crate::storage::closed_at(conn)?.is_some() {
         return Ok(Vec::new());
     }
     let mut snap = snapshot(conn)?;

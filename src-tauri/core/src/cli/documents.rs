@@ -9,7 +9,8 @@ pub(super) fn export(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    use crate::documents::{self, Kind, Target};
+    use crate::documents::{self, Target};
+    use crate::kind::DocKind;
     let (mut positional, mut file_out, mut id, mut doc_lang) = (Vec::new(), None, None, lang);
     let mut force = false;
     let mut it = args.iter();
@@ -45,7 +46,7 @@ pub(super) fn export(
             ),
         };
     };
-    let Some(kind) = Kind::parse(kind) else {
+    let Some(kind) = DocKind::parse(kind) else {
         return usage(lang, err, "cli.error.bad_kind", &[("kind", kind)]);
     };
     let Some(target) = Target::parse(id.as_deref()) else {

@@ -91,7 +91,7 @@ pub(super) fn check(
         return usage(lang, err, "cli.error.unknown_option", &[("option", file)]);
     }
     let path = PathBuf::from(file);
-    match Project::check(&path) {
+    match crate::integrity::check(&path) {
         Ok(s) => {
             let _ = writeln!(
                 out,

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::meetings;
 use crate::plan;
 use crate::registration;
-use crate::signoff::{self, Decision};
+use crate::signoff::Decision;
 use crate::storage::Project;
 use rusqlite::Connection;
 use std::path::Path;
@@ -143,7 +143,7 @@ pub fn accept_example(conn: &mut Connection, variant: usize) -> Result<()> {
         "核心目标达成：首月销量 1.2 万件；渠道铺货覆盖率需在下月补齐。",
     )?;
     let heads = plan::countersigners(conn)?;
-    let panel = signoff::start(conn, DEMO_ACTOR, "acceptance", 1, &heads)?;
+    let panel = crate::kinds::start(conn, DEMO_ACTOR, crate::DocKind::Acceptance, 1, &heads)?;
     sign_round(conn, &panel.rounds[0], heads.len(), Decision::Approve, "")
 }
 
@@ -211,7 +211,7 @@ pub fn review_example(conn: &mut Connection, variant: usize) -> Result<()> {
             },
         )?;
     }
-    let panel = signoff::start(conn, DEMO_ACTOR, "retrospective", 1, &heads)?;
+    let panel = crate::kinds::start(conn, DEMO_ACTOR, crate::DocKind::Retrospective, 1, &heads)?;
     sign_round(conn, &panel.rounds[0], heads.len(), Decision::Confirm, "")
 }
 
@@ -221,7 +221,13 @@ pub fn write_closed_example(path: &Path, name: &str, variant: usize) -> Result<P
     let mut project = write_example(path)?;
     let conn = project.conn_mut();
     // The name lives in the signed registration: rename through a new revision.
-    signoff::new_revision(conn, DEMO_ACTOR, "registration", 1, "归档示例更名")?;
+    crate::kinds::new_revision(
+        conn,
+        DEMO_ACTOR,
+        crate::DocKind::Registration,
+        1,
+        "归档示例更名",
+    )?;
     let mut reg = registration::load(conn)?.registration;
     reg.name = name.to_string();
     registration::save(conn, DEMO_ACTOR, &reg)?;

@@ -11,7 +11,7 @@ use crate::org;
 use crate::people::{self, Person};
 use crate::plan;
 use crate::registration::{self, Milestone, Registration};
-use crate::signoff::{self, Decision};
+use crate::signoff::Decision;
 use crate::storage::Project;
 use rusqlite::Connection;
 use std::path::Path;
@@ -135,7 +135,7 @@ pub fn write_example(path: &Path) -> Result<Project> {
     publish_plan(conn)?;
     write_control(conn)?;
     write_meetings(conn)?;
-    let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
+    let panel = crate::kinds::start(conn, DEMO_ACTOR, crate::DocKind::Registration, 1, &[head])?;
     sign_round(
         conn,
         &panel.rounds[0],

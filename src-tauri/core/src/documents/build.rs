@@ -1,6 +1,6 @@
 //! The pages of each document kind, built from the content its fingerprint covers.
 
-use super::{Kind, Section};
+use super::{DocKind, Section};
 use crate::error::Result;
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Column, Table};
@@ -33,7 +33,7 @@ fn s(v: &Value, key: &str) -> String {
 }
 
 /// The catalog name of a content field, for a document of `kind` (`coreGoal` → 核心目标).
-pub fn field_name(kind: Kind, key: &str, lang: Lang) -> String {
+pub fn field_name(kind: DocKind, key: &str, lang: Lang) -> String {
     let snake: String = key
         .chars()
         .flat_map(|c| {
@@ -45,12 +45,12 @@ pub fn field_name(kind: Kind, key: &str, lang: Lang) -> String {
         })
         .collect();
     let groups: &[&str] = match kind {
-        Kind::Registration => &["field", "field.milestone"],
-        Kind::Allocation => &["field.task", "doc.field"],
-        Kind::Minutes => &["field.meeting", "field.topic", "field.action", "doc.field"],
-        Kind::ChangeRequest => &["field.change", "doc.field"],
-        Kind::Acceptance => &["field.acceptance", "field.evaluation", "doc.field"],
-        Kind::Retrospective => &["field.retro", "doc.field"],
+        DocKind::Registration => &["field", "field.milestone"],
+        DocKind::Plan => &["field.task", "doc.field"],
+        DocKind::Minutes => &["field.meeting", "field.topic", "field.action", "doc.field"],
+        DocKind::ChangeRequest => &["field.change", "doc.field"],
+        DocKind::Acceptance => &["field.acceptance", "field.evaluation", "doc.field"],
+        DocKind::Retrospective => &["field.retro", "doc.field"],
     };
     let catalog = i18n::catalog();
     for g in groups {
@@ -73,12 +73,12 @@ pub fn field_name(kind: Kind, key: &str, lang: Lang) -> String {
 /// The blocks of a document.
 pub fn blocks(
     conn: &Connection,
-    kind: Kind,
+    kind: DocKind,
     sections: &[Section],
     lang: Lang,
 ) -> Result<Vec<Block>> {
     let people = crate::people::list(conn)?;
-    let attendees: HashMap<i64, Vec<i64>> = if kind == Kind::Minutes {
+    let attendees: HashMap<i64, Vec<i64>> = if kind == DocKind::Minutes {
         crate::meetings::meetings(conn)?
             .into_iter()
             .map(|m| (m.id, m.attendees))
@@ -91,27 +91,27 @@ pub fn blocks(
         if sections.len() > 1 {
             let title = s(&sec.content, "title");
             out.push(Block::Bookmark(title.clone()));
-            if i > 0 && kind == Kind::ChangeRequest {
+            if i > 0 && kind == DocKind::ChangeRequest {
                 out.push(Block::PageBreak);
             }
             let when = s(&sec.content, "startsAt").replace('T', " ");
             let head = match kind {
-                Kind::Minutes => format!("{} {}", when.get(..16).unwrap_or(&when), title),
+                DocKind::Minutes => format!("{} {}", when.get(..16).unwrap_or(&when), title),
                 _ => format!("#{} {title}", sec.id),
             };
             out.push(Block::Heading(head));
         }
         let required: Vec<i64> = match kind {
-            Kind::Minutes => attendees.get(&sec.id).cloned().unwrap_or_default(),
-            _ => signoff::panel(conn, sec.kind, sec.id)?.suggested,
+            DocKind::Minutes => attendees.get(&sec.id).cloned().unwrap_or_default(),
+            _ => crate::kinds::panel(conn, sec.kind, sec.id)?.suggested,
         };
         match kind {
-            Kind::Registration => registration(&mut out, &sec.content, lang),
-            Kind::Allocation => allocation(&mut out, &sec.content, lang),
-            Kind::Minutes => minutes(&mut out, &sec.content, lang, sections.len() > 1),
-            Kind::ChangeRequest => change_request(&mut out, &sec.content, lang),
-            Kind::Acceptance => acceptance(&mut out, &sec.content, lang),
-            Kind::Retrospective => retrospective(&mut out, &sec.content, lang),
+            DocKind::Registration => registration(&mut out, &sec.content, lang),
+            DocKind::Plan => allocation(&mut out, &sec.content, lang),
+            DocKind::Minutes => minutes(&mut out, &sec.content, lang, sections.len() > 1),
+            DocKind::ChangeRequest => change_request(&mut out, &sec.content, lang),
+            DocKind::Acceptance => acceptance(&mut out, &sec.content, lang),
+            DocKind::Retrospective => retrospective(&mut out, &sec.content, lang),
         }
         let row = if sections.len() > 1 { 20.0 } else { 28.0 };
         signoff_block(conn, &mut out, sec, &required, &people, lang, row)?;

@@ -368,7 +368,7 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         storage::sync_file(&tmp)?;
         // The audit chain and every signed fingerprint, as `check` verifies them.
         // Its message names the problem in the user's language (the file named is the target).
-        storage::Project::check(&tmp).map_err(|e| match e {
+        crate::integrity::check(&tmp).map_err(|e| match e {
             // What was altered, in the user's language (never the Rust form of `Tamper`).
             Error::Integrity { problem, .. } => {
                 let place = match problem {
