@@ -42,7 +42,7 @@ pub struct TrackingView {
 #[tauri::command]
 pub fn tracking_view(state: State<'_, AppState>) -> CmdResult<TrackingView> {
     with_project(&state, |c, _| {
-        let now = control::now();
+        let now = liaison_core::clock::now();
         let settings = warnings::settings(c)?;
         let plan = liaison_core::plan::load(c)?;
         Ok(TrackingView {
@@ -89,7 +89,7 @@ pub fn warnings_on_open<R: Runtime>(
             return Ok((Vec::new(), String::new()));
         }
         Ok((
-            warnings::for_project(c, control::now())?,
+            warnings::for_project(c, liaison_core::clock::now())?,
             liaison_core::registration::name(c)?,
         ))
     })?;
@@ -140,7 +140,7 @@ pub fn issue_save(state: State<'_, AppState>, issue: Issue) -> CmdResult<Issue> 
 #[tauri::command]
 pub fn issue_escalate(state: State<'_, AppState>, id: i64, reason: String) -> CmdResult<Issue> {
     with_project(&state, |c, actor| {
-        control::escalate(c, actor, id, &reason, control::now())
+        control::escalate(c, actor, id, &reason, liaison_core::clock::now())
     })
 }
 

@@ -3,8 +3,8 @@
 
 use crate::commands::with_project;
 use crate::state::{AppState, ErrorPayload};
+use liaison_core::clock::{now, parse_time};
 use liaison_core::comm_log::{self, CommEntry};
-use liaison_core::control::{now, parse_time};
 use liaison_core::i18n;
 use liaison_core::meetings::{
     self, ActionItem, Adjust, FollowUp, LedgerQuery, LedgerRow, Meeting, Topic,
@@ -129,7 +129,7 @@ pub fn meeting_detail(state: State<'_, AppState>, id: i64) -> CmdResult<MeetingD
                 .collect(),
             attachments: meetings::attachments(c, id)?,
             notice_late: meetings::notice_late(&cal, &m, sent),
-            minutes_due: meetings::minutes_due(&cal, &m).map(liaison_core::control::stamp),
+            minutes_due: meetings::minutes_due(&cal, &m).map(liaison_core::clock::stamp),
             over_limit: meetings::over_time_limit(c, &m)?,
             meeting: m,
         })
@@ -271,7 +271,7 @@ pub fn reports_view(state: State<'_, AppState>, day: Option<String>) -> CmdResul
     with_project(&state, |c, _| {
         let day = day
             .as_deref()
-            .and_then(liaison_core::registration::parse_date)
+            .and_then(liaison_core::clock::parse_date)
             .unwrap_or_else(|| now().date());
         let week = reports::week_of(day);
         let plan = liaison_core::plan::load(c)?;
@@ -312,7 +312,7 @@ pub fn report_submit(
     lines: Vec<ReportLine>,
 ) -> CmdResult<()> {
     with_project(&state, |c, actor| {
-        let week = liaison_core::registration::parse_date(&week).ok_or_else(|| Error::Invalid {
+        let week = liaison_core::clock::parse_date(&week).ok_or_else(|| Error::Invalid {
             field: "field.report.problems".into(),
             detail: "validation.date".into(),
         })?;

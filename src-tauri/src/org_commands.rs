@@ -157,7 +157,7 @@ pub fn task_get(state: State<'_, AppState>, id: i64) -> CmdResult<TaskDetail> {
             from_actions: liaison_core::meetings::ledger(
                 c,
                 &Default::default(),
-                liaison_core::control::now(),
+                liaison_core::clock::now(),
             )?
             .into_iter()
             .filter(|r| r.action.task_id == Some(id))

@@ -3,7 +3,6 @@
 //! scored on goal achievement, collaboration efficiency and communication quality (0–100), and the
 //! overall result. Signed as ('acceptance', 1) by every department head, then locked in storage.
 
-use crate::control::audit_changes;
 use crate::error::{Error, Result};
 use crate::fingerprint;
 use crate::kind::DocKind;
@@ -392,7 +391,7 @@ pub fn save_item(
          ON CONFLICT (task_id) DO UPDATE SET result = excluded.result, verdict = excluded.verdict",
         params![task_id, result, verdict],
     )?;
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("acceptance:task:{task_id}"),
@@ -430,7 +429,7 @@ pub fn add_evidence(
             name,
             data,
             sha,
-            crate::control::stamp(crate::control::now())
+            crate::clock::stamp(crate::clock::now())
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -539,7 +538,7 @@ pub fn save_evaluation(conn: &mut Connection, actor: &str, e: &Evaluation) -> Re
             comment
         ],
     )?;
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("evaluation:{name}"),
@@ -578,7 +577,7 @@ pub fn save_overall(
         "UPDATE acceptance SET overall = ?1, conclusion = ?2 WHERE id = 1",
         params![overall, conclusion],
     )?;
-    audit_changes(&tx, actor, "acceptance:1", Some(&before_v), &after_v)?;
+    crate::audit::record_diff(&tx, actor, "acceptance:1", Some(&before_v), &after_v)?;
     tx.commit()?;
     Ok(())
 }

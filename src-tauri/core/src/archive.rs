@@ -56,7 +56,7 @@ pub fn close(conn: &mut Connection, actor: &str) -> Result<Status> {
         return Err(Error::refused("archive.retrospective_unsigned", &[]));
     }
     crate::closing::ensure_settled(conn)?;
-    let at = crate::control::stamp(crate::control::now());
+    let at = crate::clock::stamp(crate::clock::now());
     let tx = conn.transaction()?;
     // The audit entry goes first: once `closed_at` exists, nothing more can be written.
     crate::audit::append(
@@ -242,7 +242,7 @@ pub fn export_all(
 ) -> Result<ExportedAll> {
     let list = entries(conn, lang)?;
     let project = crate::registration::name(conn)?;
-    let date = crate::control::now().date().to_string();
+    let date = crate::clock::now().date().to_string();
     let name = documents::safe_file_name(&i18n::format(
         lang,
         "archive.folder_name",

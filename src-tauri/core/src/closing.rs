@@ -4,7 +4,7 @@
 //! withdrawn or carried over with a reason (audited, shown in the Acceptance and Archive stages).
 
 use crate::audit::{self, Change};
-use crate::control::{now, stamp};
+use crate::clock::{now, stamp};
 use crate::error::{Error, Result};
 use crate::validate::{check_text, invalid};
 use rusqlite::{params, Connection};

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod audit;
 pub mod changes;
 pub mod cli;
+pub mod clock;
 pub mod closing;
 pub mod comm_log;
 pub mod comms;
@@ -17,6 +18,7 @@ pub mod doc_state;
 pub mod documents;
 pub mod error;
 pub mod fingerprint;
+pub mod fsio;
 pub mod i18n;
 pub mod ics;
 pub mod integrity;
@@ -44,3 +46,6 @@ pub use error::{Error, Result};
 pub use i18n::Lang;
 pub use kind::DocKind;
 pub use storage::Project;
+
+#[cfg(test)]
+mod layers_tests;

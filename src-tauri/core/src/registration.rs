@@ -1,11 +1,11 @@
 //! The registration form (跨部门协作任务登记表 / 合作需求表) and the rules it must meet.
 
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
 use crate::kind::DocKind;
 use crate::people::Person;
 use crate::signoff;
 use crate::wording;
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -195,30 +195,13 @@ fn audit_changes(
     before: &Registration,
     after: &Registration,
 ) -> Result<()> {
-    let as_map = |r: &Registration| match serde_json::to_value(r).expect("serializes") {
-        serde_json::Value::Object(m) => m,
-        _ => unreachable!("a struct serializes to an object"),
-    };
+    let value = |r: &Registration| serde_json::to_value(r).expect("serializes");
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         other => crate::fingerprint::canonical(other),
     };
-    let (old, new) = (as_map(before), as_map(after));
-    let pairs: Vec<(String, String, String)> = new
-        .iter()
-        .map(|(k, v)| (k.clone(), old.get(k).map(text).unwrap_or_default(), text(v)))
-        .filter(|(_, b, a)| b != a)
-        .collect();
-    let changes: Vec<crate::audit::Change<'_>> = pairs
-        .iter()
-        .map(|(field, b, a)| crate::audit::Change {
-            record: "registration:1",
-            field,
-            before: Some(b),
-            after: Some(a),
-        })
-        .collect();
-    crate::audit::append(conn, actor, &changes)
+    let changes = crate::audit::diff_with(Some(&value(before)), &value(after), text);
+    crate::audit::append_diff(conn, actor, "registration:1", &changes)
 }
 
 /// The project's edit counter, raised by every committed edit.
@@ -448,13 +431,6 @@ fn invalid(field: &str, detail_key: &str) -> Error {
     }
 }
 
-/// A `YYYY-MM-DD` date with a plausible year (`validate::YEARS`), or `None`.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| crate::validate::plausible(*d))
-}
-
 fn none_if_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
@@ -468,7 +444,7 @@ fn list_to_json(v: &[String]) -> String {
 }
 
 fn now() -> String {
-    crate::control::now_rfc3339(false)
+    crate::clock::now_rfc3339(false)
 }
 
 /// The registration as a signed document (one per project): the initiating department's head

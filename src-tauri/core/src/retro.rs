@@ -3,7 +3,6 @@
 //! department heads as ('retrospective', 1), then locked. Improvements marked to carry forward
 //! become the checklist of a project started from this one (see `library::new_from`).
 
-use crate::control::audit_changes;
 use crate::error::{Error, Result};
 use crate::kind::DocKind;
 use crate::people::Person;
@@ -119,7 +118,7 @@ pub fn save_entry(conn: &mut Connection, actor: &str, e: &Entry) -> Result<Entry
         e.id = tx.last_insert_rowid();
     }
     let view = |x: &Entry| json!({"section": x.section, "text": x.text, "cause": x.cause, "ownerId": x.owner_id, "carry": x.carry});
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("retro:{}", e.id),
@@ -281,7 +280,7 @@ pub fn set_checklist_done(conn: &mut Connection, actor: &str, id: i64, done: boo
         "UPDATE checklist_item SET done = ?1 WHERE id = ?2",
         params![done as i64, id],
     )?;
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("checklist:{id}"),

@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate};
 
 /// The years a date may have. Every date the core accepts goes through `plausible` (the parsers
-/// `registration::parse_date`, `control::parse_time` and the task import's), so a typo such as
+/// `clock::parse_date`, `clock::parse_time` and `clock::parse_written_date`), so a typo such as
 /// 0016-12-16 or 20261-12-16 is refused with its field named instead of being stored.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
@@ -57,21 +57,18 @@ mod tests {
 
     #[test]
     fn dates_with_absurd_years_are_refused_by_every_parser() {
-        use crate::registration::parse_date;
+        use crate::clock::parse_date;
         assert!(parse_date("2026-12-16").is_some());
         assert!(parse_date("2000-01-01").is_some() && parse_date("2100-12-31").is_some());
         for bad in ["0016-12-16", "1999-12-31", "2101-01-01", "20261-12-16"] {
             assert!(parse_date(bad).is_none(), "{bad}");
             assert!(
-                crate::control::parse_time(&format!("{bad}T10:00")).is_none(),
+                crate::clock::parse_time(&format!("{bad}T10:00")).is_none(),
                 "{bad}"
             );
-            assert!(
-                crate::interchange::tasks::parse_date(bad).is_none(),
-                "{bad}"
-            );
+            assert!(crate::clock::parse_written_date(bad).is_none(), "{bad}");
         }
-        assert!(crate::control::parse_time("2026-12-16 10:00").is_some());
+        assert!(crate::clock::parse_time("2026-12-16 10:00").is_some());
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub(super) fn warnings(
         match a.as_str() {
             "--json" => json = true,
             "--today" => {
-                let Some(day) = it.next().and_then(|d| crate::registration::parse_date(d)) else {
+                let Some(day) = it.next().and_then(|d| crate::clock::parse_date(d)) else {
                     return usage(lang, err, "cli.error.bad_date", &[("option", "--today")]);
                 };
                 today = Some(day);
@@ -152,7 +152,7 @@ pub(super) fn warnings(
     };
     let now = match today {
         Some(d) => d.and_hms_opt(0, 0, 0).expect("midnight"),
-        None => crate::control::now(),
+        None => crate::clock::now(),
     };
     let list = Project::read_only(&file).and_then(|(conn, version)| {
         if version < 4 {

@@ -3,7 +3,6 @@
 
 use super::example::write_example;
 use super::{person_id, sign_round, DEMO_ACTOR};
-use crate::control;
 use crate::error::Result;
 use crate::meetings;
 use crate::plan;
@@ -36,19 +35,19 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
         let mut done = t.clone();
         done.status = "done".into();
         done.percent_done = 100;
-        control::at_time(day.and_hms_opt(17, 0, 0).expect("time"), || {
+        crate::clock::at_time(day.and_hms_opt(17, 0, 0).expect("time"), || {
             plan::update_task(conn, DEMO_ACTOR, &done)
         })?;
     }
     let accepted = chrono::NaiveDate::from_ymd_opt(2023, 12, 18).expect("date")
         + chrono::Days::new((variant % 10) as u64);
     let at = |day: chrono::NaiveDate, hour: u32| day.and_hms_opt(hour, 0, 0).expect("time");
-    control::at_time(at(accepted, 9), || settle_example(conn))?;
-    control::at_time(at(accepted, 10), || accept_example(conn, variant))?;
-    control::at_time(at(accepted + chrono::Days::new(2), 15), || {
+    crate::clock::at_time(at(accepted, 9), || settle_example(conn))?;
+    crate::clock::at_time(at(accepted, 10), || accept_example(conn, variant))?;
+    crate::clock::at_time(at(accepted + chrono::Days::new(2), 15), || {
         review_example(conn, variant)
     })?;
-    control::at_time(at(accepted + chrono::Days::new(3), 9), || {
+    crate::clock::at_time(at(accepted + chrono::Days::new(3), 9), || {
         crate::archive::close(conn, DEMO_ACTOR).map(|_| ())
     })
 }

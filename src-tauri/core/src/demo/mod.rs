@@ -69,7 +69,7 @@ mod tests {
     use chrono::{Datelike, NaiveDate};
 
     fn day(s: &str) -> NaiveDate {
-        registration::parse_date(&s[..10]).unwrap()
+        crate::clock::parse_date(&s[..10]).unwrap()
     }
 
     #[test]

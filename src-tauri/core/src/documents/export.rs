@@ -98,7 +98,7 @@ pub fn write_to(
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default(),
             rendered.pages as i64,
-            crate::control::stamp(crate::control::now()),
+            crate::clock::stamp(crate::clock::now()),
             prepared.doc.author,
             fingerprint::sha256_hex(&rendered.bytes),
             rendered.bytes.len() as i64,

@@ -4,9 +4,10 @@
 //! dependencies, broken JSON inside text columns, dates in absurd years. Each refusal names the
 //! JSON path of the bad value (`$.tables.task[3].name`) and says why in the user's language.
 
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
 use crate::plan::{self, schedule, MAX_DAYS, MAX_DEPTH};
-use crate::registration::{parse_date, MAX_TEXT};
+use crate::registration::MAX_TEXT;
 use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
 use serde_json::Value;

@@ -4,11 +4,11 @@
 use super::{
     json_list, log, meeting, meetings, record, ActionItem, Meeting, Topic, ACTION_STATUSES,
 };
-use crate::control::{now, parse_time, stamp};
+use crate::clock::parse_date;
+use crate::clock::{now, parse_time, stamp};
 use crate::error::{Error, Result};
 use crate::kind::DocKind;
 use crate::people::Person;
-use crate::registration::parse_date;
 use crate::signoff;
 use crate::validate::{check_text, invalid};
 use chrono::{Duration, NaiveDateTime};

@@ -2,7 +2,7 @@
 //! from the communication plan, its time limit, and sending the notice in time.
 
 use super::{log, meeting, record, Meeting};
-use crate::control::{parse_time, stamp};
+use crate::clock::{parse_time, stamp};
 use crate::error::{Error, Result};
 use crate::validate::{check_text, invalid};
 use chrono::NaiveDateTime;

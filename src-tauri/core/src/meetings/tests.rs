@@ -1,8 +1,8 @@
 //! The closed loop on a real schema: notice, minutes, confirmation and lock, ledger and follow-up.
 
 use super::*;
-use crate::control::parse_time;
-use crate::registration::parse_date;
+use crate::clock::parse_date;
+use crate::clock::parse_time;
 use crate::reports::{missing_reports, reports, submit_report, ReportLine};
 use crate::signoff::{self, Decision, Sign, State};
 use chrono::NaiveDateTime;

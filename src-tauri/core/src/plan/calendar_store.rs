@@ -3,8 +3,8 @@
 
 use super::calendar::Calendar;
 use crate::audit::{self, Change};
+use crate::clock::parse_date;
 use crate::error::Result;
-use crate::registration::parse_date;
 use crate::validate::{check_text, invalid};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};

@@ -21,11 +21,13 @@ pub use publish::{
     baseline, check_publishable, compare, content, countersigners, publish, slip, Baseline,
     Comparison, DOCUMENT,
 };
-pub use tasks::{add_task, delete_task, load_tasks, move_task, update_task, Move, NewTask, Saved};
+pub use tasks::{
+    add_task, close_linked, delete_task, load_tasks, move_task, update_task, Move, NewTask, Saved,
+};
 pub(crate) use tasks::{audit_task, checked, task_changes, write_task};
 
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
-use crate::registration::parse_date;
 use calendar::Calendar;
 use chrono::NaiveDate;
 use rusqlite::Connection;

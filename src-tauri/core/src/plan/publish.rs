@@ -3,10 +3,10 @@
 
 use super::calendar::Calendar;
 use super::{calendar_days, load, Plan};
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
 use crate::kind::DocKind;
 use crate::people::Person;
-use crate::registration::parse_date;
 use crate::signoff;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};

@@ -206,7 +206,7 @@ pub fn refuse(key: &str) -> Error {
 }
 
 fn now() -> String {
-    crate::control::now_rfc3339(true)
+    crate::clock::now_rfc3339(true)
 }
 
 /// The rounds of a document, newest revision first, with their signers.

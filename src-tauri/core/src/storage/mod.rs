@@ -144,7 +144,7 @@ impl Project {
         if is_held(path) {
             return Err(Error::AlreadyOpen(path.to_path_buf()));
         }
-        crate::output::write_with(path, crate::output::Output::Project, true, |tmp| {
+        crate::fsio::write_with(path, true, &not_held, |tmp| {
             let mut conn = Connection::open(tmp)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             migrations::migrate_to(&mut conn, migrations::LATEST)?;
@@ -231,7 +231,7 @@ pub fn closed_at(conn: &Connection) -> Result<Option<String>> {
 /// Writes the first rows of a new project: its registration with only the name, and when it was
 /// created.
 pub(crate) fn init(conn: &Connection, name: &str) -> Result<()> {
-    let now = crate::control::now_rfc3339(false);
+    let now = crate::clock::now_rfc3339(false);
     conn.execute(
         "INSERT INTO registration (id, name, updated_at) VALUES (1, ?1, ?2)",
         rusqlite::params![name, now],
@@ -424,10 +424,22 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-/// `VACUUM INTO` a temporary file beside `dest`, verify it, then let `output` flush it and put it
+/// A project file is written over only when no Liaison holds it (the rule `output` applies to
+/// `Output::Project`, whose other rules storage's writes do not need: they always replace).
+fn not_held(path: &Path) -> Result<()> {
+    if crate::fsio::check_target(path)?.is_some() && is_held(path) {
+        return Err(Error::refused(
+            "output.held",
+            &[("path", path.display().to_string())],
+        ));
+    }
+    Ok(())
+}
+
+/// `VACUUM INTO` a temporary file beside `dest`, verify it, then let `fsio` flush it and put it
 /// in place (never over a file a Liaison holds).
 fn copy_consistent(conn: &Connection, dest: &Path) -> Result<()> {
-    let result = crate::output::write_with(dest, crate::output::Output::Project, true, |tmp| {
+    let result = crate::fsio::write_with(dest, true, &not_held, |tmp| {
         let target = tmp
             .to_str()
             .ok_or_else(|| Error::write(dest, std::io::Error::other("path is not UTF-8")))?;
@@ -476,36 +488,9 @@ fn backup_path(path: &Path, version: i64) -> PathBuf {
     candidate
 }
 
-pub(crate) fn temp_beside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .and_then(|s| s.to_str())
-        .unwrap_or("project");
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-}
-
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
-    }
-}
-
-pub(crate) fn sync_file(path: &Path) -> Result<()> {
-    std::fs::File::open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| Error::write(path, e))
-}
-
-/// Flushes the directory entry after a rename (a no-op where directories cannot be opened).
-pub(crate) fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = std::fs::File::open(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        }) {
-            let _ = d.sync_all();
-        }
     }
 }

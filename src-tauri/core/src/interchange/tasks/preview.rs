@@ -135,8 +135,8 @@ pub fn preview_table(
             }
         };
         let (start_text, finish_text) = (get("start"), get("finish"));
-        let start = (!start_text.is_empty()).then(|| parse_date(&start_text));
-        let finish = (!finish_text.is_empty()).then(|| parse_date(&finish_text));
+        let start = (!start_text.is_empty()).then(|| parse_written_date(&start_text));
+        let finish = (!finish_text.is_empty()).then(|| parse_written_date(&finish_text));
         if let Some(None) = start {
             row.problems.push(problem(
                 "start",
