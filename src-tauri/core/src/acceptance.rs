@@ -624,17 +624,11 @@ impl signoff::Document for Document {
     }
 
     fn rule(&self) -> signoff::Rule {
-        signoff::Rule {
-            mode: signoff::Mode::All,
-            who_key: "signoff.who.acceptance",
-            after_approval: "signed",
-        }
+        signoff::Rule::all("signoff.who.acceptance", "signed")
     }
 
     fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
-        if id != 1 {
-            return Err(signoff::unknown_kind());
-        }
+        signoff::only_one(id)?;
         content(conn)
     }
 

@@ -123,7 +123,7 @@ pub fn open_work(conn: &Connection) -> Result<Vec<OpenItem>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (id, kind, doc) in rounds {
-        let title = if kind == "minutes" {
+        let title = if kind == crate::DocKind::Minutes.as_str() {
             meetings.get(&doc).cloned().unwrap_or_default()
         } else {
             String::new()

@@ -460,17 +460,11 @@ impl signoff::Document for Document {
     }
 
     fn rule(&self) -> signoff::Rule {
-        signoff::Rule {
-            mode: signoff::Mode::All,
-            who_key: "signoff.who.registration",
-            after_approval: "signed",
-        }
+        signoff::Rule::all("signoff.who.registration", "signed")
     }
 
     fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
-        if id != 1 {
-            return Err(signoff::unknown_kind());
-        }
+        signoff::only_one(id)?;
         let reg = load(conn)?.registration;
         Ok(serde_json::to_value(reg).expect("registration serializes"))
     }

@@ -170,11 +170,7 @@ impl signoff::Document for Document {
     }
 
     fn rule(&self) -> signoff::Rule {
-        signoff::Rule {
-            mode: signoff::Mode::All,
-            who_key: "signoff.who.change_request",
-            after_approval: "signed",
-        }
+        signoff::Rule::all("signoff.who.change_request", "signed")
     }
 
     fn content(&self, conn: &Connection, id: i64) -> Result<Value> {

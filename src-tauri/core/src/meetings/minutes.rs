@@ -368,11 +368,7 @@ impl signoff::Document for Document {
     }
 
     fn rule(&self) -> signoff::Rule {
-        signoff::Rule {
-            mode: signoff::Mode::All,
-            who_key: "signoff.who.minutes",
-            after_approval: "signed",
-        }
+        signoff::Rule::all("signoff.who.minutes", "signed")
     }
 
     fn content(&self, conn: &Connection, id: i64) -> Result<Value> {

@@ -248,17 +248,11 @@ impl signoff::Document for Document {
     }
 
     fn rule(&self) -> signoff::Rule {
-        signoff::Rule {
-            mode: signoff::Mode::All,
-            who_key: "signoff.who.plan",
-            after_approval: "draft",
-        }
+        signoff::Rule::all("signoff.who.plan", "draft")
     }
 
     fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
-        if id != 1 {
-            return Err(signoff::unknown_kind());
-        }
+        signoff::only_one(id)?;
         content(conn)
     }
 

@@ -90,6 +90,17 @@ pub struct Rule {
     pub after_approval: &'static str,
 }
 
+impl Rule {
+    /// Everyone required signs (会签), and the document is left `after_approval`.
+    pub const fn all(who_key: &'static str, after_approval: &'static str) -> Rule {
+        Rule {
+            mode: Mode::All,
+            who_key,
+            after_approval,
+        }
+    }
+}
+
 /// A kind of signed document, implemented by its own module and registered in `kinds`. The
 /// mechanism here knows documents only through this trait.
 pub trait Document: Sync {
@@ -133,6 +144,14 @@ pub fn unknown_kind() -> Error {
         field: "signoff.title".into(),
         detail: "reason.unknown_kind".into(),
     }
+}
+
+/// Refuses any record but 1 of a document there is one of per project.
+pub fn only_one(id: i64) -> Result<()> {
+    if id != 1 {
+        return Err(unknown_kind());
+    }
+    Ok(())
 }
 
 /// The kind of a stored name (a round's, a state's).
