@@ -413,12 +413,10 @@ fn normalized(reg: &Registration) -> Result<Registration> {
 /// Trims a text and refuses one that is too long or holds control characters other than line breaks.
 fn clean(s: &str, field: &str) -> Result<String> {
     let t = s.trim();
-    if t.chars().count() > MAX_TEXT {
+    if crate::validate::too_long(t, MAX_TEXT) {
         return Err(invalid(field, "validation.too_long"));
     }
-    if t.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    if crate::validate::has_control(t, &['\n', '\t', '\r']) {
         return Err(invalid(field, "validation.control_chars"));
     }
     Ok(t.to_string())

@@ -21,15 +21,25 @@ pub fn invalid(field: &str, detail: &str) -> Error {
     }
 }
 
+/// Whether `value` is longer than `max` characters.
+pub fn too_long(value: &str, max: usize) -> bool {
+    value.chars().count() > max
+}
+
+/// Whether `value` holds a control character other than the `allowed` ones (line breaks, tabs:
+/// each field says which it takes).
+pub fn has_control(value: &str, allowed: &[char]) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !allowed.contains(&c))
+}
+
 /// Text of at most `max` characters, with no control characters but new lines and tabs.
 pub fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.chars().count() > max {
+    if too_long(value, max) {
         return Err(invalid(field, "validation.too_long"));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if has_control(value, &['\n', '\t']) {
         return Err(invalid(field, "validation.control_chars"));
     }
     Ok(())
@@ -54,6 +64,18 @@ pub fn display_text(value: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn lengths_count_characters_and_each_field_names_the_controls_it_takes() {
+        assert!(!too_long("张伟", 2) && too_long("张伟a", 2));
+        assert!(has_control("a\rb", &['\n']) && !has_control("a\nb", &['\n']));
+        assert!(has_control("a\tb", &[]) && !has_control("a\tb", &['\n', '\t']));
+        assert!(has_control("\u{1b}[31m", &['\n', '\t', '\r']));
+        assert_eq!(
+            check_text("f", "a\rb", 10).unwrap_err().to_string(),
+            invalid("f", "validation.control_chars").to_string()
+        );
+    }
 
     #[test]
     fn dates_with_absurd_years_are_refused_by_every_parser() {

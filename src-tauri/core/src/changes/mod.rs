@@ -189,7 +189,7 @@ pub fn views(conn: &Connection) -> Result<Vec<View>> {
 pub fn save(conn: &mut Connection, actor: &str, c: &ChangeRequest) -> Result<ChangeRequest> {
     let mut c = c.clone();
     c.title = c.title.trim().to_string();
-    if c.title.is_empty() || c.title.chars().count() > 200 {
+    if c.title.is_empty() || crate::validate::too_long(&c.title, 200) {
         return Err(invalid("field.change.title", "validation.required"));
     }
     c.aspects.retain(|a| ASPECTS.contains(&a.as_str()));

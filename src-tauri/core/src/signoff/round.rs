@@ -155,7 +155,7 @@ pub fn sign(conn: &mut Connection, actor: &str, docs: Registry, s: &Sign) -> Res
     if !s.decision.agrees() && comment.is_empty() {
         return Err(refuse("signoff.reason_required"));
     }
-    if comment.chars().count() > 2000 || comment.chars().any(|c| c.is_control() && c != '\n') {
+    if crate::validate::too_long(comment, 2000) || crate::validate::has_control(comment, &['\n']) {
         return Err(refuse("validation.too_long"));
     }
     let person = &signer.person;

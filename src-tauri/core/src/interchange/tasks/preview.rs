@@ -84,7 +84,9 @@ pub fn preview_table(
         };
         if row.name.is_empty() {
             row.problems.push(problem("name", "import.no_name", &[]));
-        } else if row.name.chars().count() > 200 || row.name.chars().any(char::is_control) {
+        } else if crate::validate::too_long(&row.name, 200)
+            || crate::validate::has_control(&row.name, &[])
+        {
             row.problems.push(problem("name", "import.bad_name", &[]));
         }
         for (field, list) in [
