@@ -197,3 +197,53 @@ fn closing_on_the_command_line_archive_search_and_new_from() {
         "夏季新品"
     );
 }
+
+#[test]
+fn export_takes_one_name_per_kind_and_still_the_earlier_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = demo_file(dir.path(), "p.liaison");
+    let f = file.to_str().unwrap();
+    let kinds = [
+        ("plan", "a.pdf"),
+        ("allocation", "b.pdf"),
+        ("change_request", "c.pdf"),
+        ("change-request", "d.pdf"),
+    ];
+    for (kind, name) in kinds {
+        let pdf = dir.path().join(name);
+        let out = liaison(
+            dir.path(),
+            &["export", kind, f, "--out", pdf.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        let out = liaison(dir.path(), &["verify", pdf.to_str().unwrap(), f]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", stdout(&out));
+    }
+    // Either spelling prints the same document, recorded under its one name.
+    let (conn, _) = Project::read_only(&file).unwrap();
+    let recorded: Vec<String> = conn
+        .prepare("SELECT kind FROM document_export ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        recorded,
+        ["plan", "plan", "change_request", "change_request"]
+    );
+    drop(conn);
+    // An unknown kind is refused with the names to use, and nothing is written.
+    let pdf = dir.path().join("e.pdf");
+    let out = liaison(
+        dir.path(),
+        &["export", "Plan", f, "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Plan") && stderr(&out).contains("change_request"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!pdf.exists());
+}

@@ -205,5 +205,5 @@ fn a_commit_interrupted_after_spilling_is_rolled_back_on_open() {
         before
     );
     drop(project);
-    assert!(Project::check(&file).is_ok());
+    assert!(liaison_core::integrity::check(&file).is_ok());
 }

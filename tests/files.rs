@@ -192,7 +192,9 @@ fn bad_files_are_refused_with_their_reason_and_left_byte_identical() {
         assert_ne!(zh, en, "{}: both languages", case.name);
 
         // `check` refuses it the same way and does not write either.
-        let check = Project::check(&path).err().map(|e| e.code());
+        let check = liaison_core::integrity::check(&path)
+            .err()
+            .map(|e| e.code());
         assert_eq!(check, Some(case.code), "{}: check", case.name);
 
         assert_eq!(
@@ -235,12 +237,14 @@ fn an_older_file_is_backed_up_then_migrated_in_place() {
     drop(project);
 
     // The backup is the old file, still at the old version, still sound.
-    let backup = Project::check(&m.backup).unwrap();
+    let backup = liaison_core::integrity::check(&m.backup).unwrap();
     assert_eq!(backup.schema_version, 1);
     assert_eq!(backup.name, "旧版项目");
     assert_ne!(std::fs::read(&path).unwrap(), original);
     assert_eq!(
-        Project::check(&path).unwrap().schema_version,
+        liaison_core::integrity::check(&path)
+            .unwrap()
+            .schema_version,
         migrations::LATEST
     );
 }
@@ -281,7 +285,10 @@ fn edits_are_saved_without_a_save_step_and_copies_are_consistent() {
 
     let backup = dir.path().join("backup.liaison");
     project.back_up_to(&backup).unwrap();
-    assert_eq!(Project::check(&backup).unwrap().name, "另存测试");
+    assert_eq!(
+        liaison_core::integrity::check(&backup).unwrap().name,
+        "另存测试"
+    );
     assert!(
         project.back_up_to(&path).is_err(),
         "a backup onto itself is refused"
@@ -293,8 +300,14 @@ fn edits_are_saved_without_a_save_step_and_copies_are_consistent() {
     reg.name = "只改新文件".into();
     registration::save(project.conn_mut(), "测试", &reg).unwrap();
     drop(project);
-    assert_eq!(Project::check(&path).unwrap().name, "另存测试");
-    assert_eq!(Project::check(&moved).unwrap().name, "只改新文件");
+    assert_eq!(
+        liaison_core::integrity::check(&path).unwrap().name,
+        "另存测试"
+    );
+    assert_eq!(
+        liaison_core::integrity::check(&moved).unwrap().name,
+        "只改新文件"
+    );
     // No temporary files are left beside them.
     assert!(
         listing(dir.path()).iter().all(|f| !f.ends_with(".tmp")),
@@ -312,7 +325,10 @@ fn a_failed_save_as_leaves_everything_as_it_was() {
     assert!(project.back_up_to(&bad).is_err());
     let err = project.save_as(&dir.path().join("x.txt")).err().unwrap();
     assert_eq!(err.code(), "bad_extension");
-    assert_eq!(Project::check(&path).unwrap().name, "新品上市项目");
+    assert_eq!(
+        liaison_core::integrity::check(&path).unwrap().name,
+        "新品上市项目"
+    );
 }
 
 #[test]
@@ -339,7 +355,8 @@ fn a_review_from_schema_2_moves_onto_sign_off_as_a_person() {
         ),
         ("李娜", "产品部", "head")
     );
-    let panel = liaison_core::signoff::panel(project.conn(), "registration", 1).unwrap();
+    let panel =
+        liaison_core::kinds::panel(project.conn(), liaison_core::DocKind::Registration, 1).unwrap();
     assert_eq!(panel.suggested, vec![people[0].id]);
 }
 
@@ -361,7 +378,10 @@ fn check_finds_a_signed_record_altered_outside_the_app() {
         msg.contains("已签核的登记表（第 1 版）在签核后被改动"),
         "{msg}"
     );
-    assert_eq!(Project::check(&path).unwrap_err().code(), "integrity");
+    assert_eq!(
+        liaison_core::integrity::check(&path).unwrap_err().code(),
+        "integrity"
+    );
 }
 
 #[test]
@@ -429,7 +449,7 @@ fn a_schema_3_file_gains_its_departments_from_its_people_and_an_empty_plan() {
     let plan = liaison_core::plan::load(project.conn()).unwrap();
     assert!(plan.tasks.is_empty());
     assert_eq!(
-        liaison_core::signoff::state(project.conn(), "plan", 1).unwrap(),
+        liaison_core::doc_state::state(project.conn(), liaison_core::DocKind::Plan, 1).unwrap(),
         liaison_core::signoff::State::Draft
     );
     // The original was kept beside it before migrating.

@@ -3,7 +3,8 @@
 //! checked, and closing refused while work is still open.
 
 use crate::util::*;
-use liaison_core::control::{self, now, stamp};
+use liaison_core::clock::{now, stamp};
+use liaison_core::control;
 use liaison_core::error::Error;
 use liaison_core::interchange::{json, xlsx};
 use liaison_core::meetings::{self, Adjust, FollowUp, LedgerQuery};
@@ -118,10 +119,11 @@ fn a_follow_up_is_back_dated_covers_several_items_and_keeps_when_it_was_recorded
         .iter()
         .map(|id| {
             let a = meetings::action(conn, *id).unwrap();
-            let created = control::parse_time(&a.created_at).unwrap();
+            let created = liaison_core::clock::parse_time(&a.created_at).unwrap();
             match a.meeting_id {
                 Some(m) => created.min(
-                    control::parse_time(&meetings::meeting(conn, m).unwrap().starts_at).unwrap(),
+                    liaison_core::clock::parse_time(&meetings::meeting(conn, m).unwrap().starts_at)
+                        .unwrap(),
                 ),
                 None => created,
             }
@@ -176,7 +178,8 @@ fn a_follow_up_is_back_dated_covers_several_items_and_keeps_when_it_was_recorded
         let logged = meetings::follow_ups(conn, *id).unwrap();
         let last = logged.iter().find(|f| f.id == line.id).unwrap();
         assert_eq!(last.at, stamp(day.and_hms_opt(18, 0, 0).unwrap()));
-        let recorded = control::parse_time(last.recorded_at.as_deref().unwrap()).unwrap();
+        let recorded =
+            liaison_core::clock::parse_time(last.recorded_at.as_deref().unwrap()).unwrap();
         assert!(now() - recorded < chrono::Duration::minutes(5));
         assert_eq!(last.entry, Some(lines[0].id));
         assert_eq!(meetings::action(conn, *id).unwrap().status, "in_progress");
@@ -251,7 +254,10 @@ fn minutes_before_the_meeting_late_deliveries_and_unfinished_or_unstandardized_p
     let m = meetings::meetings(conn)
         .unwrap()
         .into_iter()
-        .find(|m| signoff::state(conn, "minutes", m.id).unwrap() == signoff::State::Draft)
+        .find(|m| {
+            liaison_core::doc_state::state(conn, liaison_core::DocKind::Minutes, m.id).unwrap()
+                == signoff::State::Draft
+        })
         .unwrap_or_else(|| {
             let people = liaison_core::people::list(conn).unwrap();
             meetings::save_meeting(
@@ -280,7 +286,7 @@ fn minutes_before_the_meeting_late_deliveries_and_unfinished_or_unstandardized_p
         .unwrap()
         .registration
         .end_date;
-    let end = liaison_core::registration::parse_date(&end).unwrap();
+    let end = liaison_core::clock::parse_date(&end).unwrap();
     let mut d = org::list(conn).unwrap().remove(0);
     d.delivery_date = Some((end + chrono::Duration::days(1)).to_string());
     assert_eq!(

@@ -572,7 +572,7 @@ fn fuzz_for(budget: Duration, seed: u64) -> usize {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
             0 => json::import_file(&path, &out).err(),
             1 | 2 => tasks::preview(target.conn(), &path, rounds % 8 < 4, Lang::Zh).err(),
-            _ => Project::check(&path)
+            _ => liaison_core::integrity::check(&path)
                 .err()
                 .or_else(|| Project::open(&path).err()),
         }));

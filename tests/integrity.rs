@@ -114,7 +114,7 @@ fn the_sample_is_sound_and_counts_the_published_plan_among_its_signed_documents(
         .unwrap();
     drop(conn);
     assert_eq!(published, 1, "the sample publishes its plan");
-    let summary = Project::check(&path).unwrap();
+    let summary = liaison_core::integrity::check(&path).unwrap();
     assert_eq!(summary.signed_documents, locked + published);
 }
 

@@ -4,10 +4,12 @@ use crate::dialogs::{self, file_stem, save_with, Ask};
 use crate::state::{now, open_or_create_sample, AppState, ErrorPayload, ProjectInfo};
 use liaison_core::audit::{self, Entry};
 use liaison_core::i18n::{self, Lang};
+use liaison_core::kinds;
 use liaison_core::people::{self, Person};
 use liaison_core::prefs::RecentFile;
 use liaison_core::registration::{self, Registration, Snapshot};
-use liaison_core::signoff::{self, Panel, Sign};
+use liaison_core::signoff::{Panel, Sign};
+use liaison_core::DocKind;
 use liaison_core::{Error, Project};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -210,41 +212,41 @@ pub(crate) fn with_project<T>(
 }
 
 #[tauri::command]
-pub fn signoff_panel(state: State<'_, AppState>, kind: String, doc_id: i64) -> CmdResult<Panel> {
-    with_project(&state, |c, _| signoff::panel(c, &kind, doc_id))
+pub fn signoff_panel(state: State<'_, AppState>, kind: DocKind, doc_id: i64) -> CmdResult<Panel> {
+    with_project(&state, |c, _| kinds::panel(c, kind, doc_id))
 }
 
 #[tauri::command]
 pub fn start_signoff(
     state: State<'_, AppState>,
-    kind: String,
+    kind: DocKind,
     doc_id: i64,
     signers: Vec<i64>,
 ) -> CmdResult<Panel> {
     with_project(&state, |c, actor| {
-        signoff::start(c, actor, &kind, doc_id, &signers)
+        kinds::start(c, actor, kind, doc_id, &signers)
     })
 }
 
 #[tauri::command]
 pub fn sign(state: State<'_, AppState>, sign: Sign) -> CmdResult<Panel> {
-    with_project(&state, |c, actor| signoff::sign(c, actor, &sign))
+    with_project(&state, |c, actor| kinds::sign(c, actor, &sign))
 }
 
 #[tauri::command]
 pub fn withdraw_signoff(state: State<'_, AppState>, round_id: i64) -> CmdResult<Panel> {
-    with_project(&state, |c, actor| signoff::withdraw(c, actor, round_id))
+    with_project(&state, |c, actor| kinds::withdraw(c, actor, round_id))
 }
 
 #[tauri::command]
 pub fn new_revision(
     state: State<'_, AppState>,
-    kind: String,
+    kind: DocKind,
     doc_id: i64,
     reason: String,
 ) -> CmdResult<Panel> {
     with_project(&state, |c, actor| {
-        signoff::new_revision(c, actor, &kind, doc_id, &reason)
+        kinds::new_revision(c, actor, kind, doc_id, &reason)
     })
 }
 

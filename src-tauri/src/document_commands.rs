@@ -3,16 +3,17 @@
 use crate::commands::with_project;
 use crate::dialogs::{save_with, Ask};
 use crate::state::{AppState, ErrorPayload};
-use liaison_core::documents::{self, Exported, Kind, Target};
+use liaison_core::documents::{self, Exported, Target};
 use liaison_core::pdf::Fonts;
+use liaison_core::DocKind;
 use liaison_core::Error;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 type CmdResult<T> = Result<T, ErrorPayload>;
 
 /// Asks where to save the document, exports it there and records the export in the project.
-/// `kind` is a sign-off kind (`registration`, `plan`, `minutes`, `change_request`) or a document
-/// kind; returns what was written (None: cancelled).
+/// `kind` is a `DocKind` name (`registration`, `plan`, `minutes`, `change_request`, …); returns
+/// what was written (None: cancelled).
 #[tauri::command]
 pub async fn document_export_pdf<R: Runtime>(
     app: AppHandle<R>,
@@ -21,12 +22,8 @@ pub async fn document_export_pdf<R: Runtime>(
     id: Option<i64>,
 ) -> CmdResult<Option<Exported>> {
     let lang = state.lang();
-    let kind = match kind.as_str() {
-        "plan" => Some(Kind::Allocation),
-        "change_request" => Some(Kind::ChangeRequest),
-        k => Kind::parse(k),
-    }
-    .ok_or_else(|| state.err(Error::refused("pdf.no_record", &[("kind", kind.clone())])))?;
+    let kind = DocKind::parse(&kind)
+        .ok_or_else(|| state.err(Error::refused("pdf.no_record", &[("kind", kind.clone())])))?;
     let target = id.map(Target::One).unwrap_or(Target::Latest);
     let name = with_project(&state, |c, _| documents::file_name(c, kind, target, lang))?;
     save_with(&app, Ask::document(name, "PDF", &["pdf"]), |path| {

@@ -13,7 +13,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 /// The moment every command works at: the one place the app reads the clock (the core's, so that
 /// a fixed demo moment applies here too).
 pub fn now() -> chrono::NaiveDateTime {
-    liaison_core::control::now()
+    liaison_core::clock::now()
 }
 
 /// How long the UI has to save pending edits when the user quits.

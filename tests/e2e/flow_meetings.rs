@@ -293,7 +293,7 @@ fn e2e_the_archive_lists_work_still_open_and_closes_once_each_is_settled() {
         assert!(liaison_core::archive::closed_at(p.conn())
             .map_err(err)?
             .is_some());
-        let later = liaison_core::control::now() + chrono::Duration::days(90);
+        let later = liaison_core::clock::now() + chrono::Duration::days(90);
         assert!(liaison_core::warnings::for_project(p.conn(), later)
             .map_err(err)?
             .is_empty());

@@ -3,8 +3,9 @@
 //! (target ≤ 50 ms), split into reading the content, layout and writing.
 //! `cargo bench -p liaison-core --bench documents`. The figures are printed, not asserted.
 
-use liaison_core::documents::{self, Kind, Target};
+use liaison_core::documents::{self, Target};
 use liaison_core::pdf::{self, Fonts};
+use liaison_core::DocKind;
 use liaison_core::Lang;
 use std::time::{Duration, Instant};
 
@@ -39,14 +40,14 @@ fn main() {
     let conn = project.conn_mut();
 
     let (prep, prepared) = median(3, || {
-        documents::prepare(conn, Kind::Minutes, Target::All, Lang::Zh, "bench").expect("prepare")
+        documents::prepare(conn, DocKind::Minutes, Target::All, Lang::Zh, "bench").expect("prepare")
     });
     let (render, rendered) = median(3, || pdf::render(&prepared.doc, &fonts).expect("render"));
     let out = dir.path().join("all-minutes.pdf");
     let (total, exported) = median(3, || {
         documents::export(
             conn,
-            Kind::Minutes,
+            DocKind::Minutes,
             Target::All,
             Lang::Zh,
             "bench",
@@ -72,7 +73,7 @@ fn main() {
     let (one, e) = median(20, || {
         documents::export(
             conn,
-            Kind::Registration,
+            DocKind::Registration,
             Target::Latest,
             Lang::Zh,
             "bench",

@@ -3,9 +3,11 @@
 //! scored on goal achievement, collaboration efficiency and communication quality (0–100), and the
 //! overall result. Signed as ('acceptance', 1) by every department head, then locked in storage.
 
-use crate::control::audit_changes;
 use crate::error::{Error, Result};
 use crate::fingerprint;
+use crate::kind::DocKind;
+use crate::people::Person;
+use crate::signoff;
 use crate::validate::{check_text, invalid};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -357,7 +359,7 @@ pub fn save_item(
     result: &str,
     verdict: &str,
 ) -> Result<()> {
-    crate::signoff::ensure_editable(conn, "acceptance", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Acceptance, 1)?;
     task_exists(conn, task_id)?;
     let result = result.trim();
     check_text("field.acceptance.result", result, 4000)?;
@@ -389,7 +391,7 @@ pub fn save_item(
          ON CONFLICT (task_id) DO UPDATE SET result = excluded.result, verdict = excluded.verdict",
         params![task_id, result, verdict],
     )?;
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("acceptance:task:{task_id}"),
@@ -408,7 +410,7 @@ pub fn add_evidence(
     name: &str,
     data: &[u8],
 ) -> Result<i64> {
-    crate::signoff::ensure_editable(conn, "acceptance", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Acceptance, 1)?;
     task_exists(conn, task_id)?;
     let name = name.trim();
     check_text("field.acceptance.evidence", name, 255)?;
@@ -427,7 +429,7 @@ pub fn add_evidence(
             name,
             data,
             sha,
-            crate::control::stamp(crate::control::now())
+            crate::clock::stamp(crate::clock::now())
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -448,7 +450,7 @@ pub fn add_evidence(
 
 /// Removes an evidence file (before the acceptance is signed).
 pub fn remove_evidence(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
-    crate::signoff::ensure_editable(conn, "acceptance", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Acceptance, 1)?;
     let (task_id, name): (i64, String) = conn
         .query_row(
             "SELECT task_id, name FROM evidence WHERE id = ?1",
@@ -484,7 +486,7 @@ pub fn evidence_data(conn: &Connection, id: i64) -> Result<(String, Vec<u8>)> {
 
 /// Records a department's scores and comment.
 pub fn save_evaluation(conn: &mut Connection, actor: &str, e: &Evaluation) -> Result<()> {
-    crate::signoff::ensure_editable(conn, "acceptance", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Acceptance, 1)?;
     let name: String = conn
         .query_row(
             "SELECT name FROM department WHERE id = ?1",
@@ -536,7 +538,7 @@ pub fn save_evaluation(conn: &mut Connection, actor: &str, e: &Evaluation) -> Re
             comment
         ],
     )?;
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("evaluation:{name}"),
@@ -554,7 +556,7 @@ pub fn save_overall(
     overall: &str,
     conclusion: &str,
 ) -> Result<()> {
-    crate::signoff::ensure_editable(conn, "acceptance", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Acceptance, 1)?;
     if !OVERALLS.contains(&overall) {
         return Err(invalid("field.acceptance.overall", "validation.required"));
     }
@@ -575,7 +577,7 @@ pub fn save_overall(
         "UPDATE acceptance SET overall = ?1, conclusion = ?2 WHERE id = 1",
         params![overall, conclusion],
     )?;
-    audit_changes(&tx, actor, "acceptance:1", Some(&before_v), &after_v)?;
+    crate::audit::record_diff(&tx, actor, "acceptance:1", Some(&before_v), &after_v)?;
     tx.commit()?;
     Ok(())
 }
@@ -608,4 +610,33 @@ pub fn check_signers(conn: &Connection, signers: &[i64]) -> Result<()> {
     crate::closing::ensure_settled(conn)?;
     let heads = crate::plan::countersigners(conn)?;
     crate::signoff::require_all(conn, &heads, signers, "acceptance.head_missing")
+}
+
+/// The acceptance as a signed document (one per project): every department head signs it.
+pub struct Document;
+
+/// The acceptance's entry in `kinds`.
+pub static DOCUMENT: Document = Document;
+
+impl signoff::Document for Document {
+    fn kind(&self) -> DocKind {
+        DocKind::Acceptance
+    }
+
+    fn rule(&self) -> signoff::Rule {
+        signoff::Rule::all("signoff.who.acceptance", "signed")
+    }
+
+    fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
+        signoff::only_one(id)?;
+        content(conn)
+    }
+
+    fn suggested(&self, conn: &Connection, _: i64, _: &Value, _: &[Person]) -> Vec<i64> {
+        crate::plan::countersigners(conn).unwrap_or_default()
+    }
+
+    fn check_signers(&self, conn: &Connection, _: i64, signers: &[i64]) -> Result<()> {
+        check_signers(conn, signers)
+    }
 }

@@ -3,12 +3,13 @@
 //! The Archive stage lists every document of the project and exports them all, with the files
 //! attached to it, into one folder.
 
-use crate::documents::{self, Kind, Target};
+use crate::documents::{self, Target};
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
+use crate::kind::DocKind;
 use crate::pdf::Fonts;
-use crate::signoff::{self, State};
-use rusqlite::{Connection, OptionalExtension};
+use crate::signoff::State;
+use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -24,20 +25,12 @@ pub struct Status {
     pub closable: bool,
 }
 
-/// When the project was closed (None: it is open for edits).
-pub fn closed_at(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM project_meta WHERE key = 'closed_at'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
+/// When the project was closed (storage reads it: modules below this one refuse edits by it).
+pub use crate::storage::closed_at;
 
 pub fn status(conn: &Connection) -> Result<Status> {
-    let acceptance = signoff::state(conn, "acceptance", 1)?;
-    let retrospective = signoff::state(conn, "retrospective", 1)?;
+    let acceptance = crate::doc_state::state(conn, crate::DocKind::Acceptance, 1)?;
+    let retrospective = crate::doc_state::state(conn, crate::DocKind::Retrospective, 1)?;
     let closed_at = closed_at(conn)?;
     Ok(Status {
         closable: closed_at.is_none()
@@ -63,7 +56,7 @@ pub fn close(conn: &mut Connection, actor: &str) -> Result<Status> {
         return Err(Error::refused("archive.retrospective_unsigned", &[]));
     }
     crate::closing::ensure_settled(conn)?;
-    let at = crate::control::stamp(crate::control::now());
+    let at = crate::clock::stamp(crate::clock::now());
     let tx = conn.transaction()?;
     // The audit entry goes first: once `closed_at` exists, nothing more can be written.
     crate::audit::append(
@@ -171,17 +164,17 @@ pub fn entries(conn: &Connection, lang: Lang) -> Result<Vec<ArchiveEntry>> {
     for (i, (kind, target)) in documents::inventory(conn)?.into_iter().enumerate() {
         let name = documents::file_name(conn, kind, target, lang)?;
         let state = match (kind, target) {
-            (Kind::Allocation, Target::Version(_)) => State::Signed,
+            (DocKind::Plan, Target::Version(_)) => State::Signed,
             _ => {
                 let id = match target {
                     Target::One(id) => id,
                     _ => 1,
                 };
-                signoff::state(conn, kind_signoff(kind), id)?
+                crate::doc_state::state(conn, kind, id)?
             }
         };
         out.push(ArchiveEntry {
-            kind: kind.code().into(),
+            kind: kind.as_str().into(),
             target: target_label(target),
             title: name.trim_end_matches(".pdf").to_string(),
             state: serde_json::to_value(state)
@@ -206,17 +199,6 @@ pub fn entries(conn: &Connection, lang: Lang) -> Result<Vec<ArchiveEntry>> {
         });
     }
     Ok(out)
-}
-
-fn kind_signoff(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Registration => "registration",
-        Kind::Allocation => "plan",
-        Kind::Minutes => "minutes",
-        Kind::ChangeRequest => "change_request",
-        Kind::Acceptance => "acceptance",
-        Kind::Retrospective => "retrospective",
-    }
 }
 
 /// What "export all" wrote.
@@ -260,7 +242,7 @@ pub fn export_all(
 ) -> Result<ExportedAll> {
     let list = entries(conn, lang)?;
     let project = crate::registration::name(conn)?;
-    let date = crate::control::now().date().to_string();
+    let date = crate::clock::now().date().to_string();
     let name = documents::safe_file_name(&i18n::format(
         lang,
         "archive.folder_name",
@@ -310,7 +292,7 @@ pub fn export_all(
                 done.attachments += 1;
                 continue;
             }
-            let kind = Kind::parse(&e.kind).expect("inventory kinds parse");
+            let kind = DocKind::parse(&e.kind).expect("inventory kinds parse");
             let target = Target::parse(Some(&e.target)).unwrap_or(Target::Latest);
             let written = documents::export(conn, kind, target, lang, author, fonts, &path)?;
             done.documents += 1;

@@ -28,7 +28,13 @@ fn acceptance_cannot_go_to_the_heads_while_anything_is_missing() {
     let conn = p.conn_mut();
     let heads = crate::plan::countersigners(conn).unwrap();
     let start = |conn: &mut Connection, who: &[i64]| {
-        refusal(signoff::start(conn, "测试", "acceptance", 1, who))
+        refusal(crate::kinds::start(
+            conn,
+            "测试",
+            crate::DocKind::Acceptance,
+            1,
+            who,
+        ))
     };
     assert_eq!(start(conn, &heads), "acceptance.unjudged");
     let a = acceptance::load(conn).unwrap();
@@ -95,17 +101,17 @@ fn acceptance_cannot_go_to_the_heads_while_anything_is_missing() {
     let loaded = acceptance::load(conn).unwrap();
     assert_eq!(loaded.counts, [loaded.items.len(), 0, 0]);
     assert_eq!(loaded.averages.overall, Some(80.0));
-    let panel = signoff::start(conn, "测试", "acceptance", 1, &heads).unwrap();
+    let panel = crate::kinds::start(conn, "测试", crate::DocKind::Acceptance, 1, &heads).unwrap();
     demo::sign_round(
         conn,
         &panel.rounds[0],
         heads.len(),
-        signoff::Decision::Approve,
+        crate::signoff::Decision::Approve,
         "",
     )
     .unwrap();
     assert_eq!(
-        signoff::state(conn, "acceptance", 1).unwrap(),
+        crate::doc_state::state(conn, crate::DocKind::Acceptance, 1).unwrap(),
         State::Signed
     );
     // Signed: the storage refuses a changed verdict, whoever writes it.
@@ -130,8 +136,15 @@ fn the_retrospective_needs_every_part_a_cause_and_an_owner() {
     let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
     let conn = p.conn_mut();
     let heads = crate::plan::countersigners(conn).unwrap();
-    let start =
-        |conn: &mut Connection| refusal(signoff::start(conn, "测试", "retrospective", 1, &heads));
+    let start = |conn: &mut Connection| {
+        refusal(crate::kinds::start(
+            conn,
+            "测试",
+            crate::DocKind::Retrospective,
+            1,
+            &heads,
+        ))
+    };
     assert_eq!(start(conn), "retro.empty.success");
     let add = |conn: &mut Connection, section: &str, text: &str| {
         retro::save_entry(
@@ -159,7 +172,7 @@ fn the_retrospective_needs_every_part_a_cause_and_an_owner() {
     let content = retro::content(conn).unwrap();
     assert_eq!(content["improvements"][0]["carry"], true);
     assert_eq!(content["problems"][0]["cause"], "财务部不在协作名单里");
-    signoff::start(conn, "测试", "retrospective", 1, &heads).unwrap();
+    crate::kinds::start(conn, "测试", crate::DocKind::Retrospective, 1, &heads).unwrap();
 }
 
 #[test]
@@ -171,12 +184,20 @@ fn a_closed_project_refuses_every_edit_in_storage_but_still_opens_and_exports() 
         let conn = p.conn_mut();
         // Not closable before both documents are signed.
         assert_eq!(refusal(close(conn, "测试")), "archive.acceptance_unsigned");
-        assert!(!crate::signoff::panel(conn, "plan", 1).unwrap().closed);
+        assert!(
+            !crate::kinds::panel(conn, crate::DocKind::Plan, 1)
+                .unwrap()
+                .closed
+        );
         demo::close_example(conn, 1).unwrap();
         let s = status(conn).unwrap();
         assert!(s.closed_at.is_some() && !s.closable);
         // The archived plan offers no new version (issue 15, item 13).
-        assert!(crate::signoff::panel(conn, "plan", 1).unwrap().closed);
+        assert!(
+            crate::kinds::panel(conn, crate::DocKind::Plan, 1)
+                .unwrap()
+                .closed
+        );
         let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         assert!(
             crate::plan::view::build(conn, &Default::default(), today)
@@ -228,7 +249,7 @@ fn a_closed_project_refuses_every_edit_in_storage_but_still_opens_and_exports() 
     let out = dir.path().join("acceptance.pdf");
     let done = documents::export(
         conn,
-        Kind::Acceptance,
+        DocKind::Acceptance,
         Target::Latest,
         Lang::Zh,
         "测试",
@@ -262,7 +283,7 @@ fn a_closed_project_refuses_every_edit_in_storage_but_still_opens_and_exports() 
         }
     }
     drop(p);
-    let summary = Project::check(&path);
+    let summary = crate::integrity::check(&path);
     assert!(
         summary.is_ok(),
         "a closed file is a sound file: {summary:?}"
@@ -279,7 +300,7 @@ fn export_all_writes_every_document_and_attachment_into_one_new_folder() {
     let kinds: Vec<&str> = list.iter().map(|e| e.kind.as_str()).collect();
     for k in [
         "registration",
-        "allocation",
+        "plan",
         "minutes",
         "acceptance",
         "retrospective",

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::fingerprint::{canonical, sha256_hex};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -33,6 +33,91 @@ pub struct Change<'a> {
     pub after: Option<&'a str>,
 }
 
+/// A field that differs between two versions of a record, as audit text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    /// None: the record is new.
+    pub before: Option<String>,
+    pub after: String,
+}
+
+/// A value as audit text: a string as it is, null as nothing, anything else as JSON.
+pub fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// The fields of `after` (a serialized record; its `id` aside) whose value differs from
+/// `before`'s, as `plain` text; every field when there is no `before` (a new record).
+pub fn diff(before: Option<&Value>, after: &Value) -> Vec<FieldChange> {
+    diff_with(before, after, plain)
+}
+
+/// `diff`, with the values written as `text` says.
+pub fn diff_with(
+    before: Option<&Value>,
+    after: &Value,
+    text: impl Fn(&Value) -> String,
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for (k, v) in after.as_object().expect("a record serializes to an object") {
+        if k == "id" {
+            continue;
+        }
+        match before {
+            Some(b) if b[k.as_str()] == *v => {}
+            Some(b) => out.push(FieldChange {
+                field: k.clone(),
+                before: Some(text(&b[k.as_str()])),
+                after: text(v),
+            }),
+            None => out.push(FieldChange {
+                field: k.clone(),
+                before: None,
+                after: text(v),
+            }),
+        }
+    }
+    out
+}
+
+/// Appends one entry per change of `record` (nothing when there is none).
+pub fn append_diff(
+    conn: &Connection,
+    actor: &str,
+    record: &str,
+    changes: &[FieldChange],
+) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<Change> = changes
+        .iter()
+        .map(|c| Change {
+            record,
+            field: &c.field,
+            before: c.before.as_deref(),
+            after: Some(&c.after),
+        })
+        .collect();
+    append(conn, actor, &list)
+}
+
+/// Appends one entry per field that changed between two serialized versions of `record`.
+pub fn record_diff(
+    conn: &Connection,
+    actor: &str,
+    record: &str,
+    before: Option<&Value>,
+    after: &Value,
+) -> Result<()> {
+    append_diff(conn, actor, record, &diff(before, after))
+}
+
 fn entry_hash(e: &Entry, prev: &str) -> String {
     let v = json!({
         "seq": e.seq, "at": e.at, "actor": e.actor, "record": e.record, "field": e.field,
@@ -43,7 +128,7 @@ fn entry_hash(e: &Entry, prev: &str) -> String {
 
 /// Appends `changes` by `actor` (inside the caller's transaction). Unchanged fields are skipped.
 pub fn append(conn: &Connection, actor: &str, changes: &[Change<'_>]) -> Result<()> {
-    let at = crate::control::now_rfc3339(false);
+    let at = crate::clock::now_rfc3339(false);
     let (mut seq, mut prev): (i64, String) = conn
         .query_row(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",

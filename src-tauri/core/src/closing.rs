@@ -4,7 +4,7 @@
 //! withdrawn or carried over with a reason (audited, shown in the Acceptance and Archive stages).
 
 use crate::audit::{self, Change};
-use crate::control::{now, stamp};
+use crate::clock::{now, stamp};
 use crate::error::{Error, Result};
 use crate::validate::{check_text, invalid};
 use rusqlite::{params, Connection};
@@ -123,7 +123,7 @@ pub fn open_work(conn: &Connection) -> Result<Vec<OpenItem>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (id, kind, doc) in rounds {
-        let title = if kind == "minutes" {
+        let title = if kind == crate::DocKind::Minutes.as_str() {
             meetings.get(&doc).cloned().unwrap_or_default()
         } else {
             String::new()

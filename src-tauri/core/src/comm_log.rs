@@ -1,9 +1,9 @@
 //! The communication log: communications outside meetings (date, participants, topic, summary);
 //! their action items are ordinary action items pointing to an entry.
 
+use crate::clock::parse_date;
 use crate::error::Result;
 use crate::meetings::{json_list, log};
-use crate::registration::parse_date;
 use crate::validate::{check_text, invalid};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};

@@ -194,7 +194,7 @@ fn checked(item: &CommItem) -> Result<CommItem> {
         c.scenario = "other".into();
     }
     c.channel = c.channel.trim().to_string();
-    if c.channel.chars().count() > 200 || c.channel.chars().any(char::is_control) {
+    if crate::validate::too_long(&c.channel, 200) || crate::validate::has_control(&c.channel, &[]) {
         return Err(invalid("field.comms.channel", "validation.too_long"));
     }
     if !(0..=1440).contains(&c.time_limit) {

@@ -4,71 +4,14 @@
 //! else escalation is suggested; the user confirms it).
 
 use crate::audit::{self, Change};
+use crate::clock::{now, parse_time, stamp};
 use crate::error::{Error, Result};
 use crate::validate::{check_text, invalid};
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const RISK_LEVELS: &[&str] = &["low", "medium", "high"];
-
-/// Local date and time as stored: `2023-10-09T10:00:00`.
-pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
-
-thread_local! {
-    /// A moment `now()` is fixed at on this thread (demo data dated in its own past).
-    static FIXED_NOW: std::cell::Cell<Option<NaiveDateTime>> = const { std::cell::Cell::new(None) };
-}
-
-/// The local time: the wall clock, or the moment `at_time` fixed on this thread.
-pub fn now() -> NaiveDateTime {
-    FIXED_NOW
-        .with(|f| f.get())
-        .unwrap_or_else(|| chrono::Local::now().naive_local())
-}
-
-/// `now()` as RFC 3339 with the local offset, to `seconds` or milliseconds.
-pub fn now_rfc3339(seconds: bool) -> String {
-    use chrono::TimeZone;
-    let format = if seconds {
-        chrono::SecondsFormat::Secs
-    } else {
-        chrono::SecondsFormat::Millis
-    };
-    match FIXED_NOW.with(|f| f.get()) {
-        Some(t) => chrono::Local
-            .from_local_datetime(&t)
-            .earliest()
-            .map(|d| d.to_rfc3339_opts(format, false))
-            .unwrap_or_else(|| t.format(TIME_FORMAT).to_string()),
-        None => chrono::Local::now().to_rfc3339_opts(format, false),
-    }
-}
-
-/// Runs `f` with `now()` (and the times sign-offs and the audit log record) fixed at `at` on this
-/// thread: the demo's closed projects are accepted and archived on dates of their own timeline.
-pub fn at_time<T>(at: NaiveDateTime, f: impl FnOnce() -> T) -> T {
-    let before = FIXED_NOW.with(|c| c.replace(Some(at)));
-    let out = f();
-    FIXED_NOW.with(|c| c.set(before));
-    out
-}
-
-pub fn stamp(t: NaiveDateTime) -> String {
-    t.format(TIME_FORMAT).to_string()
-}
-
-/// Reads a stored time; also accepts minutes only (`2023-10-09T10:00`) or a date.
-pub fn parse_time(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    NaiveDateTime::parse_from_str(s, TIME_FORMAT)
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
-        .ok()
-        .filter(|t| crate::validate::plausible(t.date()))
-        .or_else(|| crate::registration::parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))
-}
 
 fn text(field: &str, value: &str, required: bool) -> Result<String> {
     let v = value.trim().to_string();
@@ -84,45 +27,6 @@ fn person(conn: &Connection, field: &str, id: Option<i64>) -> Result<Option<i64>
         crate::people::get(conn, p).map_err(|_| invalid(field, "signoff.unknown_person"))?;
     }
     Ok(id)
-}
-
-/// Writes one audit entry per changed field between two serialized versions of a record.
-pub(crate) fn audit_changes(
-    conn: &Connection,
-    actor: &str,
-    record: &str,
-    before: Option<&Value>,
-    after: &Value,
-) -> Result<()> {
-    let plain = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        o => o.to_string(),
-    };
-    let mut fields: Vec<(String, Option<String>, String)> = Vec::new();
-    for (k, v) in after.as_object().expect("object") {
-        if k == "id" {
-            continue;
-        }
-        match before {
-            Some(b) if b[k.as_str()] == *v => {}
-            Some(b) => fields.push((k.clone(), Some(plain(&b[k.as_str()])), plain(v))),
-            None => fields.push((k.clone(), None, plain(v))),
-        }
-    }
-    let changes: Vec<Change> = fields
-        .iter()
-        .map(|(f, b, a)| Change {
-            record,
-            field: f,
-            before: b.as_deref(),
-            after: Some(a),
-        })
-        .collect();
-    if changes.is_empty() {
-        return Ok(());
-    }
-    audit::append(conn, actor, &changes)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,7 +149,7 @@ pub fn save_risk(conn: &mut Connection, actor: &str, r: &Risk) -> Result<Risk> {
         r.id = tx.last_insert_rowid();
     }
     let before_v = before.map(|b| serde_json::to_value(b).expect("serializes"));
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("risk:{}", r.id),
@@ -412,7 +316,7 @@ pub fn save_issue(conn: &mut Connection, actor: &str, i: &Issue) -> Result<Issue
     i.solution_deadline = match i.solution_deadline.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => Some(
-            crate::registration::parse_date(s)
+            crate::clock::parse_date(s)
                 .ok_or_else(|| invalid("field.issue.solution_deadline", "validation.date"))?
                 .to_string(),
         ),
@@ -475,7 +379,7 @@ pub fn save_issue(conn: &mut Connection, actor: &str, i: &Issue) -> Result<Issue
         i.id = tx.last_insert_rowid();
     }
     let before_v = before.map(|b| serde_json::to_value(b).expect("serializes"));
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("issue:{}", i.id),

@@ -140,7 +140,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("d.liaison");
         let project = crate::demo::write_example(&path).unwrap();
-        let now = control::parse_time("2023-11-06T09:00:00").unwrap();
+        let now = crate::clock::parse_time("2023-11-06T09:00:00").unwrap();
         let d = build(project.conn(), now).unwrap();
         // By 11-06: 1.1 (done), 1.2 and 2.2 have passed their deadlines; two are not done.
         assert_eq!(d.due_tasks, 3);

@@ -1,7 +1,7 @@
 //! A meeting as an iCalendar file (RFC 5545): one VEVENT with its attendees, times in UTC, text
 //! escaped and lines folded at 75 octets without splitting a character.
 
-use crate::control::parse_time;
+use crate::clock::parse_time;
 use crate::error::Result;
 use crate::meetings;
 use chrono::{Duration, Local, NaiveDateTime, TimeZone, Utc};
@@ -66,7 +66,7 @@ pub fn meeting(conn: &Connection, id: i64) -> Result<String> {
             "UID:liaison-meeting-{id}-{}@liaison.app",
             start.format("%Y%m%d%H%M")
         ),
-        format!("DTSTAMP:{}", utc(crate::control::now())),
+        format!("DTSTAMP:{}", utc(crate::clock::now())),
         format!("DTSTART:{}", utc(start)),
         format!("DTEND:{}", utc(end)),
         format!("SUMMARY:{}", text(&m.title)),

@@ -7,18 +7,24 @@ pub mod archive;
 pub mod audit;
 pub mod changes;
 pub mod cli;
+pub mod clock;
 pub mod closing;
 pub mod comm_log;
 pub mod comms;
 pub mod control;
 pub mod dashboard;
 pub mod demo;
+pub mod doc_state;
 pub mod documents;
 pub mod error;
 pub mod fingerprint;
+pub mod fsio;
 pub mod i18n;
 pub mod ics;
+pub mod integrity;
 pub mod interchange;
+pub mod kind;
+pub mod kinds;
 pub mod library;
 pub mod log_file;
 pub mod meetings;
@@ -40,4 +46,8 @@ pub mod wording;
 
 pub use error::{Error, Result};
 pub use i18n::Lang;
+pub use kind::DocKind;
 pub use storage::Project;
+
+#[cfg(test)]
+mod layers_tests;

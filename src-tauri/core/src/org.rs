@@ -103,7 +103,7 @@ fn check_delivery(conn: &Connection, d: &Department) -> Result<()> {
     if let Some(day) = d
         .delivery_date
         .as_deref()
-        .and_then(registration::parse_date)
+        .and_then(crate::clock::parse_date)
     {
         let end: Option<String> = conn
             .query_row("SELECT end_date FROM registration WHERE id = 1", [], |r| {
@@ -111,7 +111,7 @@ fn check_delivery(conn: &Connection, d: &Department) -> Result<()> {
             })
             .optional()?
             .flatten();
-        if let Some(end) = end.as_deref().and_then(registration::parse_date) {
+        if let Some(end) = end.as_deref().and_then(crate::clock::parse_date) {
             if day > end {
                 return Err(Error::refused(
                     "org.delivery_after_end",
@@ -142,7 +142,7 @@ pub(crate) fn checked(d: &Department) -> Result<Department> {
     d.delivery_date = match d.delivery_date.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => Some(
-            registration::parse_date(s)
+            crate::clock::parse_date(s)
                 .ok_or_else(|| invalid("field.department.delivery_date", "validation.date"))?
                 .to_string(),
         ),
@@ -209,28 +209,14 @@ pub fn update(conn: &mut Connection, actor: &str, d: &Department) -> Result<Depa
     }
     if d.name != before.name {
         // The plan being countersigned names its departments: keep them as signed.
-        crate::signoff::ensure_editable(conn, "plan", 1)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::Plan, 1)?;
     }
     let old = serde_json::to_value(&before).expect("serializes");
     let new = serde_json::to_value(&d).expect("serializes");
     let record = format!("department:{}", d.id);
-    let mut changes = Vec::new();
-    let mut texts = Vec::new();
-    for (k, v) in new.as_object().expect("object") {
-        if k != "id" && old[k] != *v {
-            texts.push((k.clone(), plain(&old[k]), plain(v)));
-        }
-    }
-    if texts.is_empty() {
+    let changes = audit::diff(Some(&old), &new);
+    if changes.is_empty() {
         return Ok(d);
-    }
-    for (k, b, a) in &texts {
-        changes.push(Change {
-            record: &record,
-            field: k,
-            before: Some(b),
-            after: Some(a),
-        });
     }
     let tx = conn.transaction()?;
     tx.execute(
@@ -256,17 +242,9 @@ pub fn update(conn: &mut Connection, actor: &str, d: &Department) -> Result<Depa
             params![d.name, before.name],
         )?;
     }
-    audit::append(&tx, actor, &changes)?;
+    audit::append_diff(&tx, actor, &record, &changes)?;
     tx.commit()?;
     Ok(d)
-}
-
-fn plain(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 /// Removes a department that no task and no person belongs to.
@@ -471,7 +449,7 @@ mod tests {
     fn setup() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate_to(&mut conn, LATEST).unwrap();
-        registration::init(&conn, "x").unwrap();
+        crate::storage::init(&conn, "x").unwrap();
         registration::save(&mut conn, "张伟", &crate::demo::worked_example()).unwrap();
         conn
     }

@@ -10,12 +10,14 @@
 //!
 //! The bytes go to a new temporary file beside the target, are flushed to disk, then renamed into
 //! place (without `force`, linked into place, which fails if a file appeared meanwhile): a failed
-//! write leaves whatever was there before.
+//! write leaves whatever was there before. That atomic write itself is `fsio`'s (storage uses it
+//! too, for its copies).
 
 use crate::error::{Error, Result};
+use crate::fsio;
 use crate::storage::{self, APPLICATION_ID};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What is being written, which decides whether a project file may be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,26 +52,8 @@ pub fn is_project_file(path: &Path) -> bool {
 /// existing file that no rule protects.
 pub fn check(path: &Path, kind: Output, force: bool) -> Result<()> {
     let shown = || path.display().to_string();
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // A new file: its folder must be there, so that a refusal comes before any work.
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-            return match dir.map(std::fs::metadata) {
-                None => Ok(()),
-                Some(Ok(d)) if d.is_dir() => Ok(()),
-                Some(Ok(_)) => Err(Error::write(
-                    path,
-                    std::io::Error::from(std::io::ErrorKind::NotADirectory),
-                )),
-                Some(Err(e)) => Err(Error::write(path, e)),
-            };
-        }
-        Err(e) => return Err(Error::write(path, e)),
-    };
-    // A folder, a device (`/dev/null`), a FIFO: never replaced by a file.
-    if !meta.is_file() {
-        return Err(Error::NotAFile(path.to_path_buf()));
+    if fsio::check_target(path)?.is_none() {
+        return Ok(());
     }
     // Asked first: only a project can be held, and reading a file this process holds would drop
     // its locks. A document over a held file is refused as over any project.
@@ -108,76 +92,14 @@ pub fn write_with(
     force: bool,
     build: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
-    check(path, kind, force)?;
-    let tmp = new_temp(path)?;
-    let result = build(&tmp)
-        .and_then(|()| {
-            // Named after the target, not the hidden temporary file.
-            storage::sync_file(&tmp).map_err(|e| match e {
-                Error::Write { source, .. } => Error::write(path, source),
-                other => other,
-            })
-        })
-        .and_then(|()| put_in_place(&tmp, path, kind, force));
-    let _ = std::fs::remove_file(&tmp);
-    result
+    fsio::write_with(path, force, &|p| check(p, kind, force), build)
 }
 
 /// Puts a finished, flushed file `tmp` (beside `path`) in place under the rules above; checked
 /// again here because the target may have been opened or created while `tmp` was built. On
 /// failure `tmp` is left for the caller to remove.
 pub fn put_in_place(tmp: &Path, path: &Path, kind: Output, force: bool) -> Result<()> {
-    check(path, kind, force)?;
-    place(tmp, path, force)?;
-    storage::sync_dir(path);
-    Ok(())
-}
-
-/// Moves the finished temporary file onto `path`: a rename when replacing is allowed, else a hard
-/// link (which refuses an existing target), with a plain rename where links are not supported.
-fn place(tmp: &Path, path: &Path, force: bool) -> Result<()> {
-    if force {
-        return std::fs::rename(tmp, path).map_err(|e| Error::write(path, e));
-    }
-    match std::fs::hard_link(tmp, path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::refused(
-            "output.exists",
-            &[("path", path.display().to_string())],
-        )),
-        Err(_) if !path.exists() => std::fs::rename(tmp, path).map_err(|e| Error::write(path, e)),
-        Err(e) => Err(Error::write(path, e)),
-    }
-}
-
-/// Creates a new, empty temporary file beside `path` (never an existing one, never through a
-/// symbolic link someone left there).
-pub(crate) fn new_temp(path: &Path) -> Result<PathBuf> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "file".into());
-    let mut last = None;
-    for n in 0..100 {
-        let tmp = dir.join(format!(".{name}.{}-{n}.part", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(_) => return Ok(tmp),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(Error::write(path, e)),
-        }
-    }
-    Err(Error::write(
-        path,
-        last.unwrap_or_else(|| std::io::Error::from(std::io::ErrorKind::AlreadyExists)),
-    ))
+    fsio::put_in_place(tmp, path, force, &|p| check(p, kind, force))
 }
 
 #[cfg(test)]

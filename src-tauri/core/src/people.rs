@@ -2,6 +2,7 @@
 
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
+use crate::validate::{has_control, too_long};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +58,7 @@ pub(crate) fn checked(p: &Person) -> Result<Person> {
     let name = p.name.trim();
     let department = p.department.trim();
     let contact = p.contact.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.is_empty() || too_long(name, 100) || has_control(name, &[]) {
         return Err(Error::Invalid {
             field: "field.person.name".into(),
             detail: "validation.required".into(),
@@ -67,7 +68,7 @@ pub(crate) fn checked(p: &Person) -> Result<Person> {
         ("field.person.department", department),
         ("field.person.contact", contact),
     ] {
-        if value.chars().count() > 100 || value.chars().any(char::is_control) {
+        if too_long(value, 100) || has_control(value, &[]) {
             return Err(Error::Invalid {
                 field: field.into(),
                 detail: "validation.control_chars".into(),
@@ -126,7 +127,7 @@ pub fn update(conn: &mut Connection, actor: &str, p: &Person) -> Result<Person> 
     }
     if p.name != before.name {
         // The plan being countersigned names its owners: keep them as signed.
-        crate::signoff::ensure_editable(conn, "plan", 1)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::Plan, 1)?;
     }
     let tx = conn.transaction()?;
     tx.execute(

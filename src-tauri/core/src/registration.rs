@@ -1,10 +1,14 @@
 //! The registration form (跨部门协作任务登记表 / 合作需求表) and the rules it must meet.
 
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
+use crate::kind::DocKind;
+use crate::people::Person;
+use crate::signoff;
 use crate::wording;
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The longest text a single field accepts (characters).
 pub const MAX_TEXT: usize = 20_000;
@@ -81,20 +85,6 @@ pub struct Snapshot {
     pub state: crate::signoff::State,
 }
 
-/// Writes the first, nearly empty registration of a new project.
-pub(crate) fn init(conn: &Connection, name: &str) -> Result<()> {
-    let now = now();
-    conn.execute(
-        "INSERT INTO registration (id, name, updated_at) VALUES (1, ?1, ?2)",
-        params![name, now],
-    )?;
-    conn.execute(
-        "INSERT INTO project_meta (key, value) VALUES ('created_at', ?1), ('revision', '0')",
-        params![now],
-    )?;
-    Ok(())
-}
-
 /// The project's name (the registration's), without loading the rest of the form.
 pub fn name(conn: &Connection) -> Result<String> {
     Ok(
@@ -148,7 +138,7 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
         registration: reg,
         updated_at,
         findings,
-        state: crate::signoff::state(conn, "registration", 1)?,
+        state: crate::doc_state::state(conn, crate::DocKind::Registration, 1)?,
     })
 }
 
@@ -158,7 +148,7 @@ pub fn load(conn: &Connection) -> Result<Snapshot> {
 /// signed is refused (and the storage triggers refuse it too).
 pub fn save(conn: &mut Connection, actor: &str, reg: &Registration) -> Result<Snapshot> {
     let reg = normalized(reg)?;
-    crate::signoff::ensure_editable(conn, "registration", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Registration, 1)?;
     let before = load(conn)?.registration;
     let tx = conn.transaction()?;
     let now = now();
@@ -205,30 +195,13 @@ fn audit_changes(
     before: &Registration,
     after: &Registration,
 ) -> Result<()> {
-    let as_map = |r: &Registration| match serde_json::to_value(r).expect("serializes") {
-        serde_json::Value::Object(m) => m,
-        _ => unreachable!("a struct serializes to an object"),
-    };
+    let value = |r: &Registration| serde_json::to_value(r).expect("serializes");
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         other => crate::fingerprint::canonical(other),
     };
-    let (old, new) = (as_map(before), as_map(after));
-    let pairs: Vec<(String, String, String)> = new
-        .iter()
-        .map(|(k, v)| (k.clone(), old.get(k).map(text).unwrap_or_default(), text(v)))
-        .filter(|(_, b, a)| b != a)
-        .collect();
-    let changes: Vec<crate::audit::Change<'_>> = pairs
-        .iter()
-        .map(|(field, b, a)| crate::audit::Change {
-            record: "registration:1",
-            field,
-            before: Some(b),
-            after: Some(a),
-        })
-        .collect();
-    crate::audit::append(conn, actor, &changes)
+    let changes = crate::audit::diff_with(Some(&value(before)), &value(after), text);
+    crate::audit::append_diff(conn, actor, "registration:1", &changes)
 }
 
 /// The project's edit counter, raised by every committed edit.
@@ -440,12 +413,10 @@ fn normalized(reg: &Registration) -> Result<Registration> {
 /// Trims a text and refuses one that is too long or holds control characters other than line breaks.
 fn clean(s: &str, field: &str) -> Result<String> {
     let t = s.trim();
-    if t.chars().count() > MAX_TEXT {
+    if crate::validate::too_long(t, MAX_TEXT) {
         return Err(invalid(field, "validation.too_long"));
     }
-    if t.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-    {
+    if crate::validate::has_control(t, &['\n', '\t', '\r']) {
         return Err(invalid(field, "validation.control_chars"));
     }
     Ok(t.to_string())
@@ -456,13 +427,6 @@ fn invalid(field: &str, detail_key: &str) -> Error {
         field: field.to_string(),
         detail: detail_key.to_string(),
     }
-}
-
-/// A `YYYY-MM-DD` date with a plausible year (`validate::YEARS`), or `None`.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| crate::validate::plausible(*d))
 }
 
 fn none_if_empty(s: &str) -> Option<&str> {
@@ -478,7 +442,51 @@ fn list_to_json(v: &[String]) -> String {
 }
 
 fn now() -> String {
-    crate::control::now_rfc3339(false)
+    crate::clock::now_rfc3339(false)
+}
+
+/// The registration as a signed document (one per project): the initiating department's head
+/// reviews it (domain.md); the owner may add more heads, all of whom must approve.
+pub struct Document;
+
+/// The registration's entry in `kinds`.
+pub static DOCUMENT: Document = Document;
+
+impl signoff::Document for Document {
+    fn kind(&self) -> DocKind {
+        DocKind::Registration
+    }
+
+    fn rule(&self) -> signoff::Rule {
+        signoff::Rule::all("signoff.who.registration", "signed")
+    }
+
+    fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
+        signoff::only_one(id)?;
+        let reg = load(conn)?.registration;
+        Ok(serde_json::to_value(reg).expect("registration serializes"))
+    }
+
+    fn suggested(&self, _: &Connection, _: i64, content: &Value, everyone: &[Person]) -> Vec<i64> {
+        let dept = content["initiatingDepartment"].as_str().unwrap_or_default();
+        everyone
+            .iter()
+            .filter(|p| p.role == "head" && p.department == dept)
+            .map(|p| p.id)
+            .collect()
+    }
+
+    /// A registration with errors is not sent for review.
+    fn check_signers(&self, conn: &Connection, _: i64, _: &[i64]) -> Result<()> {
+        if load(conn)?
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error)
+        {
+            return Err(signoff::refuse("signoff.has_errors"));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -572,9 +580,9 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         crate::storage::migrations::migrate_to(&mut conn, crate::storage::migrations::LATEST)
             .unwrap();
-        init(&conn, "x").unwrap();
+        crate::storage::init(&conn, "x").unwrap();
         // Without 对接人 the signed content has no such field (older signatures still verify).
-        let content = crate::signoff::content(&conn, "registration", 1).unwrap();
+        let content = crate::kinds::content(&conn, crate::DocKind::Registration, 1).unwrap();
         assert!(content.get("contacts").is_none() && content.get("name").is_some());
         let mut r = complete();
         r.collaborating_departments = vec![
@@ -610,7 +618,7 @@ mod tests {
             .map(|c| (c.department.as_str(), c.person.as_str()))
             .collect();
         assert_eq!(contacts, [("产品部", "何芳"), ("市场部", "孙丽")]);
-        let content = crate::signoff::content(&conn, "registration", 1).unwrap();
+        let content = crate::kinds::content(&conn, crate::DocKind::Registration, 1).unwrap();
         assert_eq!(content["contacts"][1]["person"], "孙丽");
         assert_eq!(snap.registration.milestones, r.milestones);
         assert_eq!(revision(&conn).unwrap(), 1);

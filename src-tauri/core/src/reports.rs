@@ -1,9 +1,10 @@
 //! Weekly progress reports: each person's line per task (percent, problems, resources needed),
 //! the task's percent done following it, and who has not reported yet.
 
-use crate::control::{now, stamp};
+use crate::clock::{now, stamp};
 use crate::error::{Error, Result};
-use crate::meetings::{close_linked, log};
+use crate::meetings::log;
+use crate::plan::close_linked;
 use crate::validate::{check_text, invalid};
 use chrono::{Duration, NaiveDate, Weekday};
 use rusqlite::{params, Connection};

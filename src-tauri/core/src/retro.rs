@@ -3,8 +3,10 @@
 //! department heads as ('retrospective', 1), then locked. Improvements marked to carry forward
 //! become the checklist of a project started from this one (see `library::new_from`).
 
-use crate::control::audit_changes;
 use crate::error::{Error, Result};
+use crate::kind::DocKind;
+use crate::people::Person;
+use crate::signoff;
 use crate::validate::{check_text, invalid};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -55,7 +57,7 @@ pub fn entries(conn: &Connection) -> Result<Vec<Entry>> {
 
 /// Adds (id 0) or updates an entry.
 pub fn save_entry(conn: &mut Connection, actor: &str, e: &Entry) -> Result<Entry> {
-    crate::signoff::ensure_editable(conn, "retrospective", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Retrospective, 1)?;
     let mut e = e.clone();
     if !SECTIONS.contains(&e.section.as_str()) {
         return Err(invalid("field.retro.section", "validation.required"));
@@ -116,7 +118,7 @@ pub fn save_entry(conn: &mut Connection, actor: &str, e: &Entry) -> Result<Entry
         e.id = tx.last_insert_rowid();
     }
     let view = |x: &Entry| json!({"section": x.section, "text": x.text, "cause": x.cause, "ownerId": x.owner_id, "carry": x.carry});
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("retro:{}", e.id),
@@ -129,7 +131,7 @@ pub fn save_entry(conn: &mut Connection, actor: &str, e: &Entry) -> Result<Entry
 
 /// Deletes an entry.
 pub fn delete_entry(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
-    crate::signoff::ensure_editable(conn, "retrospective", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Retrospective, 1)?;
     let text: String = conn
         .query_row("SELECT text FROM retro_entry WHERE id = ?1", [id], |r| {
             r.get(0)
@@ -278,7 +280,7 @@ pub fn set_checklist_done(conn: &mut Connection, actor: &str, id: i64, done: boo
         "UPDATE checklist_item SET done = ?1 WHERE id = ?2",
         params![done as i64, id],
     )?;
-    audit_changes(
+    crate::audit::record_diff(
         &tx,
         actor,
         &format!("checklist:{id}"),
@@ -287,4 +289,33 @@ pub fn set_checklist_done(conn: &mut Connection, actor: &str, id: i64, done: boo
     )?;
     tx.commit()?;
     Ok(())
+}
+
+/// The retrospective as a signed document (one per project): every department head confirms it.
+pub struct Document;
+
+/// The retrospective's entry in `kinds`.
+pub static DOCUMENT: Document = Document;
+
+impl signoff::Document for Document {
+    fn kind(&self) -> DocKind {
+        DocKind::Retrospective
+    }
+
+    fn rule(&self) -> signoff::Rule {
+        signoff::Rule::all("signoff.who.retrospective", "signed")
+    }
+
+    fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
+        signoff::only_one(id)?;
+        content(conn)
+    }
+
+    fn suggested(&self, conn: &Connection, _: i64, _: &Value, _: &[Person]) -> Vec<i64> {
+        crate::plan::countersigners(conn).unwrap_or_default()
+    }
+
+    fn check_signers(&self, conn: &Connection, _: i64, signers: &[i64]) -> Result<()> {
+        check_signers(conn, signers)
+    }
 }

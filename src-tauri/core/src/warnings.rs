@@ -186,8 +186,8 @@ pub fn snapshot(conn: &Connection) -> Result<Snapshot> {
     let (mut meetings, mut actions) = (Vec::new(), Vec::new());
     if has_meetings(conn)? {
         for m in crate::meetings::meetings(conn)? {
-            let open =
-                crate::signoff::state(conn, "minutes", m.id)? == crate::signoff::State::InSignoff;
+            let open = crate::doc_state::state(conn, crate::DocKind::Minutes, m.id)?
+                == crate::signoff::State::InSignoff;
             meetings.push((m, open));
         }
         actions = crate::meetings::actions(conn)?;
@@ -218,7 +218,7 @@ fn has_meetings(conn: &Connection) -> Result<bool> {
 /// The warnings of the project at `now`.
 pub fn for_project(conn: &Connection, now: NaiveDateTime) -> Result<Vec<Warning>> {
     // A closed project is read-only: nothing it could warn about can be cleared any more.
-    if crate::archive::closed_at(conn)?.is_some() {
+    if crate::storage::closed_at(conn)?.is_some() {
         return Ok(Vec::new());
     }
     let mut snap = snapshot(conn)?;
@@ -237,11 +237,7 @@ pub fn for_project(conn: &Connection, now: NaiveDateTime) -> Result<Vec<Warning>
 }
 
 /// The moment a task's deadline passes: the end of its last day (buffer included).
-pub fn deadline(finish: NaiveDate) -> NaiveDateTime {
-    (finish + Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-}
+pub use crate::clock::deadline;
 
 /// Elapsed working days before `today` as a share (0–100) of the task's working days.
 pub fn elapsed_share(plan: &Plan, start: NaiveDate, finish: NaiveDate, today: NaiveDate) -> f64 {
@@ -420,10 +416,14 @@ pub fn evaluate(snap: &Snapshot, now: NaiveDateTime, s: &Settings) -> Vec<Warnin
     for (m, open) in &snap.meetings {
         let label = m.title.clone();
         let object = format!("minutes:{}", m.id);
-        let start = control::parse_time(&m.starts_at);
+        let start = crate::clock::parse_time(&m.starts_at);
         // The notice: at least one working day ahead.
         if let Some(start) = start {
-            let late = match m.notice_sent_at.as_deref().and_then(control::parse_time) {
+            let late = match m
+                .notice_sent_at
+                .as_deref()
+                .and_then(crate::clock::parse_time)
+            {
                 Some(sent) => sent < start && crate::meetings::notice_late(&plan.calendar, m, sent),
                 None => now < start && crate::meetings::notice_late(&plan.calendar, m, now),
             };
@@ -442,7 +442,9 @@ pub fn evaluate(snap: &Snapshot, now: NaiveDateTime, s: &Settings) -> Vec<Warnin
         }
         if let (true, Some(sent)) = (
             *open,
-            m.minutes_sent_at.as_deref().and_then(control::parse_time),
+            m.minutes_sent_at
+                .as_deref()
+                .and_then(crate::clock::parse_time),
         ) {
             let due = plan
                 .calendar
@@ -460,7 +462,7 @@ pub fn evaluate(snap: &Snapshot, now: NaiveDateTime, s: &Settings) -> Vec<Warnin
         }
     }
     for a in snap.actions.iter().filter(|a| a.status != "done") {
-        let Some(due) = a.due.as_deref().and_then(crate::registration::parse_date) else {
+        let Some(due) = a.due.as_deref().and_then(crate::clock::parse_date) else {
             continue;
         };
         let end = deadline(due);

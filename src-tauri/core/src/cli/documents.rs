@@ -9,7 +9,8 @@ pub(super) fn export(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    use crate::documents::{self, Kind, Target};
+    use crate::documents::{self, Target};
+    use crate::kind::DocKind;
     let options = ["--out", "-o", "--id", "--lang"];
     let (positional, values) = match parsed(lang, err, args, &options, &["--force"]) {
         Ok(x) => x,
@@ -34,7 +35,7 @@ pub(super) fn export(
             ),
         };
     };
-    let Some(kind) = Kind::parse(kind) else {
+    let Some(kind) = DocKind::parse(kind) else {
         return usage(lang, err, "cli.error.bad_kind", &[("kind", kind)]);
     };
     let Some(target) = Target::parse(id) else {

@@ -76,7 +76,7 @@ pub(super) fn check(
         },
         Err(exit) => return exit,
     };
-    match Project::check(&path) {
+    match crate::integrity::check(&path) {
         Ok(s) => {
             let _ = writeln!(
                 out,
@@ -123,10 +123,10 @@ pub(super) fn warnings(
         Err(exit) => return exit,
     };
     let json = flag(&values, "--json");
-    let now = match option(&values, "--today").map(crate::registration::parse_date) {
+    let now = match option(&values, "--today").map(crate::clock::parse_date) {
         Some(Some(d)) => d.and_hms_opt(0, 0, 0).expect("midnight"),
         Some(None) => return usage(lang, err, "cli.error.bad_date", &[("option", "--today")]),
-        None => crate::control::now(),
+        None => crate::clock::now(),
     };
     let list = Project::read_only(&file).and_then(|(conn, version)| {
         if version < 4 {

@@ -3,12 +3,11 @@
 
 use super::example::write_example;
 use super::{person_id, sign_round, DEMO_ACTOR};
-use crate::control;
 use crate::error::Result;
 use crate::meetings;
 use crate::plan;
 use crate::registration;
-use crate::signoff::{self, Decision};
+use crate::signoff::Decision;
 use crate::storage::Project;
 use rusqlite::Connection;
 use std::path::Path;
@@ -36,19 +35,19 @@ pub fn close_example(conn: &mut Connection, variant: usize) -> Result<()> {
         let mut done = t.clone();
         done.status = "done".into();
         done.percent_done = 100;
-        control::at_time(day.and_hms_opt(17, 0, 0).expect("time"), || {
+        crate::clock::at_time(day.and_hms_opt(17, 0, 0).expect("time"), || {
             plan::update_task(conn, DEMO_ACTOR, &done)
         })?;
     }
     let accepted = chrono::NaiveDate::from_ymd_opt(2023, 12, 18).expect("date")
         + chrono::Days::new((variant % 10) as u64);
     let at = |day: chrono::NaiveDate, hour: u32| day.and_hms_opt(hour, 0, 0).expect("time");
-    control::at_time(at(accepted, 9), || settle_example(conn))?;
-    control::at_time(at(accepted, 10), || accept_example(conn, variant))?;
-    control::at_time(at(accepted + chrono::Days::new(2), 15), || {
+    crate::clock::at_time(at(accepted, 9), || settle_example(conn))?;
+    crate::clock::at_time(at(accepted, 10), || accept_example(conn, variant))?;
+    crate::clock::at_time(at(accepted + chrono::Days::new(2), 15), || {
         review_example(conn, variant)
     })?;
-    control::at_time(at(accepted + chrono::Days::new(3), 9), || {
+    crate::clock::at_time(at(accepted + chrono::Days::new(3), 9), || {
         crate::archive::close(conn, DEMO_ACTOR).map(|_| ())
     })
 }
@@ -143,7 +142,7 @@ pub fn accept_example(conn: &mut Connection, variant: usize) -> Result<()> {
         "核心目标达成：首月销量 1.2 万件；渠道铺货覆盖率需在下月补齐。",
     )?;
     let heads = plan::countersigners(conn)?;
-    let panel = signoff::start(conn, DEMO_ACTOR, "acceptance", 1, &heads)?;
+    let panel = crate::kinds::start(conn, DEMO_ACTOR, crate::DocKind::Acceptance, 1, &heads)?;
     sign_round(conn, &panel.rounds[0], heads.len(), Decision::Approve, "")
 }
 
@@ -211,7 +210,7 @@ pub fn review_example(conn: &mut Connection, variant: usize) -> Result<()> {
             },
         )?;
     }
-    let panel = signoff::start(conn, DEMO_ACTOR, "retrospective", 1, &heads)?;
+    let panel = crate::kinds::start(conn, DEMO_ACTOR, crate::DocKind::Retrospective, 1, &heads)?;
     sign_round(conn, &panel.rounds[0], heads.len(), Decision::Confirm, "")
 }
 
@@ -221,7 +220,13 @@ pub fn write_closed_example(path: &Path, name: &str, variant: usize) -> Result<P
     let mut project = write_example(path)?;
     let conn = project.conn_mut();
     // The name lives in the signed registration: rename through a new revision.
-    signoff::new_revision(conn, DEMO_ACTOR, "registration", 1, "归档示例更名")?;
+    crate::kinds::new_revision(
+        conn,
+        DEMO_ACTOR,
+        crate::DocKind::Registration,
+        1,
+        "归档示例更名",
+    )?;
     let mut reg = registration::load(conn)?.registration;
     reg.name = name.to_string();
     registration::save(conn, DEMO_ACTOR, &reg)?;

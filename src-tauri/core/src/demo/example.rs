@@ -5,13 +5,12 @@ use super::example_plan::{publish_plan, write_plan};
 use super::example_records::{write_control, write_meetings};
 use super::{sign_round, DEMO_ACTOR};
 use crate::comms::{self, CommItem, Recurrence};
-use crate::control;
 use crate::error::Result;
 use crate::org;
 use crate::people::{self, Person};
 use crate::plan;
 use crate::registration::{self, Milestone, Registration};
-use crate::signoff::{self, Decision};
+use crate::signoff::Decision;
 use crate::storage::Project;
 use rusqlite::Connection;
 use std::path::Path;
@@ -84,7 +83,7 @@ pub const EXAMPLE_TODAY: (i32, u32, u32) = (2023, 10, 27);
 /// `date` ("YYYY-MM-DD", optionally followed by a time) moved by the current shift.
 pub(super) fn shifted(date: &str) -> String {
     let by = SHIFT.with(|c| c.get());
-    match (date.get(..10).and_then(registration::parse_date), by) {
+    match (date.get(..10).and_then(crate::clock::parse_date), by) {
         (Some(d), by) if by != 0 => {
             let moved = d + chrono::Duration::days(by);
             format!("{moved}{}", &date[10..])
@@ -98,8 +97,8 @@ pub(super) fn shifted(date: &str) -> String {
 pub fn demo_today() -> chrono::NaiveDate {
     std::env::var("LIAISON_DEMO_TODAY")
         .ok()
-        .and_then(|v| registration::parse_date(&v))
-        .unwrap_or_else(|| control::now().date())
+        .and_then(|v| crate::clock::parse_date(&v))
+        .unwrap_or_else(|| crate::clock::now().date())
 }
 
 /// Writes the worked example dated relative to `today`: every date moves by whole weeks (so each
@@ -135,7 +134,7 @@ pub fn write_example(path: &Path) -> Result<Project> {
     publish_plan(conn)?;
     write_control(conn)?;
     write_meetings(conn)?;
-    let panel = signoff::start(conn, DEMO_ACTOR, "registration", 1, &[head])?;
+    let panel = crate::kinds::start(conn, DEMO_ACTOR, crate::DocKind::Registration, 1, &[head])?;
     sign_round(
         conn,
         &panel.rounds[0],

@@ -4,12 +4,10 @@
 use super::example::{shifted, SHIFT};
 use super::{sign_round, DEMO_ACTOR};
 use crate::changes::{self, ChangeRequest};
-use crate::control;
 use crate::error::Result;
 use crate::org;
 use crate::people;
 use crate::plan::{self, schedule::LinkKind, NewTask};
-use crate::registration;
 use crate::signoff::Decision;
 use rusqlite::Connection;
 
@@ -221,11 +219,11 @@ pub(super) fn write_plan(conn: &mut Connection) -> Result<()> {
             ..t
         };
         // A task already done was reported done on its last working day, not today.
-        let reported = registration::parse_date(start)
+        let reported = crate::clock::parse_date(start)
             .filter(|_| status == "done")
             .and_then(|d| (d + chrono::Days::new(days.max(1) as u64 - 1)).and_hms_opt(17, 0, 0));
         match reported {
-            Some(at) => control::at_time(at, || plan::update_task(conn, DEMO_ACTOR, &task))?,
+            Some(at) => crate::clock::at_time(at, || plan::update_task(conn, DEMO_ACTOR, &task))?,
             None => plan::update_task(conn, DEMO_ACTOR, &task)?,
         };
         ids.push(task.id);
@@ -253,8 +251,8 @@ pub(super) fn publish_plan(conn: &mut Connection) -> Result<()> {
         sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Approve, "")
     };
     if SHIFT.with(|c| c.get()) != 0 {
-        let at = control::parse_time(&shifted("2023-10-08T17:00:00")).expect("time");
-        control::at_time(at, || publish(conn))?;
+        let at = crate::clock::parse_time(&shifted("2023-10-08T17:00:00")).expect("time");
+        crate::clock::at_time(at, || publish(conn))?;
     } else {
         publish(conn)?;
     }

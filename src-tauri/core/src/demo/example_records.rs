@@ -50,7 +50,7 @@ pub(super) fn write_meetings(conn: &mut Connection) -> Result<()> {
         conn,
         DEMO_ACTOR,
         kickoff.id,
-        control::parse_time(&shifted("2023-10-07T09:00:00")).expect("time"),
+        crate::clock::parse_time(&shifted("2023-10-07T09:00:00")).expect("time"),
     )?;
     for (title, discussion, result) in [
         (
@@ -118,7 +118,7 @@ pub(super) fn write_meetings(conn: &mut Connection) -> Result<()> {
         conn,
         DEMO_ACTOR,
         kickoff.id,
-        control::parse_time(&shifted("2023-10-10T17:00:00")).expect("time"),
+        crate::clock::parse_time(&shifted("2023-10-10T17:00:00")).expect("time"),
     )?;
     sign_round(conn, &panel.rounds[0], usize::MAX, Decision::Confirm, "")?;
     meetings::follow_up(
@@ -181,7 +181,7 @@ pub(super) fn write_meetings(conn: &mut Connection) -> Result<()> {
         conn,
         DEMO_ACTOR,
         sync.id,
-        control::parse_time(&shifted("2023-10-23T16:00:00")).expect("time"),
+        crate::clock::parse_time(&shifted("2023-10-23T16:00:00")).expect("time"),
     )?;
     // 张伟, the first attendee, has confirmed; three confirmations are still awaited.
     sign_round(conn, &panel.rounds[0], 1, Decision::Confirm, "")?;
@@ -259,7 +259,7 @@ pub(super) fn write_control(conn: &mut Connection) -> Result<()> {
         DEMO_ACTOR,
         issue.id,
         "接口人层面 48 小时未解决",
-        control::parse_time(&shifted("2023-10-26T10:00:00")).expect("time"),
+        crate::clock::parse_time(&shifted("2023-10-26T10:00:00")).expect("time"),
     )?;
     control::save_issue(
         conn,

@@ -27,7 +27,7 @@ pub fn write_large_sized(path: &Path, tasks: usize) -> Result<Project> {
     reg.name = "新品上市项目（大型基准）".into();
     reg.start_date = "2023-01-02".into();
     reg.end_date = "2027-12-31".into();
-    let start = registration::parse_date(&reg.start_date).expect("valid date");
+    let start = crate::clock::parse_date(&reg.start_date).expect("valid date");
     reg.milestones = (0..1000)
         .map(|i| Milestone {
             date: (start + chrono::Days::new(i as u64 + 1))

@@ -37,7 +37,7 @@ pub(crate) fn sign_round(
     comment: &str,
 ) -> Result<()> {
     for s in round.signers.iter().take(n) {
-        signoff::sign(
+        crate::kinds::sign(
             conn,
             DEMO_ACTOR,
             &Sign {
@@ -66,11 +66,10 @@ mod tests {
     use super::*;
     use crate::plan;
     use crate::registration;
-    use crate::storage::Project;
     use chrono::{Datelike, NaiveDate};
 
     fn day(s: &str) -> NaiveDate {
-        registration::parse_date(&s[..10]).unwrap()
+        crate::clock::parse_date(&s[..10]).unwrap()
     }
 
     #[test]
@@ -115,7 +114,7 @@ mod tests {
         let cal = plan::calendar_days(conn).unwrap();
         assert_eq!(cal, plan::holidays::official_days(crate::i18n::Lang::Zh));
         drop(p);
-        assert!(Project::check(&path).is_ok());
+        assert!(crate::integrity::check(&path).is_ok());
         // On its own day, the example is the 2023 one the tests read.
         let own = NaiveDate::from_ymd_opt(2023, 10, 30).unwrap();
         let q = write_example_on(&dir.path().join("own.liaison"), own).unwrap();

@@ -5,7 +5,7 @@ use super::*;
 /// The differences between the sections recorded at export and the sections now.
 pub(super) fn diff_sections(
     conn: &Connection,
-    kind: Kind,
+    kind: DocKind,
     stored: &str,
     now: &[Section],
     lang: Lang,
@@ -14,7 +14,7 @@ pub(super) fn diff_sections(
     let several = then.len() > 1 || now.len() > 1;
     let label = |id: i64| {
         if several {
-            format!("{} #{id}", kind.title(lang))
+            format!("{} #{id}", title(kind, lang))
         } else {
             String::new()
         }
@@ -126,7 +126,13 @@ pub(super) fn flatten(v: &Value) -> BTreeMap<String, String> {
 }
 
 /// A readable name for a path: `里程碑 #1 · 节点`, `任务 1.2 渠道铺货 · 开始`.
-pub(super) fn field_label(kind: Kind, path: &str, old: &Value, new: &Value, lang: Lang) -> String {
+pub(super) fn field_label(
+    kind: DocKind,
+    path: &str,
+    old: &Value,
+    new: &Value,
+    lang: Lang,
+) -> String {
     let mut parts = Vec::new();
     let mut cur_old = Some(old);
     let mut cur_new = Some(new);
@@ -167,7 +173,7 @@ pub(super) fn field_label(kind: Kind, path: &str, old: &Value, new: &Value, lang
 
 /// The verdict in words, one line each.
 pub fn describe(v: &Verdict, lang: Lang) -> String {
-    let doc = v.kind.title(lang);
+    let doc = title(v.kind, lang);
     let mut out = String::new();
     let exported = |out: &mut String| {
         if let Some((at, by)) = &v.exported {

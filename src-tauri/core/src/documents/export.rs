@@ -5,7 +5,7 @@ use super::*;
 /// Builds the document of `kind` for `target` as the project holds it now.
 pub fn prepare(
     conn: &Connection,
-    kind: Kind,
+    kind: DocKind,
     target: Target,
     lang: Lang,
     author: &str,
@@ -16,23 +16,23 @@ pub fn prepare(
     let identifier = format!(
         "{ID_PREFIX}:{}:{}:{}:{}",
         project_id(conn)?,
-        kind.code(),
+        kind.as_str(),
         target_label,
         fp
     );
     let blocks = build::blocks(conn, kind, &sections, lang)?;
-    let title = kind.title(lang);
+    let title = title(kind, lang);
     let doc = pdf::Doc {
         lang,
         title: title.clone(),
         subtitle: project.clone(),
-        landscape: kind == Kind::Allocation,
+        landscape: kind == DocKind::Plan,
         blocks,
         fingerprint: fp.clone(),
         author: author.to_string(),
         subject: format!("{project} · {title}"),
         identifier,
-        keywords: vec!["Liaison".into(), kind.code().into()],
+        keywords: vec!["Liaison".into(), kind.as_str().into()],
     };
     Ok(Prepared {
         kind,
@@ -89,7 +89,7 @@ pub fn write_to(
                                       exported_at, exported_by, sha256, bytes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
-            prepared.kind.code(),
+            prepared.kind.as_str(),
             prepared.target,
             prepared.fingerprint,
             Value::Array(stored).to_string(),
@@ -98,7 +98,7 @@ pub fn write_to(
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default(),
             rendered.pages as i64,
-            crate::control::stamp(crate::control::now()),
+            crate::clock::stamp(crate::clock::now()),
             prepared.doc.author,
             fingerprint::sha256_hex(&rendered.bytes),
             rendered.bytes.len() as i64,
@@ -122,7 +122,7 @@ pub fn write_to(
 /// Prepares, renders and records in one step.
 pub fn export(
     conn: &mut Connection,
-    kind: Kind,
+    kind: DocKind,
     target: Target,
     lang: Lang,
     author: &str,
@@ -138,7 +138,7 @@ pub fn export(
 #[allow(clippy::too_many_arguments)]
 pub fn export_to(
     conn: &mut Connection,
-    kind: Kind,
+    kind: DocKind,
     target: Target,
     lang: Lang,
     author: &str,
@@ -152,12 +152,12 @@ pub fn export_to(
 
 /// Every document the project has, for "export all": kind and target. The plan comes as it is
 /// now and as each published version.
-pub fn inventory(conn: &Connection) -> Result<Vec<(Kind, Target)>> {
-    let mut out = vec![(Kind::Registration, Target::One(1))];
+pub fn inventory(conn: &Connection) -> Result<Vec<(DocKind, Target)>> {
+    let mut out = vec![(DocKind::Registration, Target::One(1))];
     let tasks: i64 = conn.query_row("SELECT count(*) FROM task", [], |r| r.get(0))?;
     if tasks > 0 {
-        out.push((Kind::Allocation, Target::One(1)));
-        let mut versions: Vec<i64> = signoff::rounds(conn, "plan", 1)?
+        out.push((DocKind::Plan, Target::One(1)));
+        let mut versions: Vec<i64> = signoff::rounds(conn, crate::DocKind::Plan, 1)?
             .into_iter()
             .filter(|r| r.status == "approved")
             .map(|r| r.revision)
@@ -166,7 +166,7 @@ pub fn inventory(conn: &Connection) -> Result<Vec<(Kind, Target)>> {
         out.extend(
             versions
                 .into_iter()
-                .map(|v| (Kind::Allocation, Target::Version(v))),
+                .map(|v| (DocKind::Plan, Target::Version(v))),
         );
     }
     let mut meetings: Vec<i64> = crate::meetings::meetings(conn)?
@@ -177,28 +177,28 @@ pub fn inventory(conn: &Connection) -> Result<Vec<(Kind, Target)>> {
     out.extend(
         meetings
             .into_iter()
-            .map(|m| (Kind::Minutes, Target::One(m))),
+            .map(|m| (DocKind::Minutes, Target::One(m))),
     );
     let mut crs: Vec<i64> = crate::changes::list(conn)?.iter().map(|c| c.id).collect();
     crs.sort();
     out.extend(
         crs.into_iter()
-            .map(|c| (Kind::ChangeRequest, Target::One(c))),
+            .map(|c| (DocKind::ChangeRequest, Target::One(c))),
     );
     if tasks > 0 {
-        out.push((Kind::Acceptance, Target::One(1)));
+        out.push((DocKind::Acceptance, Target::One(1)));
     }
-    out.push((Kind::Retrospective, Target::One(1)));
+    out.push((DocKind::Retrospective, Target::One(1)));
     Ok(out)
 }
 
 /// A file name for a document: `01-项目登记表.pdf`, `minutes-12-周例会.pdf` …
-pub fn file_name(conn: &Connection, kind: Kind, target: Target, lang: Lang) -> Result<String> {
-    let title = kind.title(lang);
+pub fn file_name(conn: &Connection, kind: DocKind, target: Target, lang: Lang) -> Result<String> {
+    let title = title(kind, lang);
     let base = match target {
-        Target::One(id) if matches!(kind, Kind::Minutes | Kind::ChangeRequest) => {
+        Target::One(id) if matches!(kind, DocKind::Minutes | DocKind::ChangeRequest) => {
             let label = match kind {
-                Kind::Minutes => crate::meetings::meeting(conn, id)
+                DocKind::Minutes => crate::meetings::meeting(conn, id)
                     .map(|m| format!("{} {}", &m.starts_at.get(..10).unwrap_or(""), m.title))
                     .unwrap_or_default(),
                 _ => crate::changes::get(conn, id)

@@ -18,6 +18,7 @@ mod verify;
 use crate::error::{Error, Result};
 use crate::fingerprint;
 use crate::i18n::{self, Lang};
+use crate::kind::DocKind;
 use crate::output;
 use crate::pdf::{self, Fonts};
 use crate::signoff;
@@ -37,59 +38,9 @@ pub use verify::{read_identifier, verify, Difference, FileCheck, Verdict};
 use changes::diff_sections;
 use sections::combined;
 
-/// The kinds of document, by their command-line names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    Registration,
-    Allocation,
-    Minutes,
-    ChangeRequest,
-    Acceptance,
-    Retrospective,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Registration,
-        Kind::Allocation,
-        Kind::Minutes,
-        Kind::ChangeRequest,
-        Kind::Acceptance,
-        Kind::Retrospective,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::Registration => "registration",
-            Kind::Allocation => "allocation",
-            Kind::Minutes => "minutes",
-            Kind::ChangeRequest => "change-request",
-            Kind::Acceptance => "acceptance",
-            Kind::Retrospective => "retrospective",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == s)
-    }
-
-    /// The sign-off kind whose content the document prints.
-    fn signoff_kind(self) -> &'static str {
-        match self {
-            Kind::Registration => "registration",
-            Kind::Allocation => "plan",
-            Kind::Minutes => "minutes",
-            Kind::ChangeRequest => "change_request",
-            Kind::Acceptance => "acceptance",
-            Kind::Retrospective => "retrospective",
-        }
-    }
-
-    /// The document's title, from the catalog.
-    pub fn title(self, lang: Lang) -> String {
-        i18n::text(lang, &format!("pdf.title.{}", self.code()))
-    }
+/// The document's title, from the catalog.
+pub fn title(kind: DocKind, lang: Lang) -> String {
+    i18n::text(lang, &format!("pdf.title.{}", kind.as_str()))
 }
 
 /// Which record(s) a document shows.
@@ -119,7 +70,7 @@ impl Target {
 /// One signed record inside a document: what the fingerprint covers.
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
-    pub kind: &'static str,
+    pub kind: DocKind,
     pub id: i64,
     pub fingerprint: String,
     #[serde(skip)]
@@ -128,7 +79,7 @@ pub struct Section {
 
 /// A document ready to render: the layout and the sections it prints.
 pub struct Prepared {
-    pub kind: Kind,
+    pub kind: DocKind,
     /// `1`, a record id, or `all`.
     pub target: String,
     pub doc: pdf::Doc,

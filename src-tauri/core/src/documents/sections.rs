@@ -3,12 +3,16 @@
 use super::*;
 
 /// The sections a document of `kind` for `target` prints, as the project holds them now.
-pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String, Vec<Section>)> {
-    let sk = kind.signoff_kind();
+pub fn sections(
+    conn: &Connection,
+    kind: DocKind,
+    target: Target,
+) -> Result<(String, Vec<Section>)> {
+    let sk = kind.as_str();
     let one = |id: i64| -> Result<Section> {
-        let content = signoff::content(conn, sk, id)?;
+        let content = crate::kinds::content(conn, kind, id)?;
         Ok(Section {
-            kind: sk,
+            kind,
             id,
             fingerprint: fingerprint::of_document(sk, id, &content),
             content,
@@ -17,12 +21,12 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
     let no_record = || {
         Error::refused(
             "pdf.no_record",
-            &[("kind", kind.title(Lang::from_env()).to_string())],
+            &[("kind", title(kind, Lang::from_env()).to_string())],
         )
     };
     match (kind, target) {
-        (Kind::Allocation, Target::Version(rev)) => {
-            let round = signoff::rounds(conn, sk, 1)?
+        (DocKind::Plan, Target::Version(rev)) => {
+            let round = signoff::rounds(conn, kind, 1)?
                 .into_iter()
                 .find(|r| r.revision == rev && r.status == "approved")
                 .ok_or_else(no_record)?;
@@ -35,7 +39,7 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
             Ok((
                 format!("v{rev}"),
                 vec![Section {
-                    kind: sk,
+                    kind,
                     id: 1,
                     fingerprint: round.fingerprint,
                     content,
@@ -43,10 +47,11 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
             ))
         }
         (_, Target::Version(_)) => Err(no_record()),
-        (Kind::Registration | Kind::Allocation | Kind::Acceptance | Kind::Retrospective, _) => {
-            Ok(("1".into(), vec![one(1)?]))
-        }
-        (Kind::Minutes, _) => {
+        (
+            DocKind::Registration | DocKind::Plan | DocKind::Acceptance | DocKind::Retrospective,
+            _,
+        ) => Ok(("1".into(), vec![one(1)?])),
+        (DocKind::Minutes, _) => {
             let mut all = crate::meetings::contents(conn, None)?;
             all.reverse(); // oldest first
             let pick: Vec<(i64, Value)> = match target {
@@ -65,7 +70,7 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
             let out = pick
                 .into_iter()
                 .map(|(id, content)| Section {
-                    kind: sk,
+                    kind,
                     id,
                     fingerprint: fingerprint::of_document(sk, id, &content),
                     content,
@@ -73,7 +78,7 @@ pub fn sections(conn: &Connection, kind: Kind, target: Target) -> Result<(String
                 .collect();
             Ok((label, out))
         }
-        (Kind::ChangeRequest, _) => {
+        (DocKind::ChangeRequest, _) => {
             let mut ids: Vec<i64> = crate::changes::list(conn)?.iter().map(|c| c.id).collect();
             ids.sort();
             let pick: Vec<i64> = match target {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::demo;
-use crate::signoff::{self, Decision};
+use crate::signoff::Decision;
 
 fn fonts() -> &'static Fonts {
     Fonts::shared(&[]).expect("the CJK font is installed (scripts/setup)")
@@ -11,12 +11,15 @@ fn fonts() -> &'static Fonts {
 
 /// Re-signs the registration with its suggested signers after an edit (a new revision).
 fn revise_registration(conn: &mut Connection, goal: &str) {
-    signoff::new_revision(conn, "测试", "registration", 1, "目标调整").unwrap();
+    crate::kinds::new_revision(conn, "测试", crate::DocKind::Registration, 1, "目标调整").unwrap();
     let mut reg = crate::registration::load(conn).unwrap().registration;
     reg.core_goal = goal.into();
     crate::registration::save(conn, "测试", &reg).unwrap();
-    let signers = signoff::panel(conn, "registration", 1).unwrap().suggested;
-    let panel = signoff::start(conn, "测试", "registration", 1, &signers).unwrap();
+    let signers = crate::kinds::panel(conn, crate::DocKind::Registration, 1)
+        .unwrap()
+        .suggested;
+    let panel =
+        crate::kinds::start(conn, "测试", crate::DocKind::Registration, 1, &signers).unwrap();
     let round = &panel.rounds[0];
     demo::sign_round(conn, round, round.signers.len(), Decision::Approve, "").unwrap();
 }
@@ -27,10 +30,10 @@ fn the_fingerprint_is_stable_for_the_same_content_and_changes_with_any_edit() {
     let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
     let conn = p.conn_mut();
     for kind in [
-        Kind::Registration,
-        Kind::Allocation,
-        Kind::Minutes,
-        Kind::ChangeRequest,
+        DocKind::Registration,
+        DocKind::Plan,
+        DocKind::Minutes,
+        DocKind::ChangeRequest,
     ] {
         let a = prepare(conn, kind, Target::Latest, Lang::Zh, "甲").unwrap();
         let b = prepare(conn, kind, Target::Latest, Lang::En, "乙").unwrap();
@@ -41,15 +44,15 @@ fn the_fingerprint_is_stable_for_the_same_content_and_changes_with_any_edit() {
         assert_eq!(a.fingerprint.len(), 64);
         assert!(a.doc.identifier.ends_with(&a.fingerprint));
     }
-    let before = prepare(conn, Kind::Registration, Target::Latest, Lang::Zh, "甲").unwrap();
+    let before = prepare(conn, DocKind::Registration, Target::Latest, Lang::Zh, "甲").unwrap();
     revise_registration(conn, "首月销量达 2 万件");
-    let after = prepare(conn, Kind::Registration, Target::Latest, Lang::Zh, "甲").unwrap();
+    let after = prepare(conn, DocKind::Registration, Target::Latest, Lang::Zh, "甲").unwrap();
     assert_ne!(before.fingerprint, after.fingerprint);
 
     // A plan edit changes the allocation's fingerprint (progress fields are not in it).
-    let plan_before = prepare(conn, Kind::Allocation, Target::Latest, Lang::Zh, "甲").unwrap();
+    let plan_before = prepare(conn, DocKind::Plan, Target::Latest, Lang::Zh, "甲").unwrap();
     conn.execute("UPDATE task SET delivery_standard = delivery_standard || '（修订）' WHERE id = (SELECT min(id) FROM task WHERE parent_id IS NOT NULL)", []).unwrap();
-    let plan_after = prepare(conn, Kind::Allocation, Target::Latest, Lang::Zh, "甲").unwrap();
+    let plan_after = prepare(conn, DocKind::Plan, Target::Latest, Lang::Zh, "甲").unwrap();
     assert_ne!(plan_before.fingerprint, plan_after.fingerprint);
 }
 
@@ -60,7 +63,7 @@ fn verify_passes_on_a_fresh_export_and_names_the_change_after_a_new_revision() {
     let pdf = dir.path().join("登记表.pdf");
     let e = export(
         p.conn_mut(),
-        Kind::Registration,
+        DocKind::Registration,
         Target::Latest,
         Lang::Zh,
         "张伟",
@@ -105,7 +108,7 @@ fn all_minutes_make_one_document_and_verify_names_the_meeting_that_changed() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
     let pdf = dir.path().join("all.pdf");
-    let prepared = prepare(p.conn(), Kind::Minutes, Target::All, Lang::Zh, "张伟").unwrap();
+    let prepared = prepare(p.conn(), DocKind::Minutes, Target::All, Lang::Zh, "张伟").unwrap();
     let meetings = crate::meetings::meetings(p.conn()).unwrap();
     assert_eq!(prepared.sections.len(), meetings.len());
     assert_eq!(prepared.target, "all");
@@ -130,7 +133,7 @@ fn all_minutes_make_one_document_and_verify_names_the_meeting_that_changed() {
     );
 
     // Exported again, then the new meeting's place changes: that meeting and field are named.
-    let prepared = prepare(p.conn(), Kind::Minutes, Target::All, Lang::Zh, "张伟").unwrap();
+    let prepared = prepare(p.conn(), DocKind::Minutes, Target::All, Lang::Zh, "张伟").unwrap();
     write(p.conn_mut(), &prepared, fonts(), &pdf).unwrap();
     assert!(verify(p.conn(), &pdf, Lang::Zh).unwrap().matches);
     p.conn()
@@ -172,7 +175,7 @@ fn a_foreign_or_damaged_pdf_is_refused_with_a_message() {
     let pdf = dir.path().join("other.pdf");
     export(
         other.conn_mut(),
-        Kind::Registration,
+        DocKind::Registration,
         Target::Latest,
         Lang::Zh,
         "x",
@@ -195,7 +198,7 @@ fn a_failed_write_leaves_no_record_and_the_old_file_in_place() {
     let missing = dir.path().join("no-such-folder").join("x.pdf");
     let e = export(
         p.conn_mut(),
-        Kind::Registration,
+        DocKind::Registration,
         Target::Latest,
         Lang::Zh,
         "x",
@@ -220,30 +223,17 @@ fn absent_records_are_refused_clearly_and_a_draft_acceptance_shows_what_is_pendi
     let dir = tempfile::tempdir().unwrap();
     let p = demo::write_example(&dir.path().join("p.liaison")).unwrap();
     // The published plan has version 1 only.
-    let e = prepare(
-        p.conn(),
-        Kind::Allocation,
-        Target::Version(9),
-        Lang::Zh,
-        "x",
-    )
-    .err()
-    .unwrap();
+    let e = prepare(p.conn(), DocKind::Plan, Target::Version(9), Lang::Zh, "x")
+        .err()
+        .unwrap();
     assert!(
         e.message(Lang::Zh).contains("任务分配表"),
         "{}",
         e.message(Lang::Zh)
     );
-    assert!(prepare(
-        p.conn(),
-        Kind::Allocation,
-        Target::Version(1),
-        Lang::Zh,
-        "x"
-    )
-    .is_ok());
+    assert!(prepare(p.conn(), DocKind::Plan, Target::Version(1), Lang::Zh, "x").is_ok());
     // Nothing judged yet: every task is listed as pending, the heads as not yet signed.
-    let draft = prepare(p.conn(), Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
+    let draft = prepare(p.conn(), DocKind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
     let r = pdf::render(&draft.doc, fonts()).unwrap();
     let text = String::from_utf8(
         std::process::Command::new("pdftotext")
@@ -262,9 +252,15 @@ fn absent_records_are_refused_clearly_and_a_draft_acceptance_shows_what_is_pendi
     .unwrap();
     assert!(text.contains("待验收 6"), "{text}");
     assert!(text.contains("待签"), "{text}");
-    let e = prepare(p.conn(), Kind::Minutes, Target::One(99_999), Lang::Zh, "x")
-        .err()
-        .unwrap();
+    let e = prepare(
+        p.conn(),
+        DocKind::Minutes,
+        Target::One(99_999),
+        Lang::Zh,
+        "x",
+    )
+    .err()
+    .unwrap();
     assert!(
         e.message(Lang::Zh).contains("会议纪要"),
         "{}",
@@ -292,7 +288,7 @@ fn an_average_under_80_is_shaded_amber_in_the_acceptance_report() {
         )
         .unwrap();
     }
-    let doc = prepare(conn, Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
+    let doc = prepare(conn, DocKind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
     let (table, marked) = doc
         .doc
         .blocks
@@ -326,7 +322,7 @@ fn the_acceptance_report_shows_planned_and_actual_dates_and_marks_a_late_finish(
     // Variant 4: every task done on its deadline but the last, two working days late.
     demo::close_example(conn, 4).unwrap();
     let base = crate::plan::baseline(conn).unwrap().unwrap();
-    let content = signoff::content(conn, "acceptance", 1).unwrap();
+    let content = crate::kinds::content(conn, crate::DocKind::Acceptance, 1).unwrap();
     let items = content["items"].as_array().unwrap();
     for i in items {
         let id = i["taskId"].as_i64().unwrap();
@@ -341,7 +337,7 @@ fn the_acceptance_report_shows_planned_and_actual_dates_and_marks_a_late_finish(
         );
         assert!(i["actual"][1].is_string(), "every task is done: {i}");
     }
-    let doc = prepare(conn, Kind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
+    let doc = prepare(conn, DocKind::Acceptance, Target::Latest, Lang::Zh, "x").unwrap();
     let (table, marked) = doc
         .doc
         .blocks
@@ -366,5 +362,5 @@ fn the_acceptance_report_shows_planned_and_actual_dates_and_marks_a_late_finish(
         std::fs::write(out, pdf::render(&doc.doc, fonts()).unwrap().bytes).unwrap();
     }
     // The report signed with its dates verifies.
-    assert!(signoff::verify(conn).unwrap().is_none());
+    assert!(crate::kinds::verify(conn).unwrap().is_none());
 }

@@ -17,7 +17,7 @@ pub struct Difference {
 #[serde(rename_all = "camelCase")]
 pub struct Verdict {
     pub matches: bool,
-    pub kind: Kind,
+    pub kind: DocKind,
     pub target: String,
     pub pdf_fingerprint: String,
     pub project_fingerprint: String,
@@ -196,7 +196,7 @@ pub fn verify(conn: &Connection, pdf: &Path, lang: Lang) -> Result<Verdict> {
             if project != project_id(conn)? {
                 return Err(Error::refused("verify.other_project", &[]));
             }
-            let kind = Kind::parse(kind)
+            let kind = DocKind::parse(kind)
                 .ok_or_else(|| Error::refused("verify.not_liaison", &[("path", shown())]))?;
             let named = record_where(conn, "fingerprint = ?1", [fp])?;
             let file = match &named {
@@ -230,7 +230,7 @@ pub fn verify(conn: &Connection, pdf: &Path, lang: Lang) -> Result<Verdict> {
             (named.expect("matched Some"), file)
         }
     };
-    let kind = Kind::parse(&record.kind)
+    let kind = DocKind::parse(&record.kind)
         .ok_or_else(|| Error::refused("verify.not_liaison", &[("path", shown())]))?;
     let tgt = Target::parse(Some(&record.target)).unwrap_or(Target::Latest);
     let now = match sections(conn, kind, tgt) {

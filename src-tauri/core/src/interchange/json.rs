@@ -258,7 +258,7 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         return Err(at(&format!("$.tables.{missing}"), "json.missing", &[]));
     }
 
-    let tmp = storage::temp_beside(target);
+    let tmp = crate::fsio::temp_beside(target);
     let _ = std::fs::remove_file(&tmp);
     let result = (|| -> Result<Imported> {
         let mut conn = Connection::open(&tmp)?;
@@ -365,10 +365,10 @@ pub fn import(text: &str, target: &Path) -> Result<Imported> {
         // latest schema, which the modules' checks read).
         super::rules::check(&conn, &migrations::expected_tables(migrations::LATEST))?;
         conn.close().map_err(|(_, e)| e)?;
-        storage::sync_file(&tmp)?;
+        crate::fsio::sync_file(&tmp)?;
         // The audit chain and every signed fingerprint, as `check` verifies them.
         // Its message names the problem in the user's language (the file named is the target).
-        storage::Project::check(&tmp).map_err(|e| match e {
+        crate::integrity::check(&tmp).map_err(|e| match e {
             // What was altered, in the user's language (never the Rust form of `Tamper`).
             Error::Integrity { problem, .. } => {
                 let place = match problem {

@@ -4,9 +4,10 @@
 //! dependencies, broken JSON inside text columns, dates in absurd years. Each refusal names the
 //! JSON path of the bad value (`$.tables.task[3].name`) and says why in the user's language.
 
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
 use crate::plan::{self, schedule, MAX_DAYS, MAX_DEPTH};
-use crate::registration::{parse_date, MAX_TEXT};
+use crate::registration::MAX_TEXT;
 use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
 use serde_json::Value;
@@ -190,10 +191,7 @@ fn check_columns(conn: &Connection, table: &str) -> Result<()> {
 }
 
 fn check_value(table: &str, index: usize, column: &str, value: &str) -> Result<()> {
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-    {
+    if crate::validate::has_control(value, &['\n', '\t', '\r']) {
         return Err(refused(table, index, column, "json.control_chars", &[]));
     }
     let long = LONG_COLUMNS.contains(&(table, column));
@@ -201,7 +199,7 @@ fn check_value(table: &str, index: usize, column: &str, value: &str) -> Result<(
         .iter()
         .find(|(t, c, _)| *t == table && *c == column)
         .map_or(MAX_TEXT, |(_, _, m)| *m);
-    if !long && value.chars().count() > max {
+    if !long && crate::validate::too_long(value, max) {
         return Err(refused(
             table,
             index,

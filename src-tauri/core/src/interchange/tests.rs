@@ -50,7 +50,7 @@ fn a_project_goes_to_json_and_back_to_the_same_json_and_passes_check() {
         let copy = dir.path().join(format!("{name}-copy.liaison"));
         let done = json::import(&first, &copy).unwrap();
         assert!(done.rows > 300, "{done:?}");
-        let summary = Project::check(&copy).unwrap();
+        let summary = crate::integrity::check(&copy).unwrap();
         assert!(summary.signed_documents >= 3 && summary.audit_entries > 100);
         let again = Project::open(&copy).unwrap();
         assert_eq!(

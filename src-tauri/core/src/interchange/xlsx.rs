@@ -47,7 +47,7 @@ fn date(s: Option<&str>) -> Cell {
 }
 
 fn time(s: Option<&str>) -> Cell {
-    match s.and_then(crate::control::parse_time) {
+    match s.and_then(crate::clock::parse_time) {
         Some(t) => Cell::Time(t),
         None => Cell::Empty,
     }
@@ -169,7 +169,7 @@ pub fn sheet(conn: &rusqlite::Connection, kind: &str, lang: Lang) -> Result<Shee
             let rows = crate::meetings::ledger(
                 conn,
                 &crate::meetings::LedgerQuery::default(),
-                crate::control::now(),
+                crate::clock::now(),
             )?
             .into_iter()
             .map(|r| {

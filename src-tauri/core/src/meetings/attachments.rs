@@ -1,7 +1,7 @@
 //! Background files of a meeting, kept in the project file.
 
 use super::{log, meeting, record};
-use crate::control::{now, stamp};
+use crate::clock::{now, stamp};
 use crate::error::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 

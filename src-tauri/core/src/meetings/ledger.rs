@@ -3,9 +3,9 @@
 
 use super::minutes::{action, action_columns_of_a, action_row};
 use super::{log, meeting, ActionItem, ACTION_STATUSES};
-use crate::control::{now, parse_time, stamp};
+use crate::clock::parse_date;
+use crate::clock::{now, parse_time, stamp};
 use crate::error::{Error, Result};
-use crate::registration::parse_date;
 use crate::validate::{check_text, invalid};
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::{params, Connection};
@@ -297,7 +297,7 @@ pub fn ledger(conn: &Connection, q: &LedgerQuery, at: NaiveDateTime) -> Result<V
     for row in rows {
         let (a, meeting, person, count, last, task, task_status) = row?;
         let due = a.due.as_deref().and_then(parse_date);
-        let deadline = due.map(crate::warnings::deadline);
+        let deadline = due.map(crate::clock::deadline);
         let open = a.status != "done";
         let overdue = open && deadline.is_some_and(|d| at >= d);
         let due_soon = open && !overdue && deadline.is_some_and(|d| d - at <= Duration::hours(48));

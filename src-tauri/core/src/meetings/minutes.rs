@@ -4,9 +4,11 @@
 use super::{
     json_list, log, meeting, meetings, record, ActionItem, Meeting, Topic, ACTION_STATUSES,
 };
-use crate::control::{now, parse_time, stamp};
+use crate::clock::parse_date;
+use crate::clock::{now, parse_time, stamp};
 use crate::error::{Error, Result};
-use crate::registration::parse_date;
+use crate::kind::DocKind;
+use crate::people::Person;
 use crate::signoff;
 use crate::validate::{check_text, invalid};
 use chrono::{Duration, NaiveDateTime};
@@ -36,7 +38,7 @@ pub fn topics(conn: &Connection, meeting_id: i64) -> Result<Vec<Topic>> {
 pub fn save_topic(conn: &mut Connection, actor: &str, t: &Topic) -> Result<Topic> {
     let mut t = t.clone();
     meeting(conn, t.meeting_id)?;
-    signoff::ensure_editable(conn, "minutes", t.meeting_id)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Minutes, t.meeting_id)?;
     for (f, v) in [
         ("field.topic.title", &t.title),
         ("field.topic.discussion", &t.discussion),
@@ -79,7 +81,7 @@ pub fn remove_topic(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
         })
         .optional()?
         .ok_or_else(|| Error::refused("control.no_record", &[]))?;
-    signoff::ensure_editable(conn, "minutes", meeting_id)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Minutes, meeting_id)?;
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM topic WHERE id = ?1", [id])?;
     log(
@@ -175,7 +177,7 @@ pub fn save_action(conn: &mut Connection, actor: &str, a: &ActionItem) -> Result
     }
     if let Some(m) = a.meeting_id {
         meeting(conn, m)?;
-        signoff::ensure_editable(conn, "minutes", m)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::Minutes, m)?;
     }
     let before = if a.id > 0 {
         Some(action(conn, a.id)?)
@@ -234,7 +236,7 @@ pub fn save_action(conn: &mut Connection, actor: &str, a: &ActionItem) -> Result
 pub fn remove_action(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
     let a = action(conn, id)?;
     if let Some(m) = a.meeting_id {
-        signoff::ensure_editable(conn, "minutes", m)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::Minutes, m)?;
     }
     let used: i64 = conn.query_row(
         "SELECT count(*) FROM follow_up WHERE action_id = ?1",
@@ -339,7 +341,7 @@ pub fn send_minutes(
         "UPDATE meeting SET minutes_sent_at = ?1 WHERE id = ?2",
         params![stamp(at), id],
     )?;
-    signoff::start(conn, actor, "minutes", id, &m.attendees)
+    signoff::start(conn, actor, &DOCUMENT, id, &m.attendees)
 }
 
 /// When minutes are due after a meeting: 24 h for a regular meeting, 2 working days for a kick-off.
@@ -351,4 +353,33 @@ pub fn minutes_due(cal: &crate::plan::calendar::Calendar, m: &Meeting) -> Option
     } else {
         end + Duration::hours(24)
     })
+}
+
+/// Minutes as a signed document (one per meeting): every attendee confirms them or asks for a
+/// correction; confirmed minutes are locked.
+pub struct Document;
+
+/// The minutes' entry in `kinds`.
+pub static DOCUMENT: Document = Document;
+
+impl signoff::Document for Document {
+    fn kind(&self) -> DocKind {
+        DocKind::Minutes
+    }
+
+    fn rule(&self) -> signoff::Rule {
+        signoff::Rule::all("signoff.who.minutes", "signed")
+    }
+
+    fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
+        content(conn, id)
+    }
+
+    fn suggested(&self, conn: &Connection, id: i64, _: &Value, _: &[Person]) -> Vec<i64> {
+        meeting(conn, id).map(|m| m.attendees).unwrap_or_default()
+    }
+
+    fn check_signers(&self, conn: &Connection, id: i64, signers: &[i64]) -> Result<()> {
+        check_signers(conn, id, signers)
+    }
 }

@@ -16,10 +16,10 @@ pub use ledger::{
 };
 pub use minutes::{
     action, actions, check_signers, content, contents, minutes_due, remove_action, remove_topic,
-    save_action, save_topic, send_minutes, topics,
+    save_action, save_topic, send_minutes, topics, DOCUMENT,
 };
 pub use notice::{from_comm_plan, notice_late, over_time_limit, save_meeting, send_notice};
-pub use tasks::{close_linked, link_task, to_task};
+pub use tasks::{link_task, to_task};
 
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};

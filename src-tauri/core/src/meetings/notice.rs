@@ -2,9 +2,8 @@
 //! from the communication plan, its time limit, and sending the notice in time.
 
 use super::{log, meeting, record, Meeting};
-use crate::control::{parse_time, stamp};
+use crate::clock::{parse_time, stamp};
 use crate::error::{Error, Result};
-use crate::signoff;
 use crate::validate::{check_text, invalid};
 use chrono::NaiveDateTime;
 use rusqlite::{params, Connection};
@@ -45,7 +44,7 @@ pub fn save_meeting(conn: &mut Connection, actor: &str, m: &Meeting) -> Result<M
         crate::people::get(conn, *p)?;
     }
     let before = if m.id > 0 {
-        signoff::ensure_editable(conn, "minutes", m.id)?;
+        crate::doc_state::ensure_editable(conn, crate::DocKind::Minutes, m.id)?;
         let b = meeting(conn, m.id)?;
         m.notice_sent_at = b.notice_sent_at.clone();
         m.minutes_sent_at = b.minutes_sent_at.clone();

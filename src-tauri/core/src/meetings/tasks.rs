@@ -3,9 +3,9 @@
 
 use super::minutes::action;
 use super::{log, ActionItem};
-use crate::control::now;
+use crate::clock::now;
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
-use crate::registration::parse_date;
 use rusqlite::{params, Connection};
 
 /// Turns an action item into a WBS task (top level, led by its person's department, from today for
@@ -98,29 +98,8 @@ pub fn link_task(
         task_id.map(|t| format!("task:{t}")).as_deref(),
     )?;
     if let Some(t) = task.filter(|t| t.status == "done") {
-        close_linked(&tx, actor, t.id)?;
+        crate::plan::close_linked(&tx, actor, t.id)?;
     }
     tx.commit()?;
     action(conn, id)
-}
-
-/// Marks done every open action item linked to `task_id` (the task was just marked done), each
-/// change audited. Runs inside the caller's transaction.
-pub fn close_linked(conn: &Connection, actor: &str, task_id: i64) -> Result<()> {
-    let open: Vec<(i64, String)> = conn
-        .prepare("SELECT id, status FROM action_item WHERE task_id = ?1 AND status <> 'done'")?
-        .query_map([task_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, status) in open {
-        conn.execute("UPDATE action_item SET status = 'done' WHERE id = ?1", [id])?;
-        log(
-            conn,
-            actor,
-            &format!("action:{id}"),
-            "status",
-            Some(&status),
-            Some(&format!("done — task:{task_id}")),
-        )?;
-    }
-    Ok(())
 }

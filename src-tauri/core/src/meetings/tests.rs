@@ -1,8 +1,8 @@
 //! The closed loop on a real schema: notice, minutes, confirmation and lock, ledger and follow-up.
 
 use super::*;
-use crate::control::parse_time;
-use crate::registration::parse_date;
+use crate::clock::parse_date;
+use crate::clock::parse_time;
 use crate::reports::{missing_reports, reports, submit_report, ReportLine};
 use crate::signoff::{self, Decision, Sign, State};
 use chrono::NaiveDateTime;
@@ -81,9 +81,9 @@ fn confirm(
     decision: Decision,
     comment: &str,
 ) -> crate::Result<signoff::Panel> {
-    let panel = signoff::panel(conn, "minutes", id)?;
+    let panel = crate::kinds::panel(conn, crate::DocKind::Minutes, id)?;
     let round = panel.rounds[0].clone();
-    signoff::sign(
+    crate::kinds::sign(
         conn,
         ME,
         &Sign {
@@ -105,7 +105,7 @@ fn every_attendee_confirms_then_the_minutes_are_locked() {
         confirm(&mut conn, m.id, *p, Decision::Confirm, "").unwrap();
     }
     assert_eq!(
-        signoff::state(&conn, "minutes", m.id).unwrap(),
+        crate::doc_state::state(&conn, crate::DocKind::Minutes, m.id).unwrap(),
         State::Signed
     );
     // Locked: topics, items and the notice are refused by the core, and by triggers underneath.
@@ -161,9 +161,16 @@ fn every_attendee_confirms_then_the_minutes_are_locked() {
         (Some("2023-10-27"), Some("2023-10-30"))
     );
     // The confirmed minutes still verify: the agreed deadline is what was signed.
-    assert_eq!(signoff::verify(&conn).unwrap(), None);
+    assert_eq!(crate::kinds::verify(&conn).unwrap(), None);
     // A correction later makes a new revision with a reason; the confirmed one stays on record.
-    signoff::new_revision(&mut conn, ME, "minutes", m.id, "补记物流商名称").unwrap();
+    crate::kinds::new_revision(
+        &mut conn,
+        ME,
+        crate::DocKind::Minutes,
+        m.id,
+        "补记物流商名称",
+    )
+    .unwrap();
     save_topic(&mut conn, ME, &t).unwrap();
 }
 

@@ -3,9 +3,8 @@
 
 use super::calendar::Calendar;
 use crate::audit::{self, Change};
+use crate::clock::parse_date;
 use crate::error::Result;
-use crate::registration::parse_date;
-use crate::signoff;
 use crate::validate::{check_text, invalid};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -53,7 +52,7 @@ pub fn set_calendar_day(
     kind: Option<&str>,
     note: &str,
 ) -> Result<()> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Plan, 1)?;
     let date = parse_date(day).ok_or_else(|| invalid("field.calendar.day", "validation.date"))?;
     let day = date.to_string();
     if kind.is_some_and(|k| k != "holiday" && k != "workday") {

@@ -164,7 +164,7 @@ pub fn years() -> String {
 /// keeps the user's choice), in one transaction with one audit entry per day; returns how many
 /// were added. Refused like any calendar edit while the plan is under signature or signed.
 pub fn apply(conn: &mut Connection, actor: &str, lang: Lang) -> Result<usize> {
-    crate::signoff::ensure_editable(conn, "plan", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Plan, 1)?;
     let have: std::collections::HashSet<String> = super::calendar_days(conn)?
         .into_iter()
         .map(|d| d.day)
@@ -293,7 +293,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         crate::storage::migrations::migrate_to(&mut conn, crate::storage::migrations::LATEST)
             .unwrap();
-        crate::registration::init(&conn, "x").unwrap();
+        crate::storage::init(&conn, "x").unwrap();
         // The user already made 2026-10-07 a working day.
         super::super::set_calendar_day(&mut conn, "测试", "2026-10-07", Some("workday"), "值班")
             .unwrap();

@@ -19,14 +19,15 @@ pub use calendar_store::{calendar_days, load_calendar, set_calendar_day, Calenda
 pub use links::{add_link, fix_start, load_links, remove_link, update_link};
 pub use publish::{
     baseline, check_publishable, compare, content, countersigners, publish, slip, Baseline,
-    Comparison,
+    Comparison, DOCUMENT,
 };
-pub use tasks::{add_task, delete_task, load_tasks, move_task, update_task, Move, NewTask, Saved};
+pub use tasks::{
+    add_task, close_linked, delete_task, load_tasks, move_task, update_task, Move, NewTask, Saved,
+};
 pub(crate) use tasks::{audit_task, checked, task_changes, write_task};
 
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
-use crate::registration::parse_date;
-use crate::signoff;
 use calendar::Calendar;
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -46,7 +47,7 @@ pub const STATUSES: &[&str] = &[
 /// Refuses a schedule edit while the plan is being countersigned, and once it is published (then
 /// the schedule changes through a change request; progress stays editable).
 pub fn ensure_schedulable(conn: &Connection) -> Result<()> {
-    signoff::ensure_editable(conn, "plan", 1)?;
+    crate::doc_state::ensure_editable(conn, crate::DocKind::Plan, 1)?;
     if baseline(conn)?.is_some() {
         return Err(Error::refused("plan.use_change_request", &[]));
     }

@@ -3,8 +3,10 @@
 
 use super::calendar::Calendar;
 use super::{calendar_days, load, Plan};
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
-use crate::registration::parse_date;
+use crate::kind::DocKind;
+use crate::people::Person;
 use crate::signoff;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
@@ -128,7 +130,7 @@ pub fn check_publishable(conn: &Connection, signers: &[i64]) -> Result<()> {
 /// Starts the countersign of the plan by every department head.
 pub fn publish(conn: &mut Connection, actor: &str) -> Result<signoff::Panel> {
     let signers = countersigners(conn)?;
-    signoff::start(conn, actor, "plan", 1, &signers)
+    signoff::start(conn, actor, &DOCUMENT, 1, &signers)
 }
 
 /// A published version: the approved round's number, when, and its frozen tasks.
@@ -231,4 +233,34 @@ pub fn compare(plan: &Plan, base: &Baseline) -> Comparison {
     removed.sort();
     out.removed = removed;
     out
+}
+
+/// The plan as a signed document (one per project): every department head countersigns it (会签);
+/// approval publishes it, and the plan stays live (its approved round is the baseline).
+pub struct Document;
+
+/// The plan's entry in `kinds`.
+pub static DOCUMENT: Document = Document;
+
+impl signoff::Document for Document {
+    fn kind(&self) -> DocKind {
+        DocKind::Plan
+    }
+
+    fn rule(&self) -> signoff::Rule {
+        signoff::Rule::all("signoff.who.plan", "draft")
+    }
+
+    fn content(&self, conn: &Connection, id: i64) -> Result<Value> {
+        signoff::only_one(id)?;
+        content(conn)
+    }
+
+    fn suggested(&self, conn: &Connection, _: i64, _: &Value, _: &[Person]) -> Vec<i64> {
+        countersigners(conn).unwrap_or_default()
+    }
+
+    fn check_signers(&self, conn: &Connection, _: i64, signers: &[i64]) -> Result<()> {
+        check_publishable(conn, signers)
+    }
 }

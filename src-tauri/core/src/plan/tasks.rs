@@ -4,12 +4,11 @@
 use super::schedule::Violation;
 use super::{ensure_schedulable, load, Task, MAX_DAYS, PROGRESS, STATUSES};
 use crate::audit::{self, Change};
+use crate::clock::parse_date;
 use crate::error::{Error, Result};
-use crate::registration::parse_date;
 use crate::validate::{check_text, invalid};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 const TASK_COLUMNS: &str = "id, parent_id, position, name, lead_department, collab_departments,
     owner_id, collaborators, start_date, duration, buffer, milestone, delivery_standard,
@@ -140,23 +139,13 @@ pub(crate) fn write_task(conn: &Connection, t: &Task) -> Result<()> {
     Ok(())
 }
 
-fn plain(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 /// The audit entries for what changed between two versions of a task.
 pub(crate) fn task_changes(before: &Task, after: &Task) -> Vec<(String, String, String)> {
     let old = serde_json::to_value(before).expect("serializes");
     let new = serde_json::to_value(after).expect("serializes");
-    new.as_object()
-        .expect("object")
-        .iter()
-        .filter(|(k, v)| k.as_str() != "id" && old[k.as_str()] != **v)
-        .map(|(k, v)| (k.clone(), plain(&old[k.as_str()]), plain(v)))
+    audit::diff(Some(&old), &new)
+        .into_iter()
+        .map(|c| (c.field, c.before.unwrap_or_default(), c.after))
         .collect()
 }
 
@@ -322,7 +311,7 @@ pub fn update_task(conn: &mut Connection, actor: &str, t: &Task) -> Result<Saved
         audit_task(&tx, actor, t.id, &changes)?;
         if t.status == "done" && before.status != "done" {
             // Action items linked to the task are done with it.
-            crate::meetings::close_linked(&tx, actor, t.id)?;
+            close_linked(&tx, actor, t.id)?;
         }
         tx.commit()?;
     }
@@ -460,5 +449,31 @@ pub fn delete_task(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
         )?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Marks done every open action item (of minutes or the communication log) linked to `task_id`:
+/// the task was just marked done, and its action items are done with it. Each change audited;
+/// runs inside the caller's transaction.
+pub fn close_linked(conn: &Connection, actor: &str, task_id: i64) -> Result<()> {
+    let open: Vec<(i64, String)> = conn
+        .prepare("SELECT id, status FROM action_item WHERE task_id = ?1 AND status <> 'done'")?
+        .query_map([task_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, status) in open {
+        conn.execute("UPDATE action_item SET status = 'done' WHERE id = ?1", [id])?;
+        let record = format!("action:{id}");
+        let after = format!("done — task:{task_id}");
+        audit::append(
+            conn,
+            actor,
+            &[Change {
+                record: &record,
+                field: "status",
+                before: Some(&status),
+                after: Some(&after),
+            }],
+        )?;
+    }
     Ok(())
 }

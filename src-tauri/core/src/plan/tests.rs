@@ -5,7 +5,7 @@ use super::schedule::LinkKind;
 use super::*;
 use crate::org;
 use crate::people::{self, Person};
-use crate::signoff::{self, Decision, Sign, State};
+use crate::signoff::{Decision, Sign, State};
 use crate::storage::migrations::{migrate_to, LATEST};
 use serde_json::json;
 
@@ -19,7 +19,7 @@ fn d(s: &str) -> NaiveDate {
 fn setup() -> Connection {
     let mut conn = Connection::open_in_memory().unwrap();
     migrate_to(&mut conn, LATEST).unwrap();
-    crate::registration::init(&conn, "x").unwrap();
+    crate::storage::init(&conn, "x").unwrap();
     crate::registration::save(&mut conn, ME, &crate::demo::worked_example()).unwrap();
     org::import_from_registration(&mut conn, ME).unwrap();
     for (name, dept) in [
@@ -257,7 +257,7 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     let heads = countersigners(&conn).unwrap();
     assert_eq!(heads.len(), 4);
     // Leaving a head out is refused, naming them.
-    let err = signoff::start(&mut conn, ME, "plan", 1, &heads[..3]).unwrap_err();
+    let err = crate::kinds::start(&mut conn, ME, crate::DocKind::Plan, 1, &heads[..3]).unwrap_err();
     assert!(
         err.message(crate::Lang::Zh).contains("刘洋"),
         "{}",
@@ -292,7 +292,7 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     );
     let round = panel.rounds[0].clone();
     for h in &heads {
-        signoff::sign(
+        crate::kinds::sign(
             &mut conn,
             "张伟",
             &Sign {
@@ -308,7 +308,10 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     // Published: version 1 frozen, the plan editable again, nothing moved yet.
     let base = baseline(&conn).unwrap().expect("published");
     assert_eq!(base.version, 1);
-    assert_eq!(signoff::state(&conn, "plan", 1).unwrap(), State::Draft);
+    assert_eq!(
+        crate::doc_state::state(&conn, crate::DocKind::Plan, 1).unwrap(),
+        State::Draft
+    );
     assert_eq!(compare(&load(&conn).unwrap(), &base), Comparison::default());
     // A published plan's schedule changes only by an approved change request; progress still
     // changes directly.
@@ -362,7 +365,7 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     let panel = crate::changes::submit(&mut conn, ME, cr.id).unwrap();
     let round = panel.rounds[0].clone();
     for s in &round.signers {
-        signoff::sign(
+        crate::kinds::sign(
             &mut conn,
             ME,
             &Sign {
@@ -386,7 +389,7 @@ fn publishing_needs_every_head_freezes_a_baseline_and_later_edits_compare_with_i
     assert_eq!(cmp.moved, [(a.id, "1 销售培训材料制作".to_string(), 0, 3)]);
     assert_eq!(cmp.added, [(extra.id, "3 售后响应手册制定".to_string())]);
     // The frozen round still verifies: the baseline is not the live plan.
-    assert_eq!(signoff::verify(&conn).unwrap(), None);
+    assert_eq!(crate::kinds::verify(&conn).unwrap(), None);
     let rows = view::rows(
         &load(&conn).unwrap(),
         &view::Names::default(),
@@ -409,7 +412,10 @@ fn a_department_without_a_head_blocks_publication() {
     org::add(&mut conn, ME, "财务部").unwrap();
     let err = publish(&mut conn, ME).unwrap_err();
     assert!(err.message(crate::Lang::Zh).contains("财务部"));
-    assert_eq!(signoff::state(&conn, "plan", 1).unwrap(), State::Draft);
+    assert_eq!(
+        crate::doc_state::state(&conn, crate::DocKind::Plan, 1).unwrap(),
+        State::Draft
+    );
 }
 
 #[test]

@@ -342,8 +342,8 @@ pub fn prepare(conn: &rusqlite::Connection) -> crate::Result<Prepared> {
         official_years: super::holidays::years(),
         departments: names.departments.clone(),
         people,
-        state: crate::signoff::state(conn, "plan", 1)?,
-        closed: crate::archive::closed_at(conn)?.is_some(),
+        state: crate::doc_state::state(conn, crate::DocKind::Plan, 1)?,
+        closed: crate::storage::closed_at(conn)?.is_some(),
         baseline,
         findings,
     };

@@ -26,7 +26,7 @@ pub struct AcceptanceView {
 pub fn acceptance(c: &Connection) -> Result<AcceptanceView> {
     Ok(AcceptanceView {
         acceptance: acceptance::load(c)?,
-        state: signoff::state(c, "acceptance", 1)?,
+        state: crate::doc_state::state(c, crate::kind::DocKind::Acceptance, 1)?,
         closed_at: archive::closed_at(c)?,
     })
 }
@@ -45,7 +45,7 @@ pub fn retro(c: &Connection) -> Result<RetroView> {
     Ok(RetroView {
         entries: retro::entries(c)?,
         people: crate::people::list(c)?,
-        state: signoff::state(c, "retrospective", 1)?,
+        state: crate::doc_state::state(c, crate::kind::DocKind::Retrospective, 1)?,
         closed_at: archive::closed_at(c)?,
     })
 }

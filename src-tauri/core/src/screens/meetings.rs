@@ -1,12 +1,12 @@
 //! The Meetings stage's screens: the meeting list, one meeting, a page of the follow-up ledger and
 //! a week's progress reports.
 
+use crate::clock::parse_time;
 use crate::comms::Recurrence;
-use crate::control::parse_time;
 use crate::i18n::{self, Lang};
 use crate::meetings::{self, ActionItem, LedgerQuery, LedgerRow, Meeting, Topic};
 use crate::reports::{self, ReportLine};
-use crate::signoff::{self, State as DocState};
+use crate::signoff::State as DocState;
 use crate::{Error, Result};
 use chrono::NaiveDateTime;
 use rusqlite::Connection;
@@ -46,7 +46,7 @@ pub fn view(c: &Connection, lang: Lang) -> Result<MeetingsView> {
         .into_iter()
         .map(|m| {
             Ok(MeetingRow {
-                state: signoff::state(c, "minutes", m.id)?,
+                state: crate::doc_state::state(c, crate::kind::DocKind::Minutes, m.id)?,
                 actions: actions
                     .iter()
                     .filter(|a| a.meeting_id == Some(m.id))
@@ -103,7 +103,7 @@ pub fn detail(c: &Connection, id: i64, now: NaiveDateTime) -> Result<MeetingDeta
         .and_then(parse_time)
         .unwrap_or(now);
     Ok(MeetingDetail {
-        state: signoff::state(c, "minutes", id)?,
+        state: crate::doc_state::state(c, crate::kind::DocKind::Minutes, id)?,
         topics: meetings::topics(c, id)?,
         actions: meetings::actions(c)?
             .into_iter()
@@ -111,7 +111,7 @@ pub fn detail(c: &Connection, id: i64, now: NaiveDateTime) -> Result<MeetingDeta
             .collect(),
         attachments: meetings::attachments(c, id)?,
         notice_late: meetings::notice_late(&cal, &m, sent),
-        minutes_due: meetings::minutes_due(&cal, &m).map(crate::control::stamp),
+        minutes_due: meetings::minutes_due(&cal, &m).map(crate::clock::stamp),
         over_limit: meetings::over_time_limit(c, &m)?,
         meeting: m,
     })
@@ -154,7 +154,7 @@ pub struct ReportsView {
 /// a date).
 pub fn reports(c: &Connection, day: Option<&str>, now: NaiveDateTime) -> Result<ReportsView> {
     let day = day
-        .and_then(crate::registration::parse_date)
+        .and_then(crate::clock::parse_date)
         .unwrap_or_else(|| now.date());
     let week = reports::week_of(day);
     let plan = crate::plan::load(c)?;
@@ -194,7 +194,7 @@ pub fn submit_report(
     week: &str,
     lines: &[ReportLine],
 ) -> Result<()> {
-    let week = crate::registration::parse_date(week).ok_or_else(|| Error::Invalid {
+    let week = crate::clock::parse_date(week).ok_or_else(|| Error::Invalid {
         field: "field.report.problems".into(),
         detail: "validation.date".into(),
     })?;

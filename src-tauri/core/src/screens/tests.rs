@@ -14,7 +14,7 @@ fn example() -> (tempfile::TempDir, Project) {
 }
 
 fn at(s: &str) -> NaiveDateTime {
-    crate::control::parse_time(s).unwrap()
+    crate::clock::parse_time(s).unwrap()
 }
 
 /// The top-level keys of `value`'s JSON, sorted: what the UI reads must not move.

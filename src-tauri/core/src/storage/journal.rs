@@ -2,8 +2,9 @@
 //! off) is rolled back on a copy first, and only put in place when the result is sound and is the
 //! same project; a journal that belongs to another file is refused and both files stay untouched.
 
-use super::{header, sync_dir, sync_file, temp_beside, APPLICATION_ID};
+use super::{header, APPLICATION_ID};
 use crate::error::{Error, Result};
+use crate::fsio::{sync_dir, sync_file, temp_beside};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 

@@ -9,15 +9,10 @@
 //! before the first statement that could write (journal mode, migrations).
 
 pub mod header;
-mod integrity;
 mod journal;
-
-/// The sign-off rows and the text of their audit entries, which `check` recomputes from the rows.
-pub(crate) mod audit_text {
-    pub(crate) use super::integrity::{closed_text as closed, RoundRow, SignatureRow};
-}
 pub mod lock;
 pub mod migrations;
+mod schema;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
@@ -92,24 +87,6 @@ pub struct Migrated {
     pub backup: PathBuf,
 }
 
-/// What `check` reports about a sound file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
-    pub path: PathBuf,
-    pub name: String,
-    pub schema_version: i64,
-    pub milestones: i64,
-    /// Audit entries, all verified (0 before schema 3).
-    pub audit_entries: i64,
-    /// Documents with at least one approved (signed) revision, all verified; the published plan
-    /// counts as signed.
-    pub signed_documents: i64,
-    /// Tasks of the plan and its published (countersigned) versions; 0 before schema 4.
-    pub tasks: i64,
-    pub plan_versions: i64,
-    pub bytes: u64,
-}
-
 impl Project {
     /// Opens an existing project file, refusing anything that is not a sound Liaison file of this
     /// version or older. An older file is first copied to a backup beside it, then migrated.
@@ -167,11 +144,11 @@ impl Project {
         if is_held(path) {
             return Err(Error::AlreadyOpen(path.to_path_buf()));
         }
-        crate::output::write_with(path, crate::output::Output::Project, true, |tmp| {
+        crate::fsio::write_with(path, true, &not_held, |tmp| {
             let mut conn = Connection::open(tmp)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             migrations::migrate_to(&mut conn, migrations::LATEST)?;
-            crate::registration::init(&conn, name)?;
+            init(&conn, name)?;
             conn.close().map_err(|(_, e)| e)?;
             Ok(())
         })
@@ -191,17 +168,6 @@ impl Project {
         let (conn, version) = open_reader(path, false)?;
         conn.execute_batch("COMMIT")?;
         Ok((conn, version))
-    }
-
-    /// Reads a file without ever writing to it and reports whether it is a sound project: SQLite's
-    /// full `integrity_check`, the schema against the migrations, the audit chain, the sign-off
-    /// rows and locks against their audit entries, and every signed fingerprint. All of it reads
-    /// one snapshot, also while the app has the file open.
-    pub fn check(path: &Path) -> Result<Summary> {
-        let (conn, version) = open_reader(path, true)?;
-        let summary = summarize(&conn, path, version);
-        let _ = conn.execute_batch("COMMIT");
-        summary
     }
 
     /// The file this project lives in.
@@ -249,51 +215,37 @@ impl Project {
     }
 }
 
-/// The summary `check` prints, after verifying the records of a file read in one snapshot.
-fn summarize(conn: &Connection, path: &Path, version: i64) -> Result<Summary> {
-    let name = crate::registration::name(conn)
-        .map_err(|_| Error::damaged(path, "damage.no_registration"))?;
-    let milestones: i64 = conn.query_row("SELECT count(*) FROM milestone", [], |r| r.get(0))?;
-    let (mut audit_entries, mut signed_documents) = (0, 0);
-    if version >= 3 {
-        verify_records(conn, path, version)?;
-        audit_entries = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
-        // A document is signed once a round on it was approved; the plan stays live after
-        // its approval (it is published, not locked), so its state alone does not say so.
-        signed_documents = conn.query_row(
-            "SELECT count(*) FROM (SELECT DISTINCT kind, doc_id FROM signoff_round
-                                   WHERE status = 'approved')",
+/// When the project was closed (None: it is open for edits; from then on triggers refuse every
+/// edit, see `migrations::closed_guard`).
+pub fn closed_at(conn: &Connection) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT value FROM project_meta WHERE key = 'closed_at'",
             [],
             |r| r.get(0),
-        )?;
-    }
-    let (mut tasks, mut plan_versions) = (0, 0);
-    if version >= 4 {
-        tasks = conn.query_row("SELECT count(*) FROM task", [], |r| r.get(0))?;
-        plan_versions = conn.query_row(
-            "SELECT count(*) FROM signoff_round
-             WHERE kind = 'plan' AND doc_id = 1 AND status = 'approved'",
-            [],
-            |r| r.get(0),
-        )?;
-    }
-    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    Ok(Summary {
-        path: path.to_path_buf(),
-        name,
-        schema_version: version,
-        milestones,
-        audit_entries,
-        signed_documents,
-        tasks,
-        plan_versions,
-        bytes,
-    })
+        )
+        .optional()?)
+}
+
+/// Writes the first rows of a new project: its registration with only the name, and when it was
+/// created.
+pub(crate) fn init(conn: &Connection, name: &str) -> Result<()> {
+    let now = crate::clock::now_rfc3339(false);
+    conn.execute(
+        "INSERT INTO registration (id, name, updated_at) VALUES (1, ?1, ?2)",
+        rusqlite::params![name, now],
+    )?;
+    conn.execute(
+        "INSERT INTO project_meta (key, value) VALUES ('created_at', ?1), ('revision', '0')",
+        rusqlite::params![now],
+    )?;
+    Ok(())
 }
 
 /// Opens `path` for reading and verifies it (`full`: SQLite's `integrity_check` and every
 /// comparison of `check`), inside a read transaction the caller ends.
-fn open_reader(path: &Path, full: bool) -> Result<(Connection, i64)> {
+pub(crate) fn open_reader(path: &Path, full: bool) -> Result<(Connection, i64)> {
     // Another connection of this process holds the file: reading it through a second descriptor
     // would drop that connection's POSIX locks when it closes.
     if Claim::held(path) {
@@ -366,35 +318,6 @@ fn check_wal(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Verifies the audit chain and the fingerprints of signed documents.
-fn verify_records(conn: &Connection, path: &Path, version: i64) -> Result<()> {
-    use crate::audit::Break;
-    use crate::error::Tamper;
-    let mut problem = match crate::audit::verify_chain(conn)? {
-        Some(Break::Entry(seq)) => Some(Tamper::AuditEntry(seq)),
-        Some(Break::Gap(seq)) => Some(Tamper::AuditGap(seq)),
-        Some(Break::Head) => Some(Tamper::AuditHead),
-        None => None,
-    };
-    if problem.is_none() {
-        problem = integrity::records(conn, version)?;
-    }
-    if problem.is_none() {
-        problem = crate::signoff::verify(conn)?.map(|m| Tamper::Signed {
-            kind: m.kind,
-            doc_id: m.doc_id,
-            revision: m.revision,
-        });
-    }
-    match problem {
-        Some(problem) => Err(Error::Integrity {
-            path: path.to_path_buf(),
-            problem,
-        }),
-        None => Ok(()),
-    }
-}
-
 /// Refuses what the header alone shows to be foreign, newer or not ours.
 fn check_header(path: &Path, header: &header::Header) -> Result<()> {
     if header.application_id != APPLICATION_ID {
@@ -459,7 +382,7 @@ fn verify(conn: &Connection, path: &Path, full: bool) -> Result<i64> {
     }
     // Extra or altered tables, indexes, triggers or views would run or hide what the migrations
     // do not: a trigger on `project_meta`, say, that rewrites records at every open.
-    if let Some(problem) = integrity::schema(conn, version)? {
+    if let Some(problem) = schema::schema(conn, version)? {
         return Err(Error::Integrity {
             path: path.to_path_buf(),
             problem,
@@ -501,10 +424,22 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-/// `VACUUM INTO` a temporary file beside `dest`, verify it, then let `output` flush it and put it
+/// A project file is written over only when no Liaison holds it (the rule `output` applies to
+/// `Output::Project`, whose other rules storage's writes do not need: they always replace).
+fn not_held(path: &Path) -> Result<()> {
+    if crate::fsio::check_target(path)?.is_some() && is_held(path) {
+        return Err(Error::refused(
+            "output.held",
+            &[("path", path.display().to_string())],
+        ));
+    }
+    Ok(())
+}
+
+/// `VACUUM INTO` a temporary file beside `dest`, verify it, then let `fsio` flush it and put it
 /// in place (never over a file a Liaison holds).
 fn copy_consistent(conn: &Connection, dest: &Path) -> Result<()> {
-    let result = crate::output::write_with(dest, crate::output::Output::Project, true, |tmp| {
+    let result = crate::fsio::write_with(dest, true, &not_held, |tmp| {
         let target = tmp
             .to_str()
             .ok_or_else(|| Error::write(dest, std::io::Error::other("path is not UTF-8")))?;
@@ -553,36 +488,9 @@ fn backup_path(path: &Path, version: i64) -> PathBuf {
     candidate
 }
 
-pub(crate) fn temp_beside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .and_then(|s| s.to_str())
-        .unwrap_or("project");
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-}
-
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
-    }
-}
-
-pub(crate) fn sync_file(path: &Path) -> Result<()> {
-    std::fs::File::open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| Error::write(path, e))
-}
-
-/// Flushes the directory entry after a rename (a no-op where directories cannot be opened).
-pub(crate) fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = std::fs::File::open(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        }) {
-            let _ = d.sync_all();
-        }
     }
 }

@@ -6,11 +6,11 @@ use crate::plan::schedule::{Link, LinkKind};
 use crate::plan::Task;
 
 fn d(s: &str) -> NaiveDate {
-    crate::registration::parse_date(s).unwrap()
+    crate::clock::parse_date(s).unwrap()
 }
 
 fn at(s: &str) -> NaiveDateTime {
-    control::parse_time(s).unwrap()
+    crate::clock::parse_time(s).unwrap()
 }
 
 fn task(id: i64, start: &str, days: i64, percent: i64) -> Task {

@@ -3,11 +3,11 @@
 //! own export writes included). `preview` shows each row as it would be imported and every problem
 //! row with its reason; `import` writes all rows in one transaction, or none.
 
+use crate::clock::parse_written_date;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang};
 use crate::plan::calendar::Calendar;
 use calamine::{Data, Reader};
-use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -22,7 +22,6 @@ mod values;
 pub use apply::{import, Imported};
 pub use preview::{preview, preview_table};
 pub use read::{read_table, MAX_COLUMNS, MAX_ROWS, MAX_SHEET_BYTES};
-pub use values::parse_date;
 
 use header::{field_of, normalize};
 use values::{parse_ref, percent_of, split_list, status_of, yes};

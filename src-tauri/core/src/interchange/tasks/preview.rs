@@ -84,7 +84,9 @@ pub fn preview_table(
         };
         if row.name.is_empty() {
             row.problems.push(problem("name", "import.no_name", &[]));
-        } else if row.name.chars().count() > 200 || row.name.chars().any(char::is_control) {
+        } else if crate::validate::too_long(&row.name, 200)
+            || crate::validate::has_control(&row.name, &[])
+        {
             row.problems.push(problem("name", "import.bad_name", &[]));
         }
         for (field, list) in [
@@ -135,8 +137,8 @@ pub fn preview_table(
             }
         };
         let (start_text, finish_text) = (get("start"), get("finish"));
-        let start = (!start_text.is_empty()).then(|| parse_date(&start_text));
-        let finish = (!finish_text.is_empty()).then(|| parse_date(&finish_text));
+        let start = (!start_text.is_empty()).then(|| parse_written_date(&start_text));
+        let finish = (!finish_text.is_empty()).then(|| parse_written_date(&finish_text));
         if let Some(None) = start {
             row.problems.push(problem(
                 "start",

@@ -2,26 +2,6 @@
 
 use super::*;
 
-/// A date as people write it: 2023-10-09, 2023/10/9, 2023.10.09, 2023年10月9日.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let cleaned: String = s
-        .replace(['年', '月', '/', '.'], "-")
-        .trim_end_matches('日')
-        .to_string();
-    let cleaned = cleaned
-        .get(..10.min(cleaned.len()))
-        .unwrap_or(&cleaned)
-        .trim_end_matches('-')
-        .to_string();
-    let parts: Vec<&str> = cleaned.split('-').collect();
-    let [y, m, d] = parts[..] else {
-        return None;
-    };
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-        .filter(|d| y.len() == 4 && crate::validate::plausible(*d))
-}
-
 pub(super) fn split_list(s: &str) -> Vec<String> {
     s.split(['、', ',', '，', ';', '；', '/', '\n'])
         .map(|x| x.trim().to_string())

@@ -1,167 +1,16 @@
-//! What `check` compares beyond SQLite's own integrity check and the hash chain: the file's schema
-//! against exactly what the migrations create, and the sign-off rows (rounds, their signers and
-//! status, signatures) and document locks against the audit entries that recorded them.
+//! The sign-off rows (rounds, their signers and status, signatures) and document locks against
+//! the audit entries that recorded them.
 //!
 //! Each sign-off event's audit entry carries a digest of the row's full content, so a row changed
 //! outside the app no longer matches its entry. Without keys this cannot catch a forger who rewrites
 //! the rows, their entries and the whole chain after them, including `project_meta.audit_head`.
 
-use super::migrations;
 use crate::error::{Result, Tamper};
-use crate::fingerprint::{canonical, sha256_hex};
+use crate::kind::DocKind;
+use crate::signoff::{closed_text, legacy_signed_text, RoundRow, SignatureRow};
+use crate::storage::migrations;
 use rusqlite::Connection;
-use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
-/// Tables SQLite itself adds when statistics are gathered (`ANALYZE`); they hold no project data.
-const SQLITE_STATS: &[&str] = &[
-    "sqlite_stat1",
-    "sqlite_stat2",
-    "sqlite_stat3",
-    "sqlite_stat4",
-];
-
-type SchemaItem = (String, String, String);
-
-fn schema_of(conn: &Connection) -> Result<BTreeMap<(String, String), SchemaItem>> {
-    let mut stmt =
-        conn.prepare("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let (kind, name, table, sql) = row?;
-        if SQLITE_STATS.contains(&name.as_str()) {
-            continue;
-        }
-        let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-        out.insert((kind.clone(), name), (kind, table, sql));
-    }
-    Ok(out)
-}
-
-/// Compares every table, index, trigger and view of the file with a fresh database built through
-/// the same migrations up to `version`; returns the first difference.
-pub(crate) fn schema(conn: &Connection, version: i64) -> Result<Option<Tamper>> {
-    let mut fresh = Connection::open_in_memory()?;
-    migrations::migrate_to(&mut fresh, version)?;
-    let expected = schema_of(&fresh)?;
-    let found = schema_of(conn)?;
-    for (key, item) in &found {
-        match expected.get(key) {
-            None => {
-                return Ok(Some(Tamper::Schema {
-                    what: key.0.clone(),
-                    name: key.1.clone(),
-                    change: "extra",
-                }))
-            }
-            Some(e) if e != item => {
-                return Ok(Some(Tamper::Schema {
-                    what: key.0.clone(),
-                    name: key.1.clone(),
-                    change: "altered",
-                }))
-            }
-            Some(_) => {}
-        }
-    }
-    if let Some(key) = expected.keys().find(|k| !found.contains_key(*k)) {
-        return Ok(Some(Tamper::Schema {
-            what: key.0.clone(),
-            name: key.1.clone(),
-            change: "missing",
-        }));
-    }
-    Ok(None)
-}
-
-fn digest(v: &serde_json::Value) -> String {
-    sha256_hex(canonical(v).as_bytes())[..32].to_string()
-}
-
-impl RoundRow {
-    /// The audit text of the round's start: revision, fingerprint, and a digest of its kind,
-    /// document, mode, start time and its signers in order.
-    pub(crate) fn started_text(&self) -> String {
-        let d = digest(&json!({
-            "round": self.id, "kind": self.kind, "doc": self.doc_id, "revision": self.revision,
-            "mode": self.mode, "fingerprint": self.fingerprint, "startedAt": self.started_at,
-            "signers": self.signers,
-        }));
-        format!("revision {} · {} · #{d}", self.revision, self.fingerprint)
-    }
-}
-
-/// What a signature's audit entry said before entries carried digests.
-fn legacy_signed_text(name: &str, department: &str, decision: &str, comment: &str) -> String {
-    format!(
-        "{name}（{department}）: {decision}{}",
-        if comment.is_empty() {
-            String::new()
-        } else {
-            format!(" — {comment}")
-        }
-    )
-}
-
-impl SignatureRow {
-    /// The audit text of the signature: who and what, readable, and a digest of the whole row.
-    pub(crate) fn signed_text(&self) -> String {
-        let d = digest(&json!({
-            "round": self.round_id, "person": self.person_id, "name": self.name,
-            "department": self.department, "role": self.role, "decision": self.decision,
-            "comment": self.comment, "signedAt": self.signed_at, "fingerprint": self.fingerprint,
-        }));
-        format!(
-            "{} · #{d}",
-            legacy_signed_text(&self.name, &self.department, &self.decision, &self.comment)
-        )
-    }
-}
-
-/// The audit text of a round that closed (`approved`, `rejected`) or was withdrawn.
-pub(crate) fn closed_text(round: i64, revision: i64, status: &str, closed_at: &str) -> String {
-    let d = digest(&json!({ "round": round, "status": status, "closedAt": closed_at }));
-    if status == "withdrawn" {
-        format!("withdrawn · #{d}")
-    } else {
-        format!("revision {revision}: {status} · #{d}")
-    }
-}
-
-/// A sign-off round as stored, with its signers in order.
-pub(crate) struct RoundRow {
-    pub id: i64,
-    pub kind: String,
-    pub doc_id: i64,
-    pub revision: i64,
-    pub mode: String,
-    pub status: String,
-    pub fingerprint: String,
-    pub started_at: String,
-    pub closed_at: Option<String>,
-    pub signers: Vec<i64>,
-}
-
-/// A signature as stored.
-pub(crate) struct SignatureRow {
-    pub round_id: i64,
-    pub person_id: i64,
-    pub name: String,
-    pub department: String,
-    pub role: String,
-    pub decision: String,
-    pub comment: String,
-    pub signed_at: String,
-    pub fingerprint: String,
-}
 
 /// Tables that may hold rows without any audit entry: those of a project nobody has edited yet
 /// (created with a name only), and those an older file brings from before the audit log existed
@@ -344,8 +193,8 @@ pub(crate) fn records(conn: &Connection, version: i64) -> Result<Option<Tamper>>
                     return Ok(Some(round_tamper(r)));
                 }
                 let after = if r.status == "approved" {
-                    crate::signoff::rule(&r.kind)
-                        .map(|rule| rule.after_approval)
+                    DocKind::parse(&r.kind)
+                        .map(|k| crate::kinds::document(k).rule().after_approval)
                         .unwrap_or("signed")
                 } else {
                     "draft"

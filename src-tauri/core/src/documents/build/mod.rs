@@ -1,6 +1,6 @@
 //! The pages of each document kind, built from the content its fingerprint covers.
 
-use super::{Kind, Section};
+use super::{DocKind, Section};
 use crate::error::Result;
 use crate::i18n::{self, Lang};
 use crate::pdf::{Block, Column, Table};
@@ -9,6 +9,11 @@ use crate::signoff;
 use rusqlite::Connection;
 use serde_json::Value;
 use std::collections::HashMap;
+
+mod closing;
+mod signatures;
+use closing::*;
+use signatures::*;
 
 fn t(lang: Lang, key: &str) -> String {
     i18n::text(lang, key)
@@ -33,7 +38,7 @@ fn s(v: &Value, key: &str) -> String {
 }
 
 /// The catalog name of a content field, for a document of `kind` (`coreGoal` → 核心目标).
-pub fn field_name(kind: Kind, key: &str, lang: Lang) -> String {
+pub fn field_name(kind: DocKind, key: &str, lang: Lang) -> String {
     let snake: String = key
         .chars()
         .flat_map(|c| {
@@ -45,12 +50,12 @@ pub fn field_name(kind: Kind, key: &str, lang: Lang) -> String {
         })
         .collect();
     let groups: &[&str] = match kind {
-        Kind::Registration => &["field", "field.milestone"],
-        Kind::Allocation => &["field.task", "doc.field"],
-        Kind::Minutes => &["field.meeting", "field.topic", "field.action", "doc.field"],
-        Kind::ChangeRequest => &["field.change", "doc.field"],
-        Kind::Acceptance => &["field.acceptance", "field.evaluation", "doc.field"],
-        Kind::Retrospective => &["field.retro", "doc.field"],
+        DocKind::Registration => &["field", "field.milestone"],
+        DocKind::Plan => &["field.task", "doc.field"],
+        DocKind::Minutes => &["field.meeting", "field.topic", "field.action", "doc.field"],
+        DocKind::ChangeRequest => &["field.change", "doc.field"],
+        DocKind::Acceptance => &["field.acceptance", "field.evaluation", "doc.field"],
+        DocKind::Retrospective => &["field.retro", "doc.field"],
     };
     let catalog = i18n::catalog();
     for g in groups {
@@ -73,12 +78,12 @@ pub fn field_name(kind: Kind, key: &str, lang: Lang) -> String {
 /// The blocks of a document.
 pub fn blocks(
     conn: &Connection,
-    kind: Kind,
+    kind: DocKind,
     sections: &[Section],
     lang: Lang,
 ) -> Result<Vec<Block>> {
     let people = crate::people::list(conn)?;
-    let attendees: HashMap<i64, Vec<i64>> = if kind == Kind::Minutes {
+    let attendees: HashMap<i64, Vec<i64>> = if kind == DocKind::Minutes {
         crate::meetings::meetings(conn)?
             .into_iter()
             .map(|m| (m.id, m.attendees))
@@ -91,27 +96,27 @@ pub fn blocks(
         if sections.len() > 1 {
             let title = s(&sec.content, "title");
             out.push(Block::Bookmark(title.clone()));
-            if i > 0 && kind == Kind::ChangeRequest {
+            if i > 0 && kind == DocKind::ChangeRequest {
                 out.push(Block::PageBreak);
             }
             let when = s(&sec.content, "startsAt").replace('T', " ");
             let head = match kind {
-                Kind::Minutes => format!("{} {}", when.get(..16).unwrap_or(&when), title),
+                DocKind::Minutes => format!("{} {}", when.get(..16).unwrap_or(&when), title),
                 _ => format!("#{} {title}", sec.id),
             };
             out.push(Block::Heading(head));
         }
         let required: Vec<i64> = match kind {
-            Kind::Minutes => attendees.get(&sec.id).cloned().unwrap_or_default(),
-            _ => signoff::panel(conn, sec.kind, sec.id)?.suggested,
+            DocKind::Minutes => attendees.get(&sec.id).cloned().unwrap_or_default(),
+            _ => crate::kinds::panel(conn, sec.kind, sec.id)?.suggested,
         };
         match kind {
-            Kind::Registration => registration(&mut out, &sec.content, lang),
-            Kind::Allocation => allocation(&mut out, &sec.content, lang),
-            Kind::Minutes => minutes(&mut out, &sec.content, lang, sections.len() > 1),
-            Kind::ChangeRequest => change_request(&mut out, &sec.content, lang),
-            Kind::Acceptance => acceptance(&mut out, &sec.content, lang),
-            Kind::Retrospective => retrospective(&mut out, &sec.content, lang),
+            DocKind::Registration => registration(&mut out, &sec.content, lang),
+            DocKind::Plan => allocation(&mut out, &sec.content, lang),
+            DocKind::Minutes => minutes(&mut out, &sec.content, lang, sections.len() > 1),
+            DocKind::ChangeRequest => change_request(&mut out, &sec.content, lang),
+            DocKind::Acceptance => acceptance(&mut out, &sec.content, lang),
+            DocKind::Retrospective => retrospective(&mut out, &sec.content, lang),
         }
         let row = if sections.len() > 1 { 20.0 } else { 28.0 };
         signoff_block(conn, &mut out, sec, &required, &people, lang, row)?;
@@ -464,379 +469,5 @@ fn change_request(out: &mut Vec<Block>, v: &Value, lang: Lang) {
             label_first: false,
             min_row: 0.0,
         }));
-    }
-}
-
-/// A score, or a dash when not given.
-fn score(v: &Value) -> String {
-    v.as_i64()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| "—".into())
-}
-
-/// One decimal, or a dash.
-fn one_decimal(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into())
-}
-
-fn acceptance(out: &mut Vec<Block>, v: &Value, lang: Lang) {
-    let items = v["items"].as_array().cloned().unwrap_or_default();
-    let count = |verdict: &str| items.iter().filter(|i| i["verdict"] == verdict).count();
-    out.push(Block::Heading(t(lang, "acceptance.section.result")));
-    out.push(Block::Fields(vec![
-        (
-            t(lang, "field.acceptance.overall"),
-            t(lang, &format!("acceptance.overall.{}", s(v, "overall"))),
-        ),
-        (
-            t(lang, "acceptance.counts.label"),
-            i18n::format(
-                lang,
-                "acceptance.counts",
-                &[
-                    ("total", &items.len().to_string()),
-                    ("pass", &count("pass").to_string()),
-                    ("fail", &count("fail").to_string()),
-                    ("pending", &count("pending").to_string()),
-                ],
-            ),
-        ),
-        (t(lang, "field.acceptance.conclusion"), s(v, "conclusion")),
-    ]));
-    out.push(Block::Heading(t(lang, "acceptance.section.items")));
-    // Reports signed before dates were added carry none; the others show planned vs actual.
-    let dated = items.iter().any(|i| i.get("planned").is_some());
-    let span = |v: &Value| -> String {
-        let day = |k: usize| v[k].as_str().unwrap_or("—").to_string();
-        format!("{}\n{}", day(0), day(1))
-    };
-    let mut late = Vec::new();
-    let rows = items
-        .iter()
-        .enumerate()
-        .map(|(r, i)| {
-            let files = i["evidence"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|f| s(f, "name"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let mut row = vec![
-                format!("{} {}", s(i, "outline"), s(i, "name")),
-                s(i, "lead"),
-                s(i, "standard"),
-                s(i, "result"),
-                t(lang, &format!("acceptance.verdict.{}", s(i, "verdict"))),
-                files,
-            ];
-            if dated {
-                // Finished after the planned finish: the actual dates are shaded amber.
-                let (planned, actual) = (&i["planned"][1], &i["actual"][1]);
-                if let (Some(p), Some(a)) = (planned.as_str(), actual.as_str()) {
-                    if a > p {
-                        late.push((r, 3));
-                    }
-                }
-                row.insert(2, span(&i["planned"]));
-                row.insert(3, span(&i["actual"]));
-            }
-            row
-        })
-        .collect();
-    let columns = if dated {
-        vec![
-            Column::new(t(lang, "field.task.name"), 0.2),
-            Column::new(t(lang, "field.task.lead"), 0.08),
-            Column::new(t(lang, "field.acceptance.planned"), 0.11),
-            Column::new(t(lang, "field.acceptance.actual"), 0.11),
-            Column::new(t(lang, "field.acceptance.standard"), 0.15),
-            Column::new(t(lang, "field.acceptance.result"), 0.17),
-            Column::new(t(lang, "field.acceptance.verdict"), 0.07),
-            Column::new(t(lang, "field.acceptance.evidence"), 0.11),
-        ]
-    } else {
-        vec![
-            Column::new(t(lang, "field.task.name"), 0.2),
-            Column::new(t(lang, "field.task.lead"), 0.1),
-            Column::new(t(lang, "field.acceptance.standard"), 0.22),
-            Column::new(t(lang, "field.acceptance.result"), 0.22),
-            Column::new(t(lang, "field.acceptance.verdict"), 0.09),
-            Column::new(t(lang, "field.acceptance.evidence"), 0.17),
-        ]
-    };
-    let any_late = !late.is_empty();
-    out.push(Block::MarkedTable(
-        Table {
-            columns,
-            rows,
-            label_first: false,
-            min_row: 0.0,
-        },
-        late,
-    ));
-    if any_late {
-        out.push(Block::Note(t(lang, "acceptance.late_note")));
-    }
-    out.push(Block::Heading(t(lang, "acceptance.section.evaluation")));
-    let evals = v["evaluations"].as_array().cloned().unwrap_or_default();
-    let parsed: Vec<crate::acceptance::Evaluation> = evals
-        .iter()
-        .map(|e| crate::acceptance::Evaluation {
-            goal: e["goal"].as_i64(),
-            efficiency: e["efficiency"].as_i64(),
-            communication: e["communication"].as_i64(),
-            ..Default::default()
-        })
-        .collect();
-    let mut rows: Vec<Vec<String>> = evals
-        .iter()
-        .zip(&parsed)
-        .map(|(e, p)| {
-            vec![
-                s(e, "department"),
-                score(&e["goal"]),
-                score(&e["efficiency"]),
-                score(&e["communication"]),
-                one_decimal(p.average()),
-                s(e, "comment"),
-            ]
-        })
-        .collect();
-    let avg = crate::acceptance::averages(&parsed);
-    rows.push(vec![
-        t(lang, "evaluation.average_row"),
-        one_decimal(avg.goal),
-        one_decimal(avg.efficiency),
-        one_decimal(avg.communication),
-        one_decimal(avg.overall),
-        String::new(),
-    ]);
-    // An average under the target of 80 is shaded amber, as the app marks it.
-    let mut below: Vec<(usize, usize)> = parsed
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.average().is_some_and(|a| a < 80.0))
-        .map(|(r, _)| (r, 4))
-        .collect();
-    let last = parsed.len();
-    for (c, a) in [avg.goal, avg.efficiency, avg.communication, avg.overall]
-        .into_iter()
-        .enumerate()
-    {
-        if a.is_some_and(|a| a < 80.0) {
-            below.push((last, c + 1));
-        }
-    }
-    let marked = !below.is_empty();
-    out.push(Block::MarkedTable(
-        Table {
-            columns: vec![
-                Column::new(t(lang, "field.evaluation.department"), 0.16),
-                Column::new(t(lang, "field.evaluation.goal"), 0.13),
-                Column::new(t(lang, "field.evaluation.efficiency"), 0.13),
-                Column::new(t(lang, "field.evaluation.communication"), 0.13),
-                Column::new(t(lang, "field.evaluation.average"), 0.1),
-                Column::new(t(lang, "field.evaluation.comment"), 0.35),
-            ],
-            rows,
-            label_first: true,
-            min_row: 0.0,
-        },
-        below,
-    ));
-    out.push(Block::Note(t(lang, "evaluation.scale_note")));
-    if marked {
-        out.push(Block::Note(t(lang, "evaluation.below_note")));
-    }
-}
-
-fn retrospective(out: &mut Vec<Block>, v: &Value, lang: Lang) {
-    let list = |key: &str| v[key].as_array().cloned().unwrap_or_default();
-    let numbered = |i: usize| format!("{}", i + 1);
-    out.push(Block::Heading(t(lang, "retro.section.success")));
-    out.push(Block::Table(Table {
-        columns: vec![
-            Column::new("#".to_string(), 0.06),
-            Column::new(t(lang, "field.retro.text"), 0.94),
-        ],
-        rows: list("successes")
-            .iter()
-            .enumerate()
-            .map(|(i, e)| vec![numbered(i), s(e, "text")])
-            .collect(),
-        label_first: false,
-        min_row: 0.0,
-    }));
-    out.push(Block::Heading(t(lang, "retro.section.problem")));
-    out.push(Block::Table(Table {
-        columns: vec![
-            Column::new("#".to_string(), 0.06),
-            Column::new(t(lang, "field.retro.problem"), 0.47),
-            Column::new(t(lang, "field.retro.cause"), 0.47),
-        ],
-        rows: list("problems")
-            .iter()
-            .enumerate()
-            .map(|(i, e)| vec![numbered(i), s(e, "text"), s(e, "cause")])
-            .collect(),
-        label_first: false,
-        min_row: 0.0,
-    }));
-    out.push(Block::Heading(t(lang, "retro.section.improvement")));
-    out.push(Block::Table(Table {
-        columns: vec![
-            Column::new("#".to_string(), 0.06),
-            Column::new(t(lang, "field.retro.improvement"), 0.56),
-            Column::new(t(lang, "field.retro.owner"), 0.22),
-            Column::new(t(lang, "field.retro.carry"), 0.16),
-        ],
-        rows: list("improvements")
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let owner = match (s(e, "owner"), s(e, "ownerDepartment")) {
-                    (o, d) if d.is_empty() => o,
-                    (o, d) => format!("{o}（{d}）"),
-                };
-                let carry = if e["carry"] == true {
-                    t(lang, "retro.carry.yes")
-                } else {
-                    String::new()
-                };
-                vec![numbered(i), s(e, "text"), owner, carry]
-            })
-            .collect(),
-        label_first: false,
-        min_row: 0.0,
-    }));
-}
-
-/// The sign-off block: every required signer with department, role, decision and date (or
-/// pending), and room for a handwritten signature.
-fn signoff_block(
-    conn: &Connection,
-    out: &mut Vec<Block>,
-    sec: &Section,
-    required: &[i64],
-    people: &[Person],
-    lang: Lang,
-    row_height: f32,
-) -> Result<()> {
-    let rounds = signoff::rounds(conn, sec.kind, sec.id)?;
-    let round = rounds.iter().find(|r| {
-        r.fingerprint == sec.fingerprint && (r.status == "approved" || r.status == "open")
-    });
-    let role = |r: &str| {
-        if r.is_empty() {
-            String::new()
-        } else {
-            t(lang, &format!("role.{r}"))
-        }
-    };
-    let pending = t(lang, "signoff.pending");
-    let (status, rows): (String, Vec<Vec<String>>) = match round {
-        Some(r) => {
-            let status = i18n::format(
-                lang,
-                if r.status == "approved" {
-                    "doc.signoff.approved"
-                } else {
-                    "doc.signoff.open"
-                },
-                &[("revision", &r.revision.to_string())],
-            );
-            let rows = r
-                .signers
-                .iter()
-                .map(|sg| match &sg.signature {
-                    Some(g) => {
-                        let mut decision =
-                            t(lang, &format!("decision.{}", decision_code(g.decision)));
-                        if !g.comment.is_empty() {
-                            decision = format!("{decision}\n{}", g.comment);
-                        }
-                        vec![
-                            g.name.clone(),
-                            g.department.clone(),
-                            role(&g.role),
-                            decision,
-                            g.signed_at.get(..10).unwrap_or(&g.signed_at).to_string(),
-                            String::new(),
-                        ]
-                    }
-                    None => vec![
-                        sg.person.name.clone(),
-                        sg.person.department.clone(),
-                        role(&sg.person.role),
-                        pending.clone(),
-                        String::new(),
-                        String::new(),
-                    ],
-                })
-                .collect();
-            (status, rows)
-        }
-        None => {
-            let key = if rounds.is_empty() {
-                "doc.signoff.none"
-            } else {
-                "doc.signoff.changed"
-            };
-            let rows = required
-                .iter()
-                .filter_map(|id| people.iter().find(|p| p.id == *id))
-                .map(|p| {
-                    vec![
-                        p.name.clone(),
-                        p.department.clone(),
-                        role(&p.role),
-                        pending.clone(),
-                        String::new(),
-                        String::new(),
-                    ]
-                })
-                .collect();
-            (t(lang, key), rows)
-        }
-    };
-    // In a document of many records the footer carries the whole fingerprint; each record
-    // shows the first 16 digits of its own, enough to tell it apart.
-    let fp = if row_height < 28.0 {
-        &sec.fingerprint[..16.min(sec.fingerprint.len())]
-    } else {
-        &sec.fingerprint[..]
-    };
-    out.push(Block::Heading(t(lang, "doc.signoff")));
-    out.push(Block::Note(format!(
-        "{status}　{}",
-        i18n::format(lang, "doc.section_fingerprint", &[("fp", fp)])
-    )));
-    if rows.is_empty() {
-        out.push(Block::Note(t(lang, "doc.signoff.nobody")));
-        return Ok(());
-    }
-    out.push(Block::Table(Table {
-        columns: vec![
-            Column::new(t(lang, "field.person.name"), 0.13),
-            Column::new(t(lang, "field.person.department"), 0.14),
-            Column::new(t(lang, "field.person.role"), 0.13),
-            Column::new(t(lang, "doc.field.decision"), 0.22),
-            Column::new(t(lang, "doc.field.date"), 0.13),
-            Column::new(t(lang, "doc.field.signature"), 0.25),
-        ],
-        rows,
-        label_first: false,
-        min_row: row_height,
-    }));
-    Ok(())
-}
-
-fn decision_code(d: signoff::Decision) -> &'static str {
-    match d {
-        signoff::Decision::Approve => "approve",
-        signoff::Decision::Confirm => "confirm",
-        signoff::Decision::Reject => "reject",
-        signoff::Decision::RequestCorrection => "request_correction",
     }
 }
