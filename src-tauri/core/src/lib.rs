@@ -29,6 +29,7 @@ pub mod people;
 pub mod plan;
 pub mod prefs;
 pub mod registration;
+pub mod remote_sign;
 pub mod reports;
 pub mod retro;
 pub mod signing_files;

@@ -530,8 +530,21 @@ pub struct Sign {
     pub comment: String,
 }
 
-/// Records one signature; ends the round when it is complete or rejected.
+/// Records one signature entered by the app's user on the signer's behalf (代为登记); ends the
+/// round when it is complete or rejected.
 pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
+    sign_by(conn, actor, s, &crate::remote_sign::Method::Proxy)
+}
+
+/// [`sign`], recording how the signature was obtained (issue 17): by the signer's own key, on
+/// paper (with the scan), or by the coordinator. The method's row and audit entry go into the
+/// signature's transaction.
+pub fn sign_by(
+    conn: &mut Connection,
+    actor: &str,
+    s: &Sign,
+    method: &crate::remote_sign::Method,
+) -> Result<Panel> {
     let (kind, id, revision, mode, status, fp): (String, i64, i64, String, String, String) = conn
         .query_row(
             "SELECT kind, doc_id, revision, mode, status, fingerprint FROM signoff_round WHERE id = ?1",
@@ -578,6 +591,7 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![s.round_id, person.id, person.name, person.department, person.role, s.decision.code(), comment, signed_at, fp],
     )?;
+    let how = crate::remote_sign::record_method(&tx, actor, tx.last_insert_rowid(), method)?;
     let agreed = round
         .signers
         .iter()
@@ -604,12 +618,20 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
         fingerprint: fp.clone(),
     }
     .signed_text();
-    let mut changes = vec![Change {
-        record: &record,
-        field: "signoff.signed",
-        before: None,
-        after: Some(&what),
-    }];
+    let mut changes = vec![
+        Change {
+            record: &record,
+            field: "signoff.signed",
+            before: None,
+            after: Some(&what),
+        },
+        Change {
+            record: &record,
+            field: "signoff.method",
+            before: None,
+            after: Some(&how),
+        },
+    ];
     let closed;
     if let Some((round_status, doc_state)) = outcome {
         tx.execute(
