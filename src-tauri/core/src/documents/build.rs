@@ -735,6 +735,7 @@ fn signoff_block(
         }
     };
     let pending = t(lang, "signoff.pending");
+    let how = crate::remote_sign::methods(conn, sec.kind, sec.id)?;
     let (status, rows): (String, Vec<Vec<String>>) = match round {
         Some(r) => {
             let status = i18n::format(
@@ -762,7 +763,10 @@ fn signoff_block(
                             role(&g.role),
                             decision,
                             g.signed_at.get(..10).unwrap_or(&g.signed_at).to_string(),
-                            String::new(),
+                            how.iter()
+                                .find(|h| h.round_id == r.id && h.person_id == g.person_id)
+                                .map(|h| crate::remote_sign::method_label(h, lang))
+                                .unwrap_or_default(),
                         ]
                     }
                     None => vec![

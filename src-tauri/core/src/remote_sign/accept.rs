@@ -37,6 +37,14 @@ pub fn check_response(conn: &Connection, bytes: &[u8]) -> Result<(Response, Sign
     if s.project_id != project_id(conn)? {
         return Err(refuse("keys.other_project"));
     }
+    let replay: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM signature_method WHERE key_signature = ?1)",
+        [&r.signature],
+        |row| row.get(0),
+    )?;
+    if replay {
+        return Err(refuse("keys.replay"));
+    }
     let bound: Option<(i64, String)> = conn
         .query_row(
             "SELECT person_id, public_key FROM person_key WHERE fingerprint = ?1",
@@ -97,14 +105,6 @@ pub fn check_response(conn: &Connection, bytes: &[u8]) -> Result<(Response, Sign
         .map_err(|_| refuse("keys.file.altered"))?;
     let person = people::get(conn, person_id)?;
     let name = || vec![("name", format!("{}（{}）", person.name, person.department))];
-    let replay: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM signature_method WHERE key_signature = ?1)",
-        [&r.signature],
-        |row| row.get(0),
-    )?;
-    if replay {
-        return Err(refuse("keys.replay"));
-    }
     let is_signer: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM signoff_signer WHERE round_id = ?1 AND person_id = ?2)",
         params![s.round, person_id],

@@ -188,6 +188,34 @@ pub fn methods(conn: &Connection, kind: &str, id: i64) -> Result<Vec<HowSigned>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How a signature was obtained, in words (the sign-off block of a PDF): 电子签名 with the key
+/// fingerprint, 纸质签字 with the scan's SHA-256, or 代为登记 with who recorded it.
+pub fn method_label(h: &HowSigned, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::{format, text};
+    let label = text(lang, &format!("signoff.method.{}", h.method));
+    let detail = match (h.method.as_str(), &h.key_fingerprint, &h.scan_sha256) {
+        ("electronic", Some(k), _) => format(
+            lang,
+            "signoff.method.key",
+            &[("fingerprint", &crate::identity::grouped(k))],
+        ),
+        ("paper", _, Some(sha)) => format(
+            lang,
+            "signoff.method.scan",
+            &[("sha", &sha[..16.min(sha.len())])],
+        ),
+        _ if !h.recorded_by.is_empty() => {
+            format(lang, "signoff.method.by", &[("name", &h.recorded_by)])
+        }
+        _ => String::new(),
+    };
+    if detail.is_empty() {
+        label
+    } else {
+        format!("{label}\n{detail}")
+    }
+}
+
 /// The scan of a paper signature: its file name and bytes.
 pub fn scan(conn: &Connection, round_id: i64, person_id: i64) -> Result<Option<(String, Vec<u8>)>> {
     Ok(conn

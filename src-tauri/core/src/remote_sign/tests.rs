@@ -294,3 +294,58 @@ fn check_finds_electronic_signatures_changed_outside_the_app() {
         Some(Tamper::SignatureMethod { .. })
     ));
 }
+
+#[test]
+fn the_pdf_says_how_each_signature_was_obtained() {
+    let (mut conn, signers, round) = setup();
+    let req = request(&conn, None);
+    accept(
+        &mut conn,
+        "张伟",
+        &respond(&req, &signers[0], "approve", ""),
+    )
+    .unwrap();
+    let sign = |person: i64| signoff::Sign {
+        round_id: round,
+        revision: 1,
+        person_id: person,
+        decision: Decision::Approve,
+        comment: String::new(),
+    };
+    let scan = Method::Paper {
+        name: "签字页.pdf".into(),
+        scan: b"%PDF scan".to_vec(),
+    };
+    signoff::sign_by(&mut conn, "张伟", &sign(signers[1].id), &scan).unwrap();
+    signoff::sign(&mut conn, "王芳", &sign(signers[2].id)).unwrap();
+    let fonts = crate::pdf::Fonts::shared(&[]).unwrap();
+    let doc = crate::documents::prepare(
+        &conn,
+        crate::documents::Kind::Registration,
+        crate::documents::Target::Latest,
+        Lang::Zh,
+        "张伟",
+    )
+    .unwrap();
+    let pdf = crate::pdf::render(&doc.doc, fonts).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap().replace(' ', "");
+    let key = crate::identity::grouped(&signers[0].file.fingerprint).replace(' ', "");
+    let sha = &sha256_hex(b"%PDF scan")[..16];
+    for needle in [
+        "电子签名",
+        &key[..8],
+        "纸质签字",
+        sha,
+        "代为登记",
+        "由王芳登记",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+}
