@@ -10,6 +10,7 @@ mod interchange_commands;
 mod meeting_commands;
 mod menu;
 mod org_commands;
+mod signing_commands;
 mod state;
 
 use liaison_core::cli::{self, GuiOptions, Invocation};
@@ -71,6 +72,17 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             commands::new_revision,
             commands::add_person,
             commands::history,
+            signing_commands::my_identity,
+            signing_commands::identity_create,
+            signing_commands::identity_export_card,
+            signing_commands::signing_keys_panel,
+            signing_commands::bind_card,
+            signing_commands::bind_card_file,
+            signing_commands::export_requests,
+            signing_commands::import_responses,
+            signing_commands::import_responses_dialog,
+            signing_commands::sign_on_paper,
+            signing_commands::sign_on_paper_file,
             org_commands::org_matrix,
             org_commands::department_add,
             org_commands::department_update,

@@ -10,6 +10,7 @@ pub mod keyfile;
 
 pub use card::Card;
 pub use keyfile::KeyFile;
+pub use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::fingerprint::{canonical, sha256_hex};

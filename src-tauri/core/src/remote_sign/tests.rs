@@ -349,3 +349,44 @@ fn the_pdf_says_how_each_signature_was_obtained() {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
 }
+
+/// Every message key the files of signing by key name exists in the catalog, in both languages.
+#[test]
+fn every_message_of_signing_by_key_is_in_the_catalog() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src.join("cli/keys.rs")];
+    for dir in ["identity", "signing_files", "remote_sign"] {
+        for e in std::fs::read_dir(src.join(dir)).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    let mut seen = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for prefix in ["\"keys.", "\"cli.", "\"signoff.", "\"tamper.", "\"person."] {
+            for (at, _) in text.match_indices(prefix) {
+                let key: String = text[at + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '_')
+                    .collect();
+                if key.ends_with('.') || text[at + 1 + key.len()..].starts_with('{') {
+                    continue; // a key built with format!
+                }
+                seen += 1;
+                let c = crate::i18n::catalog();
+                // Audit fields are labelled in the history as `history.field.<field>`.
+                let key = if key == "signoff.method" || key == "person.key_bound" {
+                    format!("history.field.{key}")
+                } else {
+                    key
+                };
+                assert!(
+                    c.contains_key(&key),
+                    "{} names {key}, which the catalog lacks",
+                    f.display()
+                );
+            }
+        }
+    }
+    assert!(seen > 30, "the scan found the keys ({seen})");
+}
