@@ -335,3 +335,148 @@ pub fn sign_on_paper_file(
         signoff::sign_by(c, actor, &sign, &Method::Paper { name, scan })
     })
 }
+
+/// A signing request as the signer's Liaison shows it, read-only.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestView {
+    pub path: String,
+    pub project_name: String,
+    /// The document's name in the user's language.
+    pub document: String,
+    pub kind: String,
+    pub record: i64,
+    pub revision: i64,
+    pub fingerprint: String,
+    pub asked_by: String,
+    pub asked_at: String,
+    pub signers: Vec<signing_files::request::RequestSigner>,
+    pub for_person: Option<i64>,
+    pub decisions: Vec<String>,
+    pub content: serde_json::Value,
+    /// Whether the project lists the user's own key for one of the signers.
+    pub mine: bool,
+}
+
+fn read_request(path: &std::path::Path) -> Result<signing_files::Request, Error> {
+    signing_files::Request::parse(&signing_files::read(path)?)
+}
+
+/// Opens the signing request at `path` (also what File ▸ Open or a double-click on a
+/// `.liaison-request` file should call).
+#[tauri::command]
+pub fn request_open(state: State<'_, AppState>, path: String) -> CmdResult<RequestView> {
+    let lang = state.lang();
+    let r = read_request(&PathBuf::from(&path)).map_err(|e| state.err(e))?;
+    let me = KeyFile::load(&identity::default_key_path()).ok();
+    let mine = me.is_some_and(|k| r.signers.iter().any(|s| s.keys.contains(&k.fingerprint)));
+    Ok(RequestView {
+        path,
+        project_name: r.project_name,
+        document: liaison_core::error::record_label(lang, &r.kind),
+        kind: r.kind,
+        record: r.record,
+        revision: r.revision,
+        fingerprint: r.fingerprint,
+        asked_by: r.asked_by,
+        asked_at: r.asked_at,
+        signers: r.signers,
+        for_person: r.for_person,
+        decisions: r.decisions,
+        content: r.content,
+        mine,
+    })
+}
+
+/// Asks for a signing request and opens it; None when cancelled.
+#[tauri::command]
+pub async fn request_open_dialog<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<RequestView>> {
+    let Some(path) = app
+        .dialog()
+        .file()
+        .add_filter("Liaison", &["liaison-request"])
+        .blocking_pick_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    request_open(state, path.display().to_string()).map(Some)
+}
+
+/// Saves the PDF a request carries where the user chooses, to read it in a PDF reader.
+#[tauri::command]
+pub async fn request_save_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> CmdResult<Option<String>> {
+    let r = read_request(&PathBuf::from(&path)).map_err(|e| state.err(e))?;
+    let pdf = r.pdf_bytes().map_err(|e| state.err(e))?;
+    let name = PathBuf::from(&path)
+        .with_extension("pdf")
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "request.pdf".into());
+    let Some(dest) = app
+        .dialog()
+        .file()
+        .add_filter("PDF", &["pdf"])
+        .set_file_name(name)
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    output::write_file(&dest, &pdf, output::Output::Document, true).map_err(|e| state.err(e))?;
+    Ok(Some(dest.display().to_string()))
+}
+
+/// Signs the request at `path` with the user's key and saves the response where they choose;
+/// None when cancelled.
+#[tauri::command]
+pub async fn request_sign<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+    decision: String,
+    comment: String,
+    passphrase: String,
+) -> CmdResult<Option<String>> {
+    let passphrase = identity::Zeroizing::new(passphrase);
+    let response = (|| {
+        let r = read_request(&PathBuf::from(&path))?;
+        let file = KeyFile::load(&identity::default_key_path())?;
+        let key = file.unlock(&passphrase)?;
+        signing_files::Response::create(&r, &file, &key, &decision, &comment)
+    })()
+    .map_err(|e| state.err(e))?;
+    let stem = PathBuf::from(&path)
+        .file_stem()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let name = format!(
+        "{stem}-{}.liaison-response",
+        liaison_core::documents::safe_file_name(&response.signed.signer.name)
+    );
+    let Some(dest) = app
+        .dialog()
+        .file()
+        .add_filter("Liaison", &["liaison-response"])
+        .set_file_name(name)
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+    else {
+        return Ok(None);
+    };
+    output::write_file(
+        &dest,
+        &signing_files::to_bytes(&response),
+        output::Output::Document,
+        true,
+    )
+    .map_err(|e| state.err(e))?;
+    Ok(Some(dest.display().to_string()))
+}

@@ -51,11 +51,38 @@ fn e2e_an_imported_response_is_labelled_as_signed_by_key() {
             .request;
             let r = Response::create(&req, &key_file, &key, "approve", "同意").unwrap();
             std::fs::write(&response, signing_files::to_bytes(&r)).unwrap();
+            // The app's user is 李娜 too: her key in the settings folder, the request beside it.
+            std::fs::create_dir_all(env.path("config")).unwrap();
+            key_file
+                .save(&env.path("config").join("signing-key.json"))
+                .unwrap();
+            std::fs::write(
+                env.path("请求.liaison-request"),
+                signing_files::to_bytes(&req),
+            )
+            .unwrap();
         }
+        let request = env.path("请求.liaison-request");
         with_app(&env, Some(&file), |app| async move {
             let r = async {
                 app.wait_js("return document.getElementById('signoff-state')?.textContent.includes('签核中')").await?;
                 app.find("#signoff-import-responses").await?;
+                // The request, opened as the signer sees it: read-only, its fingerprint, the choices.
+                app.js(
+                    "window.__TAURI__.core.invoke('request_open', { path: arguments[0] })
+                       .then((v) => import('./components/sign-request.js').then((m) => m.showRequest(v)));",
+                    vec![json!(request.to_str().unwrap())],
+                )
+                .await?;
+                app.wait_js("return document.getElementById('request-dialog')?.open").await?;
+                let fp = app.text("#request-fingerprint").await?;
+                let frozen = liaison_core::signing_files::Request::parse(&std::fs::read(&request).unwrap()).unwrap();
+                assert_eq!(fp.replace(' ', ""), frozen.fingerprint.to_uppercase());
+                let shown = app.text("#request-dialog").await?;
+                assert!(shown.contains("新品上市项目") && shown.contains("同意") && shown.contains("驳回"), "{shown}");
+                assert!(!shown.contains("没有为你的密钥绑定"), "her key is bound: {shown}");
+                app.shot("sign-request").await;
+                app.js("document.getElementById('request-dialog').close()", vec![]).await?;
                 // What a drop of the file (or the file dialog) calls, then the panel as it reloads.
                 let done = app
                     .js(

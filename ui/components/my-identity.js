@@ -5,6 +5,7 @@
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
+import { openRequest } from './sign-request.js';
 
 export class MyIdentity extends HTMLElement {
   #me = null;
@@ -45,6 +46,8 @@ export class MyIdentity extends HTMLElement {
       h('p', { class: 'muted' }, t('prefs.identity.fingerprint_note')),
       h('div', { class: 'person-add' }, pass,
         h('button', { type: 'button', class: 'secondary', id: 'identity-export-card', onclick: exportCard }, t('prefs.identity.export_card'))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', id: 'identity-open-request', onclick: openRequest }, t('request.open'))),
     ];
   }
 
