@@ -199,6 +199,14 @@ fn two_signers_sign_for_themselves_and_check_verifies_it() {
     drop(p);
     // The same response again is a replay: refused, nothing changes.
     refused(home, &file, &resp_a, "已经记录过");
+    // The PDF's sign-off block says how each signed; `verify` vouches for it.
+    let pdf = home.join("登记表.pdf");
+    let p = pdf.to_str().unwrap();
+    ok(run(home, &["export", "registration", f, "--out", p]));
+    ok(run(home, &["verify", p, f]));
+    let text = Command::new("pdftotext").args([p, "-"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+    assert_eq!(text.matches("电子签名").count(), 2, "{text}");
 
     // Changed outside the app: the binding of a key moved to another person.
     let copy = home.join("改过.liaison");
@@ -219,6 +227,14 @@ fn two_signers_sign_for_themselves_and_check_verifies_it() {
     );
     let out = run(home, &["check", copy.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    // `verify` no longer vouches for the PDF: the electronic signature does not verify.
+    let out = run(home, &["verify", p, copy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("电子签名验证不通过"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -568,10 +568,11 @@ pub const MIGRATIONS: &[&str] = &[
     // signature, which `check` verifies again), on paper (the scan of the signed PDF with its
     // SHA-256) or recorded by the coordinator on the signer's behalf. Both append-only, both with
     // their closed guard; a signature without a row here predates it and was recorded by the
-    // coordinator.
+    // coordinator. No foreign keys: removing a person keeps their bindings on record (as
+    // signatures keep their signer), and `check` compares both tables with their audit entries.
     "CREATE TABLE person_key (
         id          INTEGER PRIMARY KEY,
-        person_id   INTEGER NOT NULL REFERENCES person (id),
+        person_id   INTEGER NOT NULL,
         fingerprint TEXT NOT NULL UNIQUE,
         public_key  TEXT NOT NULL,
         card        TEXT NOT NULL,
@@ -579,7 +580,7 @@ pub const MIGRATIONS: &[&str] = &[
         bound_by    TEXT NOT NULL
     ) STRICT;
     CREATE TABLE signature_method (
-        signature_id    INTEGER PRIMARY KEY REFERENCES signature (id),
+        signature_id    INTEGER PRIMARY KEY,
         method          TEXT NOT NULL CHECK (method IN ('electronic', 'paper', 'proxy')),
         recorded_by     TEXT NOT NULL,
         key_fingerprint TEXT,
