@@ -241,6 +241,13 @@ fn every_bad_response_is_refused_and_records_nothing() {
     .unwrap();
     let late = respond(&req, &signers[1], "approve", "");
     assert_eq!(refusal(&mut conn, &late), "signoff.closed");
+    // A person with a bound key stays: a later person must not inherit the key with the id.
+    assert_eq!(
+        crate::people::remove(&mut conn, "张伟", outsider.id)
+            .unwrap_err()
+            .code(),
+        "invalid"
+    );
     // A card bound twice.
     let card = signing_files::to_bytes(&Card::of(&signers[0].file, &signers[0].key));
     assert_eq!(
