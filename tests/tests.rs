@@ -12,4 +12,5 @@ mod hostile_cli;
 mod hostile_import;
 mod integrity;
 mod interchange;
+mod keys;
 mod meetings;

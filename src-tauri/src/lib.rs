@@ -11,6 +11,7 @@ mod interchange_commands;
 mod meeting_commands;
 mod menu;
 mod org_commands;
+mod signing_commands;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -94,6 +95,21 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Bu
             commands::new_revision,
             commands::add_person,
             commands::history,
+            signing_commands::my_identity,
+            signing_commands::identity_create,
+            signing_commands::identity_export_card,
+            signing_commands::signing_keys_panel,
+            signing_commands::bind_card,
+            signing_commands::bind_card_file,
+            signing_commands::export_requests,
+            signing_commands::import_responses,
+            signing_commands::import_responses_dialog,
+            signing_commands::sign_on_paper,
+            signing_commands::sign_on_paper_file,
+            signing_commands::request_open,
+            signing_commands::request_open_dialog,
+            signing_commands::request_save_pdf,
+            signing_commands::request_sign,
             org_commands::org_matrix,
             org_commands::department_add,
             org_commands::department_update,

@@ -14,6 +14,10 @@ fn start(
     dir: &std::path::Path,
     file: Option<std::path::PathBuf>,
 ) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    // No sample project: a folder that cannot be created, so a start without a file opens none
+    // (and the user's own documents folder is never touched).
+    static NO_SAMPLE: std::sync::Once = std::sync::Once::new();
+    NO_SAMPLE.call_once(|| std::env::set_var("LIAISON_DOCUMENTS_DIR", "/dev/null/liaison-tests"));
     let opts = GuiOptions {
         file,
         measure_startup: false,

@@ -11,6 +11,7 @@ mod flow_plan;
 mod flow_ui;
 mod hostile;
 mod interchange;
+mod keys;
 mod meetings;
 mod plan;
 mod registration;

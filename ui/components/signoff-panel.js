@@ -4,6 +4,7 @@
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
+import { loadKeys, methodBadge, keyCell, keysToolbar, paperButton } from './signoff-keys.js';
 
 const ROLES = ['head', 'interface', 'owner', 'member', 'decision'];
 
@@ -18,12 +19,15 @@ function when(iso) {
 export class SignoffPanel extends HTMLElement {
   #panel = null;
   #chosen = [];
+  #keys = { bindings: [], methods: [] };
 
   get kind() { return this.getAttribute('kind'); }
   get docId() { return Number(this.getAttribute('doc-id') || '1'); }
 
   async load() {
-    this.#apply(await call('signoff_panel', { kind: this.kind, docId: this.docId }));
+    const panel = await call('signoff_panel', { kind: this.kind, docId: this.docId });
+    this.#keys = await loadKeys(this.kind, this.docId);
+    this.#apply(panel);
   }
 
   render() { if (this.#panel) this.#render(); }
@@ -42,6 +46,7 @@ export class SignoffPanel extends HTMLElement {
   async #do(cmd, args, message) {
     try {
       const panel = await call(cmd, args);
+      this.#keys = await loadKeys(this.kind, this.docId);
       this.#apply(panel);
       if (message) toast(message);
     } catch {
@@ -80,6 +85,7 @@ export class SignoffPanel extends HTMLElement {
       status = h('div', { class: `sig ${sig.decision}` },
         h('span', { class: 'sig-decision' }, t(`decision.${sig.decision}`)),
         h('span', { class: 'sig-time' }, when(sig.signedAt)),
+        methodBadge(this.#keys, round.id, s.person.id),
         sig.comment ? h('div', { class: 'sig-comment' }, sig.comment) : null);
     } else if (round.status !== 'open') {
       status = h('span', { class: 'muted' }, '—');
@@ -94,21 +100,24 @@ export class SignoffPanel extends HTMLElement {
       const [yes, no] = ['minutes', 'retrospective'].includes(this.kind) ? ['confirm', 'request_correction'] : ['approve', 'reject'];
       status = h('div', { class: 'sig-act' }, comment,
         h('button', { type: 'button', class: 'primary small', dataset: { sign: yes, person: String(s.person.id) }, onclick: () => act(yes) }, t(`decision.${yes}`)),
-        h('button', { type: 'button', class: 'danger small', dataset: { sign: no, person: String(s.person.id) }, onclick: () => act(no) }, t(`decision.${no}`)));
+        h('button', { type: 'button', class: 'danger small', dataset: { sign: no, person: String(s.person.id) }, onclick: () => act(no) }, t(`decision.${no}`)),
+        paperButton(() => ({ roundId: round.id, revision: round.revision, personId: s.person.id, decision: yes, comment: comment.value }),
+          async (panel) => { this.#keys = await loadKeys(this.kind, this.docId); this.#apply(panel); }));
     }
     return h('tr', { class: sig ? 'signed' : (s.turn ? 'turn' : '') },
       h('td', { class: 'num' }, String(i + 1)),
       h('td', {}, h('strong', {}, s.person.name)),
       h('td', {}, s.person.department),
       h('td', {}, t(`role.${s.person.role}`)),
-      h('td', {}, status));
+      h('td', {}, status),
+      round.status === 'open' ? h('td', {}, keyCell(this.#keys, s.person, () => this.load())) : null);
   }
 
   #roundTable(round) {
     return h('table', { class: 'signers' },
       h('thead', {}, h('tr', {},
         h('th', { class: 'num' }, '#'), h('th', {}, t('field.person.name')), h('th', {}, t('field.person.department')),
-        h('th', {}, t('field.person.role')), h('th', {}, t('signoff.title')))),
+        h('th', {}, t('field.person.role')), h('th', {}, t('signoff.title')), round.status === 'open' ? h('th', {}, t('signoff.keys.key')) : null)),
       h('tbody', {}, round.signers.map((s, i) => this.#signerRow(round, s, i))));
   }
 
@@ -179,6 +188,7 @@ export class SignoffPanel extends HTMLElement {
       body.push(this.#roundTable(current));
     }
     if (p.state === 'in_signoff' && current) {
+      body.push(keysToolbar(this.kind, this.docId, () => this.load()));
       body.push(h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', id: 'signoff-withdraw', onclick: () => this.#do('withdraw_signoff', { roundId: current.id }) }, t('signoff.withdraw'))));
     } else if (p.closed) {

@@ -41,6 +41,21 @@ pub enum Tamper {
     LockState { kind: String, doc_id: i64 },
     /// The project has records but no audit entries at all.
     NoAudit,
+    /// An electronic signature does not verify with the key bound to its signer, or its signed
+    /// response says something else than the signature row.
+    KeySignature {
+        kind: String,
+        doc_id: i64,
+        name: String,
+    },
+    /// A key binding does not match its audit entry (or its card).
+    KeyBinding { name: String },
+    /// How a signature was obtained does not match its audit entry (or a scan its SHA-256).
+    SignatureMethod {
+        kind: String,
+        doc_id: i64,
+        name: String,
+    },
 }
 
 impl Tamper {
@@ -112,6 +127,19 @@ impl Tamper {
                 &[("document", &doc(kind, *doc_id))],
             ),
             Tamper::NoAudit => i18n::text(lang, "tamper.no_audit"),
+            Tamper::KeySignature { kind, doc_id, name } => i18n::format(
+                lang,
+                "tamper.key_signature",
+                &[("document", &doc(kind, *doc_id)), ("name", name)],
+            ),
+            Tamper::KeyBinding { name } => {
+                i18n::format(lang, "tamper.key_binding", &[("name", name)])
+            }
+            Tamper::SignatureMethod { kind, doc_id, name } => i18n::format(
+                lang,
+                "tamper.signature_method",
+                &[("document", &doc(kind, *doc_id)), ("name", name)],
+            ),
         }
     }
 }

@@ -54,6 +54,16 @@ pub fn sign(conn: &mut Connection, actor: &str, s: &Sign) -> Result<Panel> {
     signoff::sign(conn, actor, document, s)
 }
 
+/// Records a signature obtained by `method` (see `signoff::sign_by`).
+pub fn sign_by(
+    conn: &mut Connection,
+    actor: &str,
+    s: &Sign,
+    method: &signoff::Method,
+) -> Result<Panel> {
+    signoff::sign_by(conn, actor, document, s, method)
+}
+
 /// Withdraws an open round (see `signoff::withdraw`).
 pub fn withdraw(conn: &mut Connection, actor: &str, round_id: i64) -> Result<Panel> {
     signoff::withdraw(conn, actor, document, round_id)

@@ -29,8 +29,18 @@ const LAYERS: &[(&str, &[&str])] = &[
             "log_file",
         ],
     ),
-    // Project files, and the files written for the user.
-    ("storage", &["storage", "output", "prefs"]),
+    // Project files, the files written for the user, and the files of signing by key.
+    (
+        "storage",
+        &[
+            "storage",
+            "output",
+            "prefs",
+            "canonical_file",
+            "identity",
+            "signing_files",
+        ],
+    ),
     // The records and their rules; the sign-off mechanism low in it (it knows documents only
     // through `signoff::Document`).
     (
@@ -60,8 +70,9 @@ const LAYERS: &[(&str, &[&str])] = &[
         "across",
         &[
             "kinds",
-            "integrity",
             "documents",
+            "remote_sign",
+            "integrity",
             "warnings",
             "dashboard",
             "interchange",

@@ -149,14 +149,16 @@ pub fn update(conn: &mut Connection, actor: &str, p: &Person) -> Result<Person> 
     Ok(p)
 }
 
-/// Removes a person nobody's task, signature round or plan refers to.
+/// Removes a person nobody's task, signature round or plan refers to, and who has no signing key
+/// bound (a later person could get their id, and with it the key).
 pub fn remove(conn: &mut Connection, actor: &str, id: i64) -> Result<()> {
     let before = get(conn, id)?;
     let used: i64 = conn.query_row(
         "SELECT (SELECT count(*) FROM signoff_signer WHERE person_id = ?1)
               + (SELECT count(*) FROM task WHERE owner_id = ?1)
               + (SELECT count(*) FROM task, json_each(task.collaborators) WHERE json_each.value = ?1)
-              + (SELECT count(*) FROM comm_plan, json_each(comm_plan.participants) WHERE json_each.value = ?1)",
+              + (SELECT count(*) FROM comm_plan, json_each(comm_plan.participants) WHERE json_each.value = ?1)
+              + (SELECT count(*) FROM person_key WHERE person_id = ?1)",
         [id],
         |r| r.get(0),
     )?;

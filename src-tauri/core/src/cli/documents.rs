@@ -116,8 +116,16 @@ pub(super) fn verify(
             ),
         };
     };
-    let result = Project::read_only(&PathBuf::from(project))
-        .and_then(|(conn, _)| crate::documents::verify(&conn, &PathBuf::from(pdf), lang));
+    let result = Project::read_only(&PathBuf::from(project)).and_then(|(conn, version)| {
+        // A PDF is vouched for only by a project whose electronic signatures verify.
+        if let Some(problem) = crate::remote_sign::verify(&conn, version)? {
+            return Err(crate::Error::Integrity {
+                path: PathBuf::from(project),
+                problem,
+            });
+        }
+        crate::documents::verify(&conn, &PathBuf::from(pdf), lang)
+    });
     match result {
         Ok(v) => {
             let _ = write!(out, "{}", crate::documents::describe(&v, lang));

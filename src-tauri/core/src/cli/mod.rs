@@ -11,6 +11,7 @@ use std::path::PathBuf;
 mod closing;
 mod documents;
 mod interchange;
+mod keys;
 mod project;
 mod term;
 
@@ -76,6 +77,11 @@ fn dispatch(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> In
         "import-tasks" => import_tasks(lang, &args[1..], out, err),
         "export-json" => export_json(lang, &args[1..], out, err),
         "import-json" => import_json(lang, &args[1..], out, err),
+        "key" => keys::key(lang, &args[1..], out, err),
+        "bind" => keys::bind(lang, &args[1..], out, err),
+        "request" => keys::request(lang, &args[1..], out, err),
+        "sign" => keys::sign(lang, &args[1..], out, err),
+        "accept" => keys::accept(lang, &args[1..], out, err),
         _ => gui(lang, &args, err),
     }
 }

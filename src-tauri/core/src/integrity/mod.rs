@@ -99,6 +99,9 @@ fn verify_records(conn: &Connection, path: &Path, version: i64) -> Result<()> {
             revision: m.revision,
         });
     }
+    if problem.is_none() {
+        problem = crate::remote_sign::verify(conn, version)?;
+    }
     match problem {
         Some(problem) => Err(Error::Integrity {
             path: path.to_path_buf(),

@@ -65,6 +65,8 @@ const LONG_COLUMNS: &[(&str, &str)] = &[
     ("audit_log", "before"),
     ("audit_log", "after"),
     ("document_export", "sections"),
+    ("person_key", "card"),
+    ("signature_method", "response"),
 ];
 
 /// The limits the forms apply to the columns no module check below covers (characters).

@@ -338,13 +338,15 @@ pub fn panel(conn: &Connection, doc: &dyn Document, id: i64) -> Result<Panel> {
 }
 
 mod audit_text;
+pub mod method;
 mod round;
 #[cfg(test)]
 mod tests;
 mod verify;
 
 pub(crate) use audit_text::{closed_text, legacy_signed_text, RoundRow, SignatureRow};
+pub use method::Method;
 #[cfg(test)]
 use round::start_round;
-pub use round::{new_revision, sign, start, withdraw, Sign};
+pub use round::{new_revision, sign, sign_by, start, withdraw, Sign};
 pub use verify::{verify, Mismatch};

@@ -116,8 +116,22 @@ pub struct Sign {
     pub comment: String,
 }
 
-/// Records one signature; ends the round when it is complete or rejected.
+/// Records one signature entered by the app's user on the signer's behalf (代为登记); ends the
+/// round when it is complete or rejected.
 pub fn sign(conn: &mut Connection, actor: &str, docs: Registry, s: &Sign) -> Result<Panel> {
+    sign_by(conn, actor, docs, s, &Method::Proxy)
+}
+
+/// [`sign`], recording how the signature was obtained (issue 17): by the signer's own key, on
+/// paper (with the scan), or by the coordinator. The method's row and audit entry go into the
+/// signature's transaction.
+pub fn sign_by(
+    conn: &mut Connection,
+    actor: &str,
+    docs: Registry,
+    s: &Sign,
+    method: &Method,
+) -> Result<Panel> {
     let (kind, id, revision, mode, status, fp): (String, i64, i64, String, String, String) = conn
         .query_row(
             "SELECT kind, doc_id, revision, mode, status, fingerprint FROM signoff_round WHERE id = ?1",
@@ -166,6 +180,7 @@ pub fn sign(conn: &mut Connection, actor: &str, docs: Registry, s: &Sign) -> Res
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![s.round_id, person.id, person.name, person.department, person.role, s.decision.code(), comment, signed_at, fp],
     )?;
+    let how = super::method::record_method(&tx, actor, tx.last_insert_rowid(), method)?;
     let agreed = round
         .signers
         .iter()
@@ -192,12 +207,20 @@ pub fn sign(conn: &mut Connection, actor: &str, docs: Registry, s: &Sign) -> Res
         fingerprint: fp.clone(),
     }
     .signed_text();
-    let mut changes = vec![Change {
-        record: &record,
-        field: "signoff.signed",
-        before: None,
-        after: Some(&what),
-    }];
+    let mut changes = vec![
+        Change {
+            record: &record,
+            field: "signoff.signed",
+            before: None,
+            after: Some(&what),
+        },
+        Change {
+            record: &record,
+            field: "signoff.method",
+            before: None,
+            after: Some(&how),
+        },
+    ];
     let closed;
     if let Some((round_status, after)) = outcome {
         tx.execute(

@@ -562,6 +562,51 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER closing_disposition_closed_delete BEFORE DELETE ON closing_disposition
         WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
         BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;",
+    // 12: issue 17, every signer signs for themselves. A person's identity cards (public signing
+    // keys) bound to them by the coordinator, one person per key; how each signature after this
+    // was obtained: electronic (the signer's key: its fingerprint, the signed response and its
+    // signature, which `check` verifies again), on paper (the scan of the signed PDF with its
+    // SHA-256) or recorded by the coordinator on the signer's behalf. Both append-only, both with
+    // their closed guard; a signature without a row here predates it and was recorded by the
+    // coordinator. No foreign keys: removing a person keeps their bindings on record (as
+    // signatures keep their signer), and `check` compares both tables with their audit entries.
+    "CREATE TABLE person_key (
+        id          INTEGER PRIMARY KEY,
+        person_id   INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL UNIQUE,
+        public_key  TEXT NOT NULL,
+        card        TEXT NOT NULL,
+        bound_at    TEXT NOT NULL,
+        bound_by    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE signature_method (
+        signature_id    INTEGER PRIMARY KEY,
+        method          TEXT NOT NULL CHECK (method IN ('electronic', 'paper', 'proxy')),
+        recorded_by     TEXT NOT NULL,
+        key_fingerprint TEXT,
+        response        TEXT,
+        key_signature   TEXT UNIQUE,
+        scan_name       TEXT,
+        scan            BLOB,
+        scan_sha256     TEXT,
+        CHECK ((method = 'electronic') = (key_fingerprint IS NOT NULL AND response IS NOT NULL
+                                          AND key_signature IS NOT NULL)),
+        CHECK ((method = 'paper') = (scan IS NOT NULL AND scan_sha256 IS NOT NULL))
+    ) STRICT;
+    CREATE TRIGGER person_key_no_update BEFORE UPDATE ON person_key
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:person_key'); END;
+    CREATE TRIGGER person_key_no_delete BEFORE DELETE ON person_key
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:person_key'); END;
+    CREATE TRIGGER signature_method_no_update BEFORE UPDATE ON signature_method
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:signature_method'); END;
+    CREATE TRIGGER signature_method_no_delete BEFORE DELETE ON signature_method
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:signature_method'); END;
+    CREATE TRIGGER person_key_closed_insert BEFORE INSERT ON person_key
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;
+    CREATE TRIGGER signature_method_closed_insert BEFORE INSERT ON signature_method
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;",
 ];
 
 /// The migration after which a closed (archived) project refuses every write, in storage.
@@ -637,6 +682,7 @@ const TABLES: &[&[&str]] = &[
     &[],
     &[],
     &["closing_disposition"],
+    &["person_key", "signature_method"],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).

@@ -26,6 +26,7 @@ pub(super) fn signoff_block(
         }
     };
     let pending = t(lang, "signoff.pending");
+    let how = crate::signoff::method::methods(conn, sec.kind, sec.id)?;
     let (status, rows): (String, Vec<Vec<String>>) = match round {
         Some(r) => {
             let status = i18n::format(
@@ -53,7 +54,10 @@ pub(super) fn signoff_block(
                             role(&g.role),
                             decision,
                             g.signed_at.get(..10).unwrap_or(&g.signed_at).to_string(),
-                            String::new(),
+                            how.iter()
+                                .find(|h| h.round_id == r.id && h.person_id == g.person_id)
+                                .map(|h| crate::signoff::method::method_label(h, lang))
+                                .unwrap_or_default(),
                         ]
                     }
                     None => vec![
