@@ -21,10 +21,20 @@ use tauri::Manager;
 pub fn main_entry() -> ExitCode {
     let started = std::time::Instant::now();
     let args: Vec<_> = std::env::args_os().skip(1).collect();
+    // An installed app's command line finds the fonts its bundle ships (/usr/lib/<product>/fonts).
+    liaison_core::pdf::fonts::set_product_name(&product_name());
     match cli::run(args, &mut std::io::stdout(), &mut std::io::stderr()) {
         Invocation::Exit(code) => ExitCode::from(code),
         Invocation::Gui(opts) => run(opts, started),
     }
+}
+
+/// The product name in tauri.conf.json, which names the folder of the Linux bundles' resources.
+fn product_name() -> String {
+    serde_json::from_str::<serde_json::Value>(include_str!("../../tauri.conf.json"))
+        .ok()
+        .and_then(|v| v["productName"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "liaison".to_string())
 }
 
 /// Starts the desktop app.
