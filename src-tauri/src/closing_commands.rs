@@ -314,7 +314,7 @@ pub async fn archive_export_all<R: Runtime>(
         .map(|d| vec![d.join("fonts")])
         .unwrap_or_default();
     let fonts: &'static Fonts = Fonts::shared(&extra).map_err(|e| state.err(e))?;
-    with_project(&state, |c, actor| {
+    let done = with_project(&state, |c, actor| {
         archive::export_all(c, &parent, lang, actor, fonts, &mut |done, total, name| {
             let _ = app.emit(
                 "archive-progress",
@@ -325,7 +325,9 @@ pub async fn archive_export_all<R: Runtime>(
                 },
             );
         })
-    })
+    })?;
+    crate::desktop::offer(&state, &done.folder);
+    Ok(done)
 }
 
 /// The knowledge base's folder and how many projects it holds.

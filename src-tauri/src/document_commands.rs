@@ -49,5 +49,6 @@ pub async fn document_export_pdf<R: Runtime>(
     let exported = with_project(&state, |c, actor| {
         documents::export(c, kind, target, lang, actor, fonts, &path)
     })?;
+    crate::desktop::offer(&state, &exported.path);
     Ok(Some(exported))
 }

@@ -46,6 +46,7 @@ pub async fn export_xlsx<R: Runtime>(
     let bytes = xlsx::workbook(&sheet).map_err(|e| state.err(e))?;
     // The dialog asked about replacing a file; the core still refuses a project or a held file.
     output::write_file(&path, &bytes, Output::Document, true).map_err(|e| state.err(e))?;
+    crate::desktop::offer(&state, &path);
     Ok(Some(XlsxExported {
         path,
         rows: sheet.rows.len(),
@@ -129,6 +130,7 @@ pub async fn project_export_json<R: Runtime>(
     };
     let text = with_project(&state, |c, _| json::export_text(c))?;
     output::write_file(&path, text.as_bytes(), Output::Document, true).map_err(|e| state.err(e))?;
+    crate::desktop::offer(&state, &path);
     Ok(Some(path))
 }
 

@@ -5,6 +5,7 @@
 mod closing_commands;
 mod commands;
 mod control_commands;
+mod desktop;
 mod document_commands;
 mod interchange_commands;
 mod meeting_commands;
@@ -41,22 +42,42 @@ fn product_name() -> String {
 pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
     let state = AppState::start(opts, started);
     let lang = state.lang();
+    let window_state = state.config_dir.join("window-state.json");
     let result = tauri::Builder::default()
+        // First: a second launch hands its file to the running window and exits before it opens
+        // anything (without a D-Bus session bus on Linux, every launch runs on its own).
+        .plugin(tauri_plugin_single_instance::init(desktop::second_launch))
+        // Size, position and maximized state of the window, kept in Liaison's config folder.
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_filename(window_state.display().to_string())
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .menu(move |app| menu::build(app, lang))
         .on_menu_event(menu::on_event)
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                // Let the UI save what is still being typed; quit anyway if it does not answer.
-                if window.state::<AppState>().begin_quit(window.app_handle()) {
-                    api.prevent_close();
-                }
+        .on_window_event(|window, event| match event {
+            // Let the UI save what is still being typed; quit anyway if it does not answer.
+            tauri::WindowEvent::CloseRequested { api, .. }
+                if window.state::<AppState>().begin_quit(window.app_handle()) =>
+            {
+                api.prevent_close();
             }
+            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+                desktop::dropped(window.app_handle(), paths);
+            }
+            _ => {}
         })
         .setup(|app| {
             let state = app.state::<AppState>();
+            state.open_first();
             state.update_title(app.handle());
             Ok(())
         })
@@ -166,6 +187,8 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
             meeting_commands::attachment_save,
             commands::ui_ready,
             commands::quit_app,
+            desktop::open_exported,
+            desktop::show_exported,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -356,6 +356,7 @@ pub async fn meeting_export_ics<R: Runtime>(
         return Ok(None);
     };
     output::write_file(&path, ics.as_ref(), Output::Document, true).map_err(|e| state.err(e))?;
+    crate::desktop::offer(&state, &path);
     Ok(Some(path))
 }
 
