@@ -13,3 +13,4 @@ mod hostile_import;
 mod integrity;
 mod interchange;
 mod meetings;
+mod package;
