@@ -48,33 +48,35 @@ pub fn search_dirs(extra: &[PathBuf]) -> Vec<PathBuf> {
     )
 }
 
-/// The first file of `candidates` found in `dirs` (folders first, then files) that has one of the
-/// candidate's faces, with its bytes and the index of that face.
-pub fn locate(dirs: &[PathBuf], candidates: &[Candidate]) -> Option<(PathBuf, Vec<u8>, usize)> {
-    for dir in dirs {
-        for c in candidates {
-            let path = dir.join(c.file);
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
+/// The files of `candidates` found in `dirs` (folders first, then files) that have one of the
+/// candidate's faces, each with its bytes and the index of that face, read as they are asked for.
+fn matches<'a>(
+    dirs: &'a [PathBuf],
+    candidates: &'a [Candidate],
+) -> impl Iterator<Item = (PathBuf, Vec<u8>, usize)> + 'a {
+    dirs.iter()
+        .flat_map(move |dir| candidates.iter().map(move |c| (dir.join(c.file), c)))
+        .filter_map(|(path, c)| {
+            let bytes = std::fs::read(&path).ok()?;
             let names = super::sfnt::face_names(&bytes);
             let index = c
                 .faces
                 .iter()
-                .find_map(|want| names.iter().position(|n| n.as_deref() == Some(*want)));
-            if let Some(i) = index {
-                return Some((path, bytes, i));
-            }
-        }
-    }
-    None
+                .find_map(|want| names.iter().position(|n| n.as_deref() == Some(*want)))?;
+            Some((path, bytes, index))
+        })
+}
+
+/// The first file of `candidates` in `dirs` that has one of the candidate's faces.
+pub fn locate(dirs: &[PathBuf], candidates: &[Candidate]) -> Option<(PathBuf, Vec<u8>, usize)> {
+    matches(dirs, candidates).next()
 }
 
 /// The refusal of an export when the main font is in none of `dirs`: which font, which files
 /// would do, and every folder looked in.
 fn missing(dirs: &[PathBuf], candidates: &[Candidate]) -> Error {
     let files: Vec<&str> = candidates.iter().map(|c| c.file).collect();
-    let dirs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+    let dirs: Vec<String> = dirs.iter().map(|d| tidy(d).display().to_string()).collect();
     Error::refused(
         "pdf.font_missing",
         &[
@@ -85,6 +87,25 @@ fn missing(dirs: &[PathBuf], candidates: &[Candidate]) -> Error {
     )
 }
 
+/// `path` with `.` and `..` resolved in its text (`/usr/bin/../lib` → `/usr/lib`), as a message
+/// shows it.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A loaded face with its metrics cached per character.
 pub struct Face {
     pub parsed: ParsedFont,
@@ -93,12 +114,14 @@ pub struct Face {
 }
 
 impl Face {
+    /// The first face of `candidates` in `dirs` that parses (a damaged file is passed over).
     fn load(dirs: &[PathBuf], candidates: &[Candidate]) -> Option<Face> {
-        let (path, bytes, face) = locate(dirs, candidates)?;
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&bytes, face, &mut warnings)?;
-        let upm = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-        Some(Face { parsed, path, upm })
+        matches(dirs, candidates).find_map(|(path, bytes, face)| {
+            let mut warnings = Vec::new();
+            let parsed = ParsedFont::from_bytes(&bytes, face, &mut warnings)?;
+            let upm = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
+            Some(Face { parsed, path, upm })
+        })
     }
 
     /// The glyph of `c` and its advance in ems, if the face has it.
@@ -255,6 +278,12 @@ mod tests {
             assert!(!m.contains('{'), "every placeholder filled: {m}");
         }
         assert!(e.message(Lang::Zh).contains("找不到"));
+        let shown = missing(&[PathBuf::from("/opt/l/bin/../lib/./Liaison/fonts")], &[]);
+        assert!(
+            shown.message(Lang::En).contains("/opt/l/lib/Liaison/fonts"),
+            "{}",
+            shown.message(Lang::En)
+        );
         // Every folder the real search uses is named too, the resource folder first.
         let res = tmp.path().join("res");
         let order = search_dirs(std::slice::from_ref(&res));
