@@ -14,3 +14,4 @@ mod integrity;
 mod interchange;
 mod keys;
 mod meetings;
+mod package;

@@ -4,6 +4,9 @@ import { h, mount } from './lib/dom.js';
 import { t, setCatalog, setLang, getLang, applyI18n } from './lib/i18n.js';
 import { call, listen, showError, toast } from './lib/ipc.js';
 import { setReadOnly } from './lib/readonly.js';
+import { exportedNotice } from './lib/exported.js';
+import { report as reportResponses } from './components/signoff-keys.js';
+import { showRequest } from './components/sign-request.js';
 import './components/tag-input.js';
 import './components/stage-placeholder.js';
 import './components/start-page.js';
@@ -51,6 +54,8 @@ async function boot() {
   await show();
   if (app.project) summarizeWarnings();
   await listen('menu', onMenu);
+  // A project from a second launch, File ▸ Recent, or dropped on the window; a dropped sheet.
+  await listen('incoming-file', onIncoming);
   await listen('quit-requested', async () => {
     try { if (app.form) await app.form.flush(); } finally { await call('quit_app', {}, { quiet: true }); }
   });
@@ -262,6 +267,37 @@ async function onStartAction(detail) {
   }
 }
 
+/** A file handed over by the backend, by kind (the extension table in src-tauri/src/desktop.rs). */
+async function onIncoming({ kind, path }) {
+  try {
+    switch (kind) {
+      case 'project': {
+        if (app.form) await app.form.flush();
+        if (app.project && app.project.path === path) break;
+        await opened(await call('open_project', { path }));
+        break;
+      }
+      case 'spreadsheet': {
+        const plan = document.querySelector('liaison-plan');
+        if (plan) await plan.importFile(path);
+        else toast(t('drop.not_here', { path }), 'notice');
+        break;
+      }
+      case 'response': {
+        reportResponses(await call('import_responses', { paths: [path] }));
+        await show();
+        break;
+      }
+      case 'request': {
+        showRequest(await call('request_open', { path }));
+        break;
+      }
+    }
+  } catch {
+    // Shown by call().
+  }
+}
+
 async function onMenu(id) {
   try {
     if (app.form) await app.form.flush();
@@ -280,7 +316,7 @@ async function onMenu(id) {
       }
       case 'export_json': {
         const path = await call('project_export_json');
-        if (path) toast(t('project.exported_json', { path }));
+        if (path) exportedNotice(t('project.exported_json', { path }), path);
         break;
       }
       case 'import_json': await opened(await call('project_import_json')); break;

@@ -218,12 +218,14 @@ pub async fn archive_export_all<R: Runtime>(
         })
     })?;
     let fonts = crate::document_commands::fonts(&app).map_err(|e| state.err(e))?;
-    with_project(&state, |c, actor| {
+    let done = with_project(&state, |c, actor| {
         archive::export_all(c, &parent, lang, actor, fonts, &mut |done, total, name| {
             let name = name.to_string();
             let _ = app.emit("archive-progress", Progress { done, total, name });
         })
-    })
+    })?;
+    crate::desktop::offer(&state, &done.folder);
+    Ok(done)
 }
 
 fn open_library(state: &State<'_, AppState>) -> CmdResult<(Library, PathBuf)> {

@@ -4,7 +4,7 @@ use crate::state::ErrorPayload;
 use liaison_core::i18n::{self, Lang};
 use liaison_core::output::{self, Output};
 use std::path::{Path, PathBuf};
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
 
 type CmdResult<T> = Result<T, ErrorPayload>;
@@ -72,7 +72,15 @@ pub fn save_with<R: Runtime, T>(
         Some(_) => with_extension(&path),
         None => path,
     };
-    write(&path).map(Some)
+    let written = write(&path)?;
+    // A document exported (not a file kept in the project, not a project file) may be opened or
+    // shown in its folder from the notice the window shows next.
+    if ask.filter.is_some() && ask.project.is_none() {
+        if let Some(state) = app.try_state::<crate::state::AppState>() {
+            crate::desktop::offer(&state, &path);
+        }
+    }
+    Ok(Some(written))
 }
 
 /// Asks where to save a document and writes the bytes `make` returns there, atomically through

@@ -5,6 +5,7 @@
 mod closing_commands;
 mod commands;
 mod control_commands;
+mod desktop;
 mod dialogs;
 mod document_commands;
 mod interchange_commands;
@@ -25,10 +26,20 @@ use tauri::{Manager, Runtime};
 pub fn main_entry() -> ExitCode {
     let started = std::time::Instant::now();
     let args: Vec<_> = std::env::args_os().skip(1).collect();
+    // An installed app's command line finds the fonts its bundle ships (/usr/lib/<product>/fonts).
+    liaison_core::pdf::fonts::set_product_name(&product_name());
     match cli::run(args, &mut std::io::stdout(), &mut std::io::stderr()) {
         Invocation::Exit(code) => ExitCode::from(code),
         Invocation::Gui(opts) => run(opts, started),
     }
+}
+
+/// The product name in tauri.conf.json, which names the folder of the Linux bundles' resources.
+fn product_name() -> String {
+    serde_json::from_str::<serde_json::Value>(include_str!("../../tauri.conf.json"))
+        .ok()
+        .and_then(|v| v["productName"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "liaison".to_string())
 }
 
 /// Starts the desktop app.
@@ -40,7 +51,25 @@ pub fn run(opts: GuiOptions, started: std::time::Instant) -> ExitCode {
         log.display()
     );
     let state = AppState::start(opts, started);
-    let result = app(tauri::Builder::default(), state).run(tauri::generate_context!());
+    let window_state = state.config_dir.join("window-state.json");
+    // The desktop plugins go on the real window system only (the mock runtime of the tests has no
+    // second launch and no window to remember).
+    let builder = tauri::Builder::default()
+        // First: a second launch hands its file to the running window and exits before it opens
+        // anything (without a D-Bus session bus on Linux, every launch runs on its own).
+        .plugin(tauri_plugin_single_instance::init(desktop::second_launch))
+        // Size, position and maximized state of the window, kept in Liaison's config folder.
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_filename(window_state.display().to_string())
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        );
+    let result = app(builder, state).run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -61,16 +90,21 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Bu
         .manage(state)
         .menu(move |app| menu::build(app, lang))
         .on_menu_event(menu::on_event)
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                // Let the UI save what is still being typed; quit anyway if it does not answer.
-                if window.state::<AppState>().begin_quit(window.app_handle()) {
-                    api.prevent_close();
-                }
+        .on_window_event(|window, event| match event {
+            // Let the UI save what is still being typed; quit anyway if it does not answer.
+            tauri::WindowEvent::CloseRequested { api, .. }
+                if window.state::<AppState>().begin_quit(window.app_handle()) =>
+            {
+                api.prevent_close();
             }
+            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+                desktop::dropped(window.app_handle(), paths);
+            }
+            _ => {}
         })
         .setup(|app| {
             let state = app.state::<AppState>();
+            state.open_first();
             state.update_title(app.handle());
             Ok(())
         })
@@ -195,5 +229,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Bu
             meeting_commands::attachment_save,
             commands::ui_ready,
             commands::quit_app,
+            desktop::open_exported,
+            desktop::show_exported,
         ])
 }

@@ -4,6 +4,7 @@ use liaison_core::cli::GuiOptions;
 use liaison_core::prefs::{self, Prefs};
 use liaison_core::{registration, Error, Lang, Project};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -79,11 +80,15 @@ pub struct AppState {
     pub quitting: AtomicBool,
     /// The open project's plan, prepared for filtering (cleared whenever the project changes).
     pub plan_cache: Mutex<liaison_core::plan::view::Cache>,
+    /// The files and folders this run exported, which the UI may ask to open or show.
+    pub exported: Mutex<HashSet<PathBuf>>,
+    /// The file given at start-up, until `open_first` opens the first project.
+    first_file: Mutex<Option<Option<PathBuf>>>,
 }
 
 impl AppState {
-    /// Loads preferences and opens the first project: the file given, else the most recent one,
-    /// else the sample project (created when missing).
+    /// Loads preferences; the first project is opened by `open_first`, once this process is known
+    /// to be the only instance (a second launch hands its file over and exits without touching it).
     pub fn start(opts: GuiOptions, started: Instant) -> AppState {
         AppState::start_in(prefs::config_dir(), opts, started)
     }
@@ -91,8 +96,7 @@ impl AppState {
     /// `start` with the preferences of `config_dir` (tests use a temporary one).
     pub fn start_in(config_dir: PathBuf, opts: GuiOptions, started: Instant) -> AppState {
         let prefs = Prefs::load(&config_dir);
-        let lang = prefs.language;
-        let state = AppState {
+        AppState {
             project: Mutex::new(None),
             prefs: Mutex::new(prefs),
             log_file: liaison_core::log_file::path(&config_dir),
@@ -102,8 +106,25 @@ impl AppState {
             started,
             quitting: AtomicBool::new(false),
             plan_cache: Mutex::new(Default::default()),
+            exported: Mutex::new(HashSet::new()),
+            first_file: Mutex::new(Some(opts.file)),
+        }
+    }
+
+    /// Opens the first project: the file given, else the most recent one, else the sample project
+    /// (created when missing). Runs once; later calls do nothing.
+    pub fn open_first(&self) {
+        let Some(file) = self
+            .first_file
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        else {
+            return;
         };
-        let opened = match opts.file {
+        let state = self;
+        let lang = self.lang();
+        let opened = match file {
             Some(file) if !file.exists() => liaison_core::plan::holidays::create_project(
                 &file,
                 &stem(&file),
@@ -132,7 +153,6 @@ impl AppState {
                 *state.startup_error.lock().expect("lock") = Some(ErrorPayload::new(&e, lang))
             }
         }
-        state
     }
 
     /// Starts quitting: asks the UI to save pending edits, with a deadline. Returns false when a quit
@@ -237,9 +257,9 @@ impl AppState {
         self.project().as_ref().map(describe)
     }
 
-    /// Sets the window title to the project's name and file. Both come from outside (a file may
-    /// hold anything), so the title keeps only what a title can show: a NUL would abort the
-    /// window system, and a very long name is cut.
+    /// Sets the window title to the project's name and file (and the menu's recent list). Both
+    /// come from outside (a file may hold anything), so the title keeps only what a title can
+    /// show: a NUL would abort the window system, and a very long name is cut.
     pub fn update_title<R: Runtime>(&self, app: &AppHandle<R>) {
         let app_name = liaison_core::i18n::text(self.lang(), "app.name");
         let title = match self.project_info() {
@@ -249,6 +269,8 @@ impl AppState {
         if let Some(w) = app.get_webview_window("main") {
             let _ = w.set_title(&title);
         }
+        // File ▸ Recent follows the recent list, which the project switch just changed.
+        crate::menu::refresh(app, self.lang());
     }
 }
 

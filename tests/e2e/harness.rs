@@ -24,11 +24,14 @@ pub(crate) fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// A private home for one test: config and documents folders, and the X display.
+/// A private home for one test: config and documents folders, the X display, and the D-Bus
+/// session bus (none unless the test starts one: a test app never reaches the user's bus, where a
+/// running Liaison would take its launch as a second instance).
 pub(crate) struct Env {
     pub(crate) dir: tempfile::TempDir,
     xvfb: Option<Child>,
     pub(crate) display: String,
+    bus: Option<(Child, String)>,
 }
 
 impl Env {
@@ -39,6 +42,7 @@ impl Env {
                 dir,
                 xvfb: None,
                 display: d,
+                bus: None,
             },
             _ => {
                 let mut xvfb = Command::new("Xvfb")
@@ -64,6 +68,7 @@ impl Env {
                     dir,
                     xvfb: Some(xvfb),
                     display: format!(":{}", line.trim()),
+                    bus: None,
                 }
             }
         }
@@ -72,10 +77,45 @@ impl Env {
     pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
+
+    /// The same, with a private D-Bus session bus (package `dbus`), as a desktop session has.
+    pub(crate) fn with_session_bus() -> Env {
+        let mut env = Env::new();
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (package dbus) must be installed");
+        let mut line = String::new();
+        std::io::BufReader::new(daemon.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        env.bus = Some((daemon, line.trim().to_string()));
+        env
+    }
+
+    /// The session bus the test's processes see: the private one, or an address where none
+    /// listens.
+    pub(crate) fn bus_address(&self) -> String {
+        match &self.bus {
+            Some((_, address)) => address.clone(),
+            None => format!("unix:path={}", self.path("no-session-bus").display()),
+        }
+    }
+
+    /// Where the app writes what it would open (`LIAISON_TEST_OPENER`), instead of opening it.
+    pub(crate) fn opener_log(&self) -> PathBuf {
+        self.path("opened.log")
+    }
 }
 
 impl Drop for Env {
     fn drop(&mut self) {
+        if let Some((daemon, _)) = &mut self.bus {
+            stop(daemon);
+        }
         if let Some(x) = &mut self.xvfb {
             stop(x);
         }
@@ -142,6 +182,8 @@ impl App {
             .env("LIAISON_DEMO_TODAY", "2023-10-27")
             .env("LIAISON_CONFIG_DIR", env.path("config"))
             .env("LIAISON_DOCUMENTS_DIR", env.path("docs"))
+            .env("DBUS_SESSION_BUS_ADDRESS", env.bus_address())
+            .env("LIAISON_TEST_OPENER", env.opener_log())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -6,6 +6,7 @@
 mod harness;
 
 mod closing;
+mod desktop;
 mod flow_meetings;
 mod flow_plan;
 mod flow_ui;

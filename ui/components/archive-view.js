@@ -8,6 +8,7 @@
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, listen, toast } from '../lib/ipc.js';
+import { exportedNotice } from '../lib/exported.js';
 import { ask } from '../lib/confirm.js';
 
 const TABS = ['documents', 'knowledge', 'program'];
@@ -196,7 +197,7 @@ export class ArchiveView extends HTMLElement {
     });
     try {
       this.#exported = await call('archive_export_all');
-      toast(t('archive.exported_toast', { folder: this.#exported.folder }));
+      exportedNotice(t('archive.exported_toast', { folder: this.#exported.folder }), this.#exported.folder);
       if (this.#exported.missing.length) toast(t('pdf.missing_chars', { chars: this.#exported.missing.join(' ') }), 'warning');
     } catch {
       // Shown by call().

@@ -5,6 +5,7 @@
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
+import { exportedNotice } from '../lib/exported.js';
 import { edit } from '../lib/save.js';
 import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
@@ -161,7 +162,7 @@ export class MeetingsView extends HTMLElement {
           d.noticeLate && !m.noticeSentAt ? h('span', { class: 'msg warning' }, t('meetings.notice_late')) : null,
           d.overLimit ? h('span', { class: 'msg warning', id: 'm-over-limit' }, t('meetings.over_limit', { duration: m.duration, limit: d.overLimit })) : null,
           h('button', { type: 'button', class: 'secondary small', id: 'notice-send', onclick: async () => { const late = await this.#do('meeting_notice', { id: m.id }); if (late === true) toast(t('meetings.notice_late'), 'notice'); } }, t('meetings.send_notice')),
-          h('button', { type: 'button', class: 'secondary small', id: 'ics-export', onclick: async () => { const p = await call('meeting_export_ics', { id: m.id }).catch(() => null); if (p) toast(t('meetings.ics_saved', { path: p })); } }, t('meetings.export_ics')))),
+          h('button', { type: 'button', class: 'secondary small', id: 'ics-export', onclick: async () => { const p = await call('meeting_export_ics', { id: m.id }).catch(() => null); if (p) exportedNotice(t('meetings.ics_saved', { path: p }), p); } }, t('meetings.export_ics')))),
       h('div', { class: 'grid' },
         field(t('field.meeting.title'), h('input', { type: 'text', id: 'm-title', value: m.title, disabled: locked, onchange: (e) => save({ title: e.target.value }) })),
         h('div', { class: 'grid three' },

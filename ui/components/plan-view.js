@@ -4,7 +4,7 @@
 
 import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { call, listen, toast } from '../lib/ipc.js';
+import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
 import { ask } from '../lib/confirm.js';
 import { dateField } from '../lib/date-field.js';
@@ -179,20 +179,9 @@ export class PlanView extends HTMLElement {
         tool('tasks-import', t('import.open'), () => this.#import())));
   }
 
-  /** Imports `path` (a file dropped on the plan): the same preview as the toolbar's button. */
+  /** Imports `path` (a sheet dropped on the window while the plan is shown, see app.js's
+   * `incoming-file`): the same preview as the toolbar's button. */
   importFile(path) { return this.#import(path); }
-
-  connectedCallback() {
-    // A spreadsheet dropped on the window while the plan is shown opens the import preview.
-    listen('tauri://drag-drop', (e) => {
-      const path = (e?.paths || []).find((p) => /\.(xlsx|xlsm|csv)$/i.test(p));
-      if (path && this.isConnected) this.#import(path);
-    }).then((stop) => { this.#stopDrop = stop; }).catch(() => {});
-  }
-
-  disconnectedCallback() { this.#stopDrop?.(); this.#stopDrop = null; }
-
-  #stopDrop = null;
 
   /** Imports a task allocation table: a preview in a dialog, then all rows or none. */
   async #import(path = null) {

@@ -5,6 +5,7 @@ import { h, mount } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { loadKeys, methodBadge, keyCell, keysToolbar, paperButton } from './signoff-keys.js';
+import { exportedNotice } from '../lib/exported.js';
 
 const ROLES = ['head', 'interface', 'owner', 'member', 'decision'];
 
@@ -64,7 +65,7 @@ export class SignoffPanel extends HTMLElement {
     try {
       const done = await call('document_export_pdf', { kind: this.kind, id: this.docId });
       if (done) {
-        toast(t('pdf.exported', { path: done.path, pages: done.pages }));
+        exportedNotice(t('pdf.exported', { path: done.path, pages: done.pages }), done.path);
         if (done.missing.length) toast(t('pdf.missing_chars', { chars: done.missing.join(' ') }), 'warning');
       }
     } catch {

@@ -2,12 +2,13 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { call, toast } from './ipc.js';
+import { call } from './ipc.js';
+import { exportedNotice } from './exported.js';
 
 export async function exportXlsx(kind) {
   try {
     const done = await call('export_xlsx', { kind });
-    if (done) toast(t('xlsx.exported', { path: done.path, rows: done.rows }));
+    if (done) exportedNotice(t('xlsx.exported', { path: done.path, rows: done.rows }), done.path);
   } catch {
     // Shown by call().
   }

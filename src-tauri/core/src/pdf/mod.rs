@@ -8,7 +8,9 @@
 //! list; only then, with the page count and the faces used known, is it turned into PDF
 //! operations, so a font the document does not use is not embedded at all.
 
+pub mod font_places;
 pub mod fonts;
+mod sfnt;
 pub mod text;
 
 use crate::error::{Error, Result};
