@@ -61,9 +61,7 @@ pub fn set_language<R: Runtime>(
             .save(&state.config_dir)
             .map_err(|e| ErrorPayload::new(&e, language))?;
     }
-    if let Ok(menu) = crate::menu::build(&app, language) {
-        let _ = app.set_menu(menu);
-    }
+    // The menu in the new language (update_title rebuilds it).
     state.update_title(&app);
     Ok(())
 }

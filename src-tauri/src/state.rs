@@ -84,6 +84,9 @@ pub struct AppState {
     pub exported: Mutex<HashSet<PathBuf>>,
     /// The file given at start-up, until `open_first` opens the first project.
     first_file: Mutex<Option<Option<PathBuf>>>,
+    /// Whether the window has a native menu to rebuild (not on the tests' mock runtime, whose
+    /// windows have no GTK window under them).
+    pub native_menu: bool,
 }
 
 impl AppState {
@@ -108,6 +111,7 @@ impl AppState {
             plan_cache: Mutex::new(Default::default()),
             exported: Mutex::new(HashSet::new()),
             first_file: Mutex::new(Some(opts.file)),
+            native_menu: true,
         }
     }
 
@@ -270,7 +274,9 @@ impl AppState {
             let _ = w.set_title(&title);
         }
         // File ▸ Recent follows the recent list, which the project switch just changed.
-        crate::menu::refresh(app, self.lang());
+        if self.native_menu {
+            crate::menu::refresh(app, self.lang());
+        }
     }
 }
 

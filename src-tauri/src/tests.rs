@@ -22,10 +22,13 @@ fn start(
         file,
         measure_startup: false,
     };
-    let state = AppState::start_in(dir.join("config"), opts, std::time::Instant::now());
+    let mut state = AppState::start_in(dir.join("config"), opts, std::time::Instant::now());
+    state.native_menu = false;
     let app = app(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("the app builds on the mock runtime");
+    // What the setup hook does at start-up (once; a second call does nothing).
+    tauri::Manager::state::<AppState>(&app).open_first();
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("a window");
