@@ -2,6 +2,7 @@
 //! a failing one leaves the database as it was.
 
 use super::*;
+use rusqlite::Connection;
 
 #[test]
 fn every_migration_applies_in_order_and_sets_the_version() {

@@ -11,6 +11,7 @@
 pub mod header;
 mod journal;
 pub mod lock;
+mod migrate;
 pub mod migrations;
 mod schema;
 
