@@ -4,6 +4,7 @@
 //! scan, and how each signature was obtained. Glue over `liaison_core::{identity, remote_sign}`.
 
 use crate::commands::with_project;
+use crate::dialogs::{save_document, Ask};
 use crate::state::{AppState, ErrorPayload};
 use liaison_core::identity::{self, grouped, Card, Holder, KeyFile};
 use liaison_core::pdf::Fonts;
@@ -94,24 +95,11 @@ pub async fn identity_export_card<R: Runtime>(
         "{}.liaison-card",
         liaison_core::documents::safe_file_name(&file.holder.name)
     );
-    let Some(path) = app
-        .dialog()
-        .file()
-        .add_filter("Liaison", &["liaison-card"])
-        .set_file_name(name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    output::write_file(
-        &path,
-        &signing_files::to_bytes(&card),
-        output::Output::Document,
-        true,
-    )
-    .map_err(|e| state.err(e))?;
-    Ok(Some(path.display().to_string()))
+    let ask = Ask::document(name, "Liaison", &["liaison-card"]);
+    let saved = save_document(&app, state.lang(), ask, || {
+        Ok(signing_files::to_bytes(&card))
+    })?;
+    Ok(saved.map(|p| p.display().to_string()))
 }
 
 /// The keys bound in the project, and how each signature of the document was obtained.
@@ -420,18 +408,9 @@ pub async fn request_save_pdf<R: Runtime>(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "request.pdf".into());
-    let Some(dest) = app
-        .dialog()
-        .file()
-        .add_filter("PDF", &["pdf"])
-        .set_file_name(name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    output::write_file(&dest, &pdf, output::Output::Document, true).map_err(|e| state.err(e))?;
-    Ok(Some(dest.display().to_string()))
+    let ask = Ask::document(name, "PDF", &["pdf"]);
+    let saved = save_document(&app, state.lang(), ask, || Ok(pdf))?;
+    Ok(saved.map(|p| p.display().to_string()))
 }
 
 /// Signs the request at `path` with the user's key and saves the response where they choose;
@@ -461,22 +440,9 @@ pub async fn request_sign<R: Runtime>(
         "{stem}-{}.liaison-response",
         liaison_core::documents::safe_file_name(&response.signed.signer.name)
     );
-    let Some(dest) = app
-        .dialog()
-        .file()
-        .add_filter("Liaison", &["liaison-response"])
-        .set_file_name(name)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-    else {
-        return Ok(None);
-    };
-    output::write_file(
-        &dest,
-        &signing_files::to_bytes(&response),
-        output::Output::Document,
-        true,
-    )
-    .map_err(|e| state.err(e))?;
-    Ok(Some(dest.display().to_string()))
+    let ask = Ask::document(name, "Liaison", &["liaison-response"]);
+    let saved = save_document(&app, state.lang(), ask, || {
+        Ok(signing_files::to_bytes(&response))
+    })?;
+    Ok(saved.map(|p| p.display().to_string()))
 }
