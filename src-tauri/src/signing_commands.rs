@@ -5,16 +5,16 @@
 
 use crate::commands::with_project;
 use crate::dialogs::{save_document, Ask};
+use crate::document_commands::fonts;
 use crate::state::{AppState, ErrorPayload};
 use liaison_core::identity::{self, grouped, Card, Holder, KeyFile};
-use liaison_core::pdf::Fonts;
 use liaison_core::remote_sign::{self, Binding, HowSigned, Method};
 use liaison_core::signing_files;
 use liaison_core::signoff::{Panel, Sign};
-use liaison_core::{output, Error};
+use liaison_core::Error;
 use serde::Serialize;
 use std::path::PathBuf;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 type CmdResult<T> = Result<T, ErrorPayload>;
@@ -174,27 +174,12 @@ pub async fn export_requests<R: Runtime>(
     else {
         return Ok(Vec::new());
     };
-    let extra: Vec<_> = app
-        .path()
-        .resource_dir()
-        .map(|d| vec![d.join("fonts")])
-        .unwrap_or_default();
-    let fonts = Fonts::shared(&extra).map_err(|e| state.err(e))?;
+    let fonts = fonts(&app).map_err(|e| state.err(e))?;
     let lang = state.lang();
     with_project(&state, |c, actor| {
         let made = remote_sign::requests(c, kind, Some(doc_id), person_id, actor, lang, fonts)?;
-        let mut written = Vec::new();
-        for r in made {
-            let path = dir.join(&r.file_name);
-            output::write_file(
-                &path,
-                &signing_files::to_bytes(&r.request),
-                output::Output::Document,
-                false,
-            )?;
-            written.push(path.display().to_string());
-        }
-        Ok(written)
+        let written = remote_sign::write_requests(&dir, made, false)?;
+        Ok(written.iter().map(|p| p.display().to_string()).collect())
     })
 }
 

@@ -5,7 +5,7 @@ use liaison_core::prefs::{self, Prefs};
 use liaison_core::{registration, Error, Lang, Project};
 use serde::Serialize;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -131,7 +131,7 @@ impl AppState {
         let opened = match file {
             Some(file) if !file.exists() => liaison_core::plan::holidays::create_project(
                 &file,
-                &stem(&file),
+                &crate::dialogs::file_stem(&file),
                 &state.actor(),
                 lang,
             ),
@@ -334,12 +334,6 @@ pub fn open_or_create_sample(lang: Lang) -> Result<Project, Error> {
         }
     }
     Ok(project)
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

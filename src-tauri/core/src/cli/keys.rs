@@ -219,18 +219,7 @@ pub(super) fn request(
         let (conn, _) = Project::read_only(&PathBuf::from(file))?;
         let made =
             crate::remote_sign::requests(&conn, kind, id, person, &author(), doc_lang, fonts)?;
-        let mut written = Vec::new();
-        for r in made {
-            let path = dir.join(&r.file_name);
-            output::write_file(
-                &path,
-                &signing_files::to_bytes(&r.request),
-                Output::Document,
-                force,
-            )?;
-            written.push(path);
-        }
-        Ok(written)
+        crate::remote_sign::write_requests(&dir, made, force)
     })();
     match result {
         Ok(paths) => {

@@ -22,6 +22,7 @@ use crate::kind::DocKind;
 use crate::output;
 use crate::pdf::{self, Fonts};
 use crate::signoff;
+use crate::storage::project_id;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -101,15 +102,3 @@ pub struct Exported {
 }
 
 const ID_PREFIX: &str = "liaison:1";
-
-/// The project's identity, carried by its PDFs.
-fn project_id(conn: &Connection) -> Result<String> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM project_meta WHERE key = 'project_id'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_default())
-}

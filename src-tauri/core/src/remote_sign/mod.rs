@@ -11,26 +11,13 @@ mod request;
 pub use accept::{accept, check_response, Accepted};
 pub use bind::{bind, bindings, Binding};
 pub use check::verify;
-pub use request::{requests, NamedRequest};
+pub use request::{requests, write_requests, NamedRequest};
 
 pub(crate) use crate::signoff::method::MethodRow;
 pub use crate::signoff::method::{method_label, methods, scan, HowSigned, Method, MAX_SCAN};
 
 use crate::audit::Change;
-use crate::error::Result;
-use rusqlite::{Connection, OptionalExtension};
-
-/// The project's identity, which requests and responses carry.
-pub(crate) fn project_id(conn: &Connection) -> Result<String> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM project_meta WHERE key = 'project_id'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_default())
-}
+pub(crate) use crate::storage::project_id;
 
 /// The audit entry of a binding or method, for the caller's transaction.
 pub(crate) fn change<'a>(record: &'a str, field: &'a str, after: &'a str) -> Change<'a> {

@@ -14,6 +14,7 @@ use crate::signoff;
 use base64::Engine;
 use rusqlite::{params, Connection};
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 /// A request and the file name it is suggested under.
 pub struct NamedRequest {
@@ -128,4 +129,17 @@ pub fn requests(
         }
     };
     Ok(vec![make(person)])
+}
+
+/// Writes each request into `dir` under its suggested name, through `output` (never over a
+/// project file; over an existing file only when `force`); returns the paths written.
+pub fn write_requests(dir: &Path, made: Vec<NamedRequest>, force: bool) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for r in made {
+        let path = dir.join(&r.file_name);
+        let bytes = crate::signing_files::to_bytes(&r.request);
+        crate::output::write_file(&path, &bytes, crate::output::Output::Document, force)?;
+        written.push(path);
+    }
+    Ok(written)
 }

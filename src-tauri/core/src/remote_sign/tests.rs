@@ -7,6 +7,7 @@ use crate::people::Person;
 use crate::signing_files::{self, Request, Response};
 use crate::signoff::{self, Decision};
 use ed25519_dalek::SigningKey;
+use rusqlite::Connection;
 
 struct Signer {
     id: i64,

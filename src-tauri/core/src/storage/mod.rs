@@ -16,7 +16,7 @@ pub mod migrations;
 mod schema;
 
 use crate::error::{Error, Result};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -218,8 +218,21 @@ impl Project {
 
 /// When the project was closed (None: it is open for edits; from then on triggers refuse every
 /// edit, see `migrations::closed_guard`).
+/// The project's identity (set once when the file is created): carried by its PDFs, signing
+/// requests and responses.
+pub fn project_id(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM project_meta WHERE key = 'project_id'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// When the project was archived (read-only from then on), if it was.
 pub fn closed_at(conn: &Connection) -> Result<Option<String>> {
-    use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(
             "SELECT value FROM project_meta WHERE key = 'closed_at'",
