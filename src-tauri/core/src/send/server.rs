@@ -127,8 +127,13 @@ impl Server {
     /// The server to send through: `LIAISON_SMTP` when set, else Preferences (refused when no
     /// host is set, or a login has no password).
     pub fn resolve(prefs: &Prefs, store: &dyn SecretStore) -> Result<Server> {
-        if let Ok(url) = std::env::var(ENV) {
-            return Server::from_url(&url, prefs);
+        Server::resolve_with(prefs, store, std::env::var(ENV).ok().as_deref())
+    }
+
+    /// `resolve` with the value of `LIAISON_SMTP` given.
+    pub fn resolve_with(prefs: &Prefs, store: &dyn SecretStore, env: Option<&str>) -> Result<Server> {
+        if let Some(url) = env.filter(|u| !u.trim().is_empty()) {
+            return Server::from_url(url, prefs);
         }
         if prefs.smtp.host.trim().is_empty() {
             return Err(Error::refused("send.no_server", &[]));
