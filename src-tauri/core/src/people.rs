@@ -93,9 +93,8 @@ pub(crate) fn checked(p: &Person) -> Result<Person> {
 /// `138… / wang@example.com；微信 wangf`, `mailto:…`): the first word with an `@` that is a valid
 /// address (lettre's parser, the one the mail is sent with), or none.
 pub fn email_address(contact: &str) -> Option<String> {
-    let separators = |c: char| {
-        c.is_whitespace() || ",;:/|<>()[]{}\"'，；：、（）《》【】".contains(c)
-    };
+    let separators =
+        |c: char| c.is_whitespace() || ",;:/|<>()[]{}\"'，；：、（）《》【】".contains(c);
     contact
         .split(separators)
         .map(|w| w.trim_matches(|c: char| ".。".contains(c)))

@@ -75,7 +75,12 @@ impl Smtp {
             detail: detail.into(),
         };
         let mut s = self.clone();
-        for v in [&mut s.host, &mut s.username, &mut s.from_address, &mut s.from_name] {
+        for v in [
+            &mut s.host,
+            &mut s.username,
+            &mut s.from_address,
+            &mut s.from_name,
+        ] {
             *v = v.trim().to_string();
         }
         if s.host.is_empty() || s.host.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -84,7 +89,10 @@ impl Smtp {
         if s.from_address.parse::<lettre::Address>().is_err() {
             return Err(bad("prefs.smtp.from_address", "validation.email"));
         }
-        for (field, v) in [("prefs.smtp.username", &s.username), ("prefs.smtp.from_name", &s.from_name)] {
+        for (field, v) in [
+            ("prefs.smtp.username", &s.username),
+            ("prefs.smtp.from_name", &s.from_name),
+        ] {
             if v.chars().count() > 200 || v.chars().any(char::is_control) {
                 return Err(bad(field, "validation.control_chars"));
             }

@@ -29,11 +29,16 @@ pub(super) fn send(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Invocation {
-    let (positional, values) =
-        match parsed(lang, err, args, &["--id", "--kind", "--lang"], &["--dry-run"]) {
-            Ok(x) => x,
-            Err(exit) => return exit,
-        };
+    let (positional, values) = match parsed(
+        lang,
+        err,
+        args,
+        &["--id", "--kind", "--lang"],
+        &["--dry-run"],
+    ) {
+        Ok(x) => x,
+        Err(exit) => return exit,
+    };
     let id = match number(lang, err, &values, "--id") {
         Ok(i) => i,
         Err(exit) => return exit,
@@ -50,14 +55,32 @@ pub(super) fn send(
                 ("notice", None) => return usage(lang, err, "cli.send.need_id", &[]),
                 ("warnings", _) => Post::Warnings,
                 (other, _) => {
-                    return usage(lang, err, "cli.error.unknown_command", &[("command", other)])
+                    return usage(
+                        lang,
+                        err,
+                        "cli.error.unknown_command",
+                        &[("command", other)],
+                    )
                 }
             };
-            return robot(lang, &PathBuf::from(file), post, doc_lang, dry_run, out, err);
+            return robot(
+                lang,
+                &PathBuf::from(file),
+                post,
+                doc_lang,
+                dry_run,
+                out,
+                err,
+            );
         }
         [] | [_] => return usage(lang, err, "cli.error.missing_file", &[]),
         [_, _, extra, ..] => {
-            return usage(lang, err, "cli.error.extra_argument", &[("argument", extra)])
+            return usage(
+                lang,
+                err,
+                "cli.error.extra_argument",
+                &[("argument", extra)],
+            )
         }
     };
     let what = match (what, id) {
@@ -74,7 +97,14 @@ pub(super) fn send(
             What::Request { kind, id }
         }
         ("reminder", round) => What::Reminder { round },
-        (other, _) => return usage(lang, err, "cli.error.unknown_command", &[("command", other)]),
+        (other, _) => {
+            return usage(
+                lang,
+                err,
+                "cli.error.unknown_command",
+                &[("command", other)],
+            )
+        }
     };
     if dry_run {
         return list(lang, &file, &what, out, err);
@@ -192,8 +222,8 @@ fn robot(
     let now = crate::clock::now();
     if dry_run {
         let shown = Project::read_only(file).and_then(|(conn, _)| {
-            let r = send::robot(&conn)?
-                .ok_or_else(|| crate::Error::refused("send.robot.none", &[]))?;
+            let r =
+                send::robot(&conn)?.ok_or_else(|| crate::Error::refused("send.robot.none", &[]))?;
             send::robot_message(&conn, &post, r.kind, doc_lang, now)
         });
         return match shown {

@@ -378,7 +378,14 @@ pub fn mark_minutes_sent(tx: &Connection, actor: &str, id: i64, at: NaiveDateTim
         "UPDATE meeting SET minutes_sent_at = ?1 WHERE id = ?2",
         params![stamp(at), id],
     )?;
-    log(tx, actor, &record(id), "minutes_sent", None, Some(&stamp(at)))
+    log(
+        tx,
+        actor,
+        &record(id),
+        "minutes_sent",
+        None,
+        Some(&stamp(at)),
+    )
 }
 
 /// When minutes are due after a meeting: 24 h for a regular meeting, 2 working days for a kick-off.

@@ -16,8 +16,8 @@ pub use ledger::{
 };
 pub use minutes::{
     action, actions, check_signers, content, contents, mark_minutes_sent, minutes_due,
-    open_for_confirmation, remove_action, remove_topic, save_action, save_topic, send_minutes, topics,
-    DOCUMENT,
+    open_for_confirmation, remove_action, remove_topic, save_action, save_topic, send_minutes,
+    topics, DOCUMENT,
 };
 pub use notice::{
     from_comm_plan, mark_notice_sent, notice_late, over_time_limit, save_meeting, send_notice,

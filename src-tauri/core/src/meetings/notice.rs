@@ -50,8 +50,7 @@ pub fn save_meeting(conn: &mut Connection, actor: &str, m: &Meeting) -> Result<M
         m.minutes_sent_at = b.minutes_sent_at.clone();
         // A notice already out is revised when the time or place moves: calendars take the
         // invitation with the higher SEQUENCE as the update of the same event (RFC 5546).
-        let moved =
-            (&b.starts_at, b.duration, &b.place) != (&m.starts_at, m.duration, &m.place);
+        let moved = (&b.starts_at, b.duration, &b.place) != (&m.starts_at, m.duration, &m.place);
         m.sequence = b.sequence + i64::from(b.notice_sent_at.is_some() && moved);
         Some(b)
     } else {
@@ -195,7 +194,14 @@ pub fn mark_notice_sent(tx: &Connection, actor: &str, id: i64, at: NaiveDateTime
         "UPDATE meeting SET notice_sent_at = ?1 WHERE id = ?2",
         params![stamp(at), id],
     )?;
-    log(tx, actor, &record(id), "notice_sent", None, Some(&stamp(at)))
+    log(
+        tx,
+        actor,
+        &record(id),
+        "notice_sent",
+        None,
+        Some(&stamp(at)),
+    )
 }
 
 /// A notice is late when fewer than one full working day lies between it and the meeting.

@@ -192,7 +192,8 @@ pub(super) fn letter(
     if let Some(ics) = extras.calendar {
         let ct = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST")
             .expect("a valid content type");
-        alternative = alternative.singlepart(SinglePart::builder().header(ct).body(ics.to_string()));
+        alternative =
+            alternative.singlepart(SinglePart::builder().header(ct).body(ics.to_string()));
     }
     let content = if extras.files.is_empty() {
         alternative

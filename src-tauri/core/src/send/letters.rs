@@ -103,7 +103,11 @@ fn kind_label(lang: Lang, kind: DocKind) -> String {
 }
 
 /// The people `what` goes to.
-pub(super) fn people_for(conn: &Connection, what: &What, now: NaiveDateTime) -> Result<Vec<Person>> {
+pub(super) fn people_for(
+    conn: &Connection,
+    what: &What,
+    now: NaiveDateTime,
+) -> Result<Vec<Person>> {
     let people = crate::people::list(conn)?;
     let by_ids = |ids: &[i64]| -> Vec<Person> {
         ids.iter()
@@ -271,7 +275,10 @@ fn notice(
         paragraphs.push(t(lang, "send.notice.changed", &[]));
     }
     paragraphs.push(t(lang, "send.notice.intro", &[]));
-    let organizer = (server.smtp.from_name.as_str(), server.smtp.from_address.as_str());
+    let organizer = (
+        server.smtp.from_name.as_str(),
+        server.smtp.from_address.as_str(),
+    );
     let ics = crate::ics::invitation(conn, id, Some(organizer))?;
     let letters = each(
         server,
@@ -365,19 +372,38 @@ fn signing(
         .to_string();
     let (subject, intro) = match kind {
         MessageKind::Minutes => (
-            t(lang, "send.subject.minutes", &[("document", &document), ("project", &project)]),
-            t(lang, "send.minutes.intro", &[("document", &document), ("due", &due)]),
+            t(
+                lang,
+                "send.subject.minutes",
+                &[("document", &document), ("project", &project)],
+            ),
+            t(
+                lang,
+                "send.minutes.intro",
+                &[("document", &document), ("due", &due)],
+            ),
         ),
         MessageKind::Reminder => (
-            t(lang, "send.subject.reminder", &[("document", &document), ("project", &project)]),
+            t(
+                lang,
+                "send.subject.reminder",
+                &[("document", &document), ("project", &project)],
+            ),
             t(
                 lang,
                 "send.reminder.intro",
-                &[("document", &document), ("since", &shown(&round.started_at))],
+                &[
+                    ("document", &document),
+                    ("since", &shown(&round.started_at)),
+                ],
             ),
         ),
         _ => (
-            t(lang, "send.subject.request", &[("document", &document), ("project", &project)]),
+            t(
+                lang,
+                "send.subject.request",
+                &[("document", &document), ("project", &project)],
+            ),
             t(lang, "send.request.intro", &[("document", &document)]),
         ),
     };
@@ -428,7 +454,11 @@ fn pdf_target(round: &OpenRound) -> Target {
 }
 
 /// The project's current warnings, as lines in `lang`.
-pub(super) fn warning_lines(conn: &Connection, lang: Lang, now: NaiveDateTime) -> Result<Vec<String>> {
+pub(super) fn warning_lines(
+    conn: &Connection,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> Result<Vec<String>> {
     Ok(crate::warnings::for_project(conn, now)?
         .iter()
         .map(|w| {
@@ -452,7 +482,11 @@ fn warnings(
     let project = crate::registration::name(conn)?;
     let list = warning_lines(conn, lang, job.now)?;
     let n = list.len().to_string();
-    let subject = t(lang, "send.subject.warnings", &[("project", &project), ("n", &n)]);
+    let subject = t(
+        lang,
+        "send.subject.warnings",
+        &[("project", &project), ("n", &n)],
+    );
     let today = job.now.format("%Y-%m-%d %H:%M").to_string();
     let letters = each(
         server,

@@ -106,7 +106,12 @@ pub(super) fn record(conn: &mut Connection, row: &MessageRow) -> Result<i64> {
 }
 
 /// A new row (id 0) for an attempt at `at`.
-pub(super) fn row(kind: MessageKind, record: &(String, Option<i64>), actor: &str, at: NaiveDateTime) -> MessageRow {
+pub(super) fn row(
+    kind: MessageKind,
+    record: &(String, Option<i64>),
+    actor: &str,
+    at: NaiveDateTime,
+) -> MessageRow {
     MessageRow {
         id: 0,
         kind: kind.as_str().into(),
@@ -126,7 +131,11 @@ pub(super) fn row(kind: MessageKind, record: &(String, Option<i64>), actor: &str
 
 /// The messages about a record (`record_kind`, and `record_id` unless none), newest first; every
 /// message when `record_kind` is empty.
-pub fn messages(conn: &Connection, record_kind: &str, record_id: Option<i64>) -> Result<Vec<MessageRow>> {
+pub fn messages(
+    conn: &Connection,
+    record_kind: &str,
+    record_id: Option<i64>,
+) -> Result<Vec<MessageRow>> {
     let mut stmt = conn.prepare(
         "SELECT id, kind, record_kind, record_id, person_id, person_name, address, subject,
                 message_id, sent_at, sent_by, result, answer

@@ -18,11 +18,11 @@ mod server;
 
 pub use log::{messages, MessageKind, MessageRow};
 pub use robot::{
-    feishu_sign, dingtalk_sign, post, remove_robot, robot, robot_message, save_robot, Post, Robot,
+    dingtalk_sign, feishu_sign, post, remove_robot, robot, robot_message, save_robot, Post, Robot,
     RobotKind,
 };
 pub use server::{
-    account, forget_password, save_password, Keychain, Kept, Memory, SecretStore, Server, ENV,
+    account, forget_password, save_password, Kept, Keychain, Memory, SecretStore, Server, ENV,
 };
 
 use crate::error::{Error, Result};

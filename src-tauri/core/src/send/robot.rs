@@ -74,9 +74,11 @@ pub enum Post {
 /// The project's robot, if one is set.
 pub fn robot(conn: &Connection) -> Result<Option<Robot>> {
     Ok(conn
-        .query_row("SELECT kind, url, secret FROM robot WHERE id = 1", [], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT kind, url, secret FROM robot WHERE id = 1",
+            [],
+            |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?
         .map(|(kind, url, secret)| Robot {
             kind: RobotKind::parse(&kind).unwrap_or_default(),
@@ -92,7 +94,9 @@ fn host_of(url: &str) -> Result<String> {
         field: "send.robot.url".into(),
         detail: key.into(),
     };
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("send.robot.bad_url"))?;
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| bad("send.robot.bad_url"))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = match authority.rsplit_once(':') {
         Some((h, p)) if !h.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => h,
@@ -244,7 +248,11 @@ pub fn robot_message(
             if !m.place.is_empty() {
                 lines.push(format!("{}：{}", label("field.meeting.place"), m.place));
             }
-            lines.push(format!("{}：{}", label("doc.field.attendees"), names.join("、")));
+            lines.push(format!(
+                "{}：{}",
+                label("doc.field.attendees"),
+                names.join("、")
+            ));
             if !m.agenda.is_empty() {
                 lines.push(format!("{}：", label("field.meeting.agenda")));
                 lines.extend(
@@ -429,12 +437,24 @@ mod tests {
         assert_eq!(url_encode("a+b/c="), "a%2Bb%2Fc%3D");
         assert!(host_of("https://oapi.dingtalk.com/robot/send?access_token=x").is_ok());
         assert!(host_of("http://127.0.0.1:8080/hook").is_ok());
-        for bad in ["http://oapi.dingtalk.com/robot", "ftp://x", "https://", "oapi"] {
+        for bad in [
+            "http://oapi.dingtalk.com/robot",
+            "ftp://x",
+            "https://",
+            "oapi",
+        ] {
             let e = host_of(bad).unwrap_err();
             assert!(e.is_refusal(), "{bad}");
-            assert!(!e.message(Lang::Zh).contains("send.robot"), "{}", e.message(Lang::Zh));
+            assert!(
+                !e.message(Lang::Zh).contains("send.robot"),
+                "{}",
+                e.message(Lang::Zh)
+            );
         }
-        assert_eq!(accepted(200, r#"{"errcode":0,"errmsg":"ok"}"#), Ok("200 ok".into()));
+        assert_eq!(
+            accepted(200, r#"{"errcode":0,"errmsg":"ok"}"#),
+            Ok("200 ok".into())
+        );
         assert!(accepted(200, r#"{"code":19021,"msg":"sign match fail"}"#)
             .unwrap_err()
             .contains("19021 sign match fail"));

@@ -31,7 +31,9 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
     let (_dir, _path, mut conn, id) = setup();
     let now = at("2023-10-23T09:00:00");
     assert_eq!(
-        post_at(&mut conn, Post::Notice { meeting: id }, now).unwrap_err().key(),
+        post_at(&mut conn, Post::Notice { meeting: id }, now)
+            .unwrap_err()
+            .key(),
         "send.robot.none"
     );
     let base = format!("http://127.0.0.1:{}", hook.port);
@@ -48,19 +50,44 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
         .unwrap()
     };
     // DingTalk: markdown, signed in the query.
-    set(&mut conn, RobotKind::Dingtalk, "/dingtalk/robot/send?access_token=abc", "SECtest-密钥");
+    set(
+        &mut conn,
+        RobotKind::Dingtalk,
+        "/dingtalk/robot/send?access_token=abc",
+        "SECtest-密钥",
+    );
     let r = post_at(&mut conn, Post::Notice { meeting: id }, now).unwrap();
     assert_eq!(r.status, Status::Sent, "{r:?}");
     assert_eq!(r.address.as_deref(), Some("dingtalk 127.0.0.1"));
     // Feishu: text, signed in the body; the warnings.
-    set(&mut conn, RobotKind::Feishu, "/feishu/open-apis/bot/v2/hook/xyz", "SECtest-密钥");
+    set(
+        &mut conn,
+        RobotKind::Feishu,
+        "/feishu/open-apis/bot/v2/hook/xyz",
+        "SECtest-密钥",
+    );
     let r = post_at(&mut conn, Post::Warnings, at("2023-10-27T09:00:00")).unwrap();
     assert_eq!(r.status, Status::Sent, "{r:?}");
     // WeCom: the key in the URL, nothing signed.
-    set(&mut conn, RobotKind::Wecom, "/wecom/cgi-bin/webhook/send?key=k1", "");
-    assert_eq!(post_at(&mut conn, Post::Notice { meeting: id }, now).unwrap().status, Status::Sent);
+    set(
+        &mut conn,
+        RobotKind::Wecom,
+        "/wecom/cgi-bin/webhook/send?key=k1",
+        "",
+    );
+    assert_eq!(
+        post_at(&mut conn, Post::Notice { meeting: id }, now)
+            .unwrap()
+            .status,
+        Status::Sent
+    );
     // A platform's error code is a failure with its words.
-    set(&mut conn, RobotKind::Dingtalk, "/dingtalk/fail?access_token=abc", "SECtest-密钥");
+    set(
+        &mut conn,
+        RobotKind::Dingtalk,
+        "/dingtalk/fail?access_token=abc",
+        "SECtest-密钥",
+    );
     let r = post_at(&mut conn, Post::Notice { meeting: id }, now).unwrap();
     assert_eq!(r.status, Status::Failed);
     assert!(r.answer.contains("310000 sign not match"), "{}", r.answer);
@@ -72,16 +99,34 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
     let query = ding["query"].as_str().unwrap();
     let ms = |t: &str| {
         use chrono::TimeZone;
-        chrono::Local.from_local_datetime(&at(t)).unwrap().timestamp_millis()
+        chrono::Local
+            .from_local_datetime(&at(t))
+            .unwrap()
+            .timestamp_millis()
     };
-    let expected = format!("access_token=abc&timestamp={}&sign=", ms("2023-10-23T09:00:00"));
+    let expected = format!(
+        "access_token=abc&timestamp={}&sign=",
+        ms("2023-10-23T09:00:00")
+    );
     assert!(query.starts_with(&expected), "{query}");
-    assert!(!query.contains('+') && !query["access_token=abc&".len()..].contains('/'), "{query}");
+    assert!(
+        !query.contains('+') && !query["access_token=abc&".len()..].contains('/'),
+        "{query}"
+    );
     assert_eq!(ding["body"]["msgtype"], "markdown");
-    assert!(ding["body"]["markdown"]["title"].as_str().unwrap().contains("渠道铺货协调会"));
+    assert!(ding["body"]["markdown"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("渠道铺货协调会"));
     let text = ding["body"]["markdown"]["text"].as_str().unwrap();
-    assert!(text.contains("线上腾讯会议 123-456") && text.contains("何芳"), "{text}");
-    assert!(ding["type"].as_str().unwrap().starts_with("application/json"));
+    assert!(
+        text.contains("线上腾讯会议 123-456") && text.contains("何芳"),
+        "{text}"
+    );
+    assert!(ding["type"]
+        .as_str()
+        .unwrap()
+        .starts_with("application/json"));
     let feishu = &got[1];
     assert_eq!(feishu["signed"], true, "{feishu}");
     assert_eq!(
@@ -89,11 +134,17 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
         (ms("2023-10-27T09:00:00") / 1000).to_string()
     );
     assert_eq!(feishu["body"]["msg_type"], "text");
-    assert!(feishu["body"]["content"]["text"].as_str().unwrap().contains("当前预警"));
+    assert!(feishu["body"]["content"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("当前预警"));
     let wecom = &got[2];
     assert_eq!(wecom["query"], "key=k1");
     assert_eq!(wecom["body"]["msgtype"], "markdown");
-    assert!(wecom["body"]["markdown"]["content"].as_str().unwrap().starts_with("### 会议通知"));
+    assert!(wecom["body"]["markdown"]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("### 会议通知"));
 
     // Recorded like an e-mail; the audit log keeps neither the key nor the secret.
     let log = messages(&conn, "", None).unwrap();
@@ -108,7 +159,12 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     assert!(audit.len() >= 8);
-    assert!(audit.iter().all(|a| !a.contains("SECtest") && !a.contains("access_token") && !a.contains("k1")), "{audit:?}");
+    assert!(
+        audit
+            .iter()
+            .all(|a| !a.contains("SECtest") && !a.contains("access_token") && !a.contains("k1")),
+        "{audit:?}"
+    );
     // The secret is in the project file, where the platform's owner put it.
     assert_eq!(robot(&conn).unwrap().unwrap().secret, "SECtest-密钥");
 }
@@ -116,7 +172,11 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
 #[test]
 fn a_webhook_must_be_https_unless_it_is_this_computer() {
     let (_dir, _path, mut conn, _) = setup();
-    for url in ["http://oapi.dingtalk.com/robot/send?access_token=x", "ftp://x/y", "not a url"] {
+    for url in [
+        "http://oapi.dingtalk.com/robot/send?access_token=x",
+        "ftp://x/y",
+        "not a url",
+    ] {
         let e = save_robot(
             &mut conn,
             ME,
@@ -130,7 +190,10 @@ fn a_webhook_must_be_https_unless_it_is_this_computer() {
         assert!(e.is_refusal(), "{url}");
         for lang in [Lang::Zh, Lang::En] {
             let text = e.message(lang);
-            assert!(!text.contains("send.") && !text.contains("validation."), "{text}");
+            assert!(
+                !text.contains("send.") && !text.contains("validation."),
+                "{text}"
+            );
         }
     }
     assert!(robot(&conn).unwrap().is_none());
@@ -144,7 +207,10 @@ fn a_webhook_must_be_https_unless_it_is_this_computer() {
         },
     )
     .unwrap();
-    assert_eq!(ok.url, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc");
+    assert_eq!(
+        ok.url,
+        "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"
+    );
     remove_robot(&mut conn, ME).unwrap();
     assert!(robot(&conn).unwrap().is_none());
 }
@@ -173,11 +239,20 @@ fn the_command_line_sends_lists_and_fails_with_exit_codes() {
     let file = path.to_str().unwrap();
     let id = id.to_string();
     // The only test that sets LIAISON_SMTP (the others pass the server in).
-    std::env::set_var(ENV, format!("smtp://127.0.0.1:{}?from=coordinator@example.com", smtp.port));
+    std::env::set_var(
+        ENV,
+        format!(
+            "smtp://127.0.0.1:{}?from=coordinator@example.com",
+            smtp.port
+        ),
+    );
     let (inv, out, err) = cli(&["send", "notice", file, "--id", &id, "--dry-run"]);
     assert_eq!(inv, Exit(0), "{err}");
     assert_eq!(out.lines().count(), 4, "{out}");
-    assert!(out.contains("liu.yang@example.com") && out.contains("何芳"), "{out}");
+    assert!(
+        out.contains("liu.yang@example.com") && out.contains("何芳"),
+        "{out}"
+    );
     assert!(received(&smtp.out()).is_empty(), "a dry run sends nothing");
     // 李娜 is refused: exit 1, her line names the server's answer, nothing marked.
     let (inv, out, err) = cli(&["send", "notice", file, "--id", &id]);
@@ -185,7 +260,10 @@ fn the_command_line_sends_lists_and_fails_with_exit_codes() {
     assert!(out.contains("[3/4]") && out.contains("550"), "{out}");
     assert!(!err.is_empty() && !err.contains("cli.send"), "{err}");
     let conn = Connection::open(&path).unwrap();
-    assert!(meetings::meeting(&conn, id.parse().unwrap()).unwrap().notice_sent_at.is_none());
+    assert!(meetings::meeting(&conn, id.parse().unwrap())
+        .unwrap()
+        .notice_sent_at
+        .is_none());
     assert_eq!(received(&smtp.out()).len(), 2);
     // A meeting with everyone reachable: exit 0, recorded as sent.
     let mut m = meetings::meeting(&conn, id.parse().unwrap()).unwrap();
@@ -197,9 +275,15 @@ fn the_command_line_sends_lists_and_fails_with_exit_codes() {
     let (inv, out, err) = cli(&["send", "notice", file, "--id", &id, "--lang", "en"]);
     assert_eq!(inv, Exit(0), "{out}{err}");
     let mails = received(&smtp.out());
-    assert!(mails.last().unwrap()["subject"].as_str().unwrap().starts_with("Meeting notice: "));
+    assert!(mails.last().unwrap()["subject"]
+        .as_str()
+        .unwrap()
+        .starts_with("Meeting notice: "));
     let conn = Connection::open(&path).unwrap();
-    assert!(meetings::meeting(&conn, id.parse().unwrap()).unwrap().notice_sent_at.is_some());
+    assert!(meetings::meeting(&conn, id.parse().unwrap())
+        .unwrap()
+        .notice_sent_at
+        .is_some());
     drop(conn);
     // Usage errors exit 2; a refusal exits 1 in words.
     assert_eq!(cli(&["send", "notice", file]).0, Exit(2));

@@ -79,7 +79,9 @@ impl SecretStore for Keychain {
                 Kept::Keychain
             }
             Err(e) => {
-                log::warn!("keychain not available ({e}); the SMTP password is kept for this session");
+                log::warn!(
+                    "keychain not available ({e}); the SMTP password is kept for this session"
+                );
                 self.session.set(account, secret)
             }
         }
@@ -131,7 +133,11 @@ impl Server {
     }
 
     /// `resolve` with the value of `LIAISON_SMTP` given.
-    pub fn resolve_with(prefs: &Prefs, store: &dyn SecretStore, env: Option<&str>) -> Result<Server> {
+    pub fn resolve_with(
+        prefs: &Prefs,
+        store: &dyn SecretStore,
+        env: Option<&str>,
+    ) -> Result<Server> {
         if let Some(url) = env.filter(|u| !u.trim().is_empty()) {
             return Server::from_url(url, prefs);
         }
@@ -196,9 +202,8 @@ impl Server {
 
     fn transport(&self) -> Result<SmtpTransport> {
         let host = self.smtp.host.as_str();
-        let tls = || {
-            TlsParameters::new(host.into()).map_err(|_| Error::refused("send.tls_failed", &[]))
-        };
+        let tls =
+            || TlsParameters::new(host.into()).map_err(|_| Error::refused("send.tls_failed", &[]));
         let tls = match self.smtp.security {
             Security::Starttls => Tls::Required(tls()?),
             Security::Tls => Tls::Wrapper(tls()?),
@@ -241,7 +246,11 @@ impl Outgoing {
     /// Sends one message: the server's answer on acceptance, or the reason it was not taken.
     pub(super) fn send(&self, m: &Message, lang: Lang) -> std::result::Result<String, String> {
         match self.transport.send(m) {
-            Ok(r) => Ok(format!("{} {}", r.code(), r.message().collect::<Vec<_>>().join(" "))),
+            Ok(r) => Ok(format!(
+                "{} {}",
+                r.code(),
+                r.message().collect::<Vec<_>>().join(" ")
+            )),
             Err(e) => Err(answer(&e, lang)),
         }
     }

@@ -147,7 +147,14 @@ pub(super) fn setup() -> (tempfile::TempDir, PathBuf, Connection, i64) {
         },
     )
     .unwrap();
-    meetings::attach(&mut conn, ME, m.id, "渠道铺货方案（第二版）.pdf", b"%PDF-1.4 background").unwrap();
+    meetings::attach(
+        &mut conn,
+        ME,
+        m.id,
+        "渠道铺货方案（第二版）.pdf",
+        b"%PDF-1.4 background",
+    )
+    .unwrap();
     (dir, path, conn, m.id)
 }
 
@@ -177,7 +184,9 @@ fn send(
 ) -> (Result<Outcome>, Vec<(usize, usize, Status)>) {
     let mut seen = Vec::new();
     let out = at_time(now, || {
-        mail(conn, server, &job(now), &what, &mut |d, t, r| seen.push((d, t, r.status)))
+        mail(conn, server, &job(now), &what, &mut |d, t, r| {
+            seen.push((d, t, r.status))
+        })
     });
     (out, seen)
 }
@@ -194,7 +203,10 @@ fn addresses_are_found_in_contacts_as_people_write_them() {
     let cases = [
         ("wang@example.com", Some("wang@example.com")),
         ("王芳 <wang@example.com>", Some("wang@example.com")),
-        ("138-0000-0000 / wang@example.com；微信 wf", Some("wang@example.com")),
+        (
+            "138-0000-0000 / wang@example.com；微信 wf",
+            Some("wang@example.com"),
+        ),
         ("邮箱：wang@example.com。", Some("wang@example.com")),
         ("mailto:wang@example.com", Some("wang@example.com")),
         ("13900000000", None),
@@ -222,9 +234,16 @@ fn the_server_comes_from_the_environment_or_preferences_and_the_password_from_th
     );
     assert_eq!(s.smtp.from_address, "liaison@localhost");
     let s = Server::from_url("smtps://mail.example.com?from=pm@example.com", &p).unwrap();
-    assert_eq!((s.smtp.port(), s.smtp.from_address.as_str()), (465, "pm@example.com"));
+    assert_eq!(
+        (s.smtp.port(), s.smtp.from_address.as_str()),
+        (465, "pm@example.com")
+    );
     // Plain only to this computer; nonsense refused in words.
-    for bad in ["smtp://mail.example.com:25", "http://x", "smtp://127.0.0.1:notaport"] {
+    for bad in [
+        "smtp://mail.example.com:25",
+        "http://x",
+        "smtp://127.0.0.1:notaport",
+    ] {
         let e = Server::from_url(bad, &p).unwrap_err();
         assert!(e.is_refusal(), "{bad}");
         let zh = e.message(Lang::Zh);
@@ -253,7 +272,10 @@ fn the_server_comes_from_the_environment_or_preferences_and_the_password_from_th
     let s = Server::resolve_with(&p, &store, None).unwrap();
     assert_eq!(s.password.as_deref(), Some("s3cret"));
     assert_eq!(s.smtp.from_name, "张伟（产品部）");
-    assert!(!format!("{s:?}").contains("s3cret"), "the password never shows in logs");
+    assert!(
+        !format!("{s:?}").contains("s3cret"),
+        "the password never shows in logs"
+    );
     forget_password(&store, &p.smtp);
     assert!(Server::resolve_with(&p, &store, None).is_err());
     // The environment wins over Preferences.
@@ -276,7 +298,12 @@ fn a_notice_reaches_every_attendee_with_its_invitation_and_files_and_updates_it_
     let smtp = smtp_server(&[]);
     let (_dir, _path, mut conn, id) = setup();
     let server = server(smtp.port);
-    let (outcome, seen) = send(&mut conn, &server, What::Notice { meeting: id }, at("2023-10-23T09:00:00"));
+    let (outcome, seen) = send(
+        &mut conn,
+        &server,
+        What::Notice { meeting: id },
+        at("2023-10-23T09:00:00"),
+    );
     let outcome = outcome.unwrap();
     // Four attendees: three sent, 何芳 listed without an address; progress after each.
     let mut statuses: Vec<(String, Status)> = outcome
@@ -293,13 +320,18 @@ fn a_notice_reaches_every_attendee_with_its_invitation_and_files_and_updates_it_
     ];
     want.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(statuses, want);
-    assert_eq!(seen.iter().map(|(d, t, _)| (*d, *t)).collect::<Vec<_>>(), [(1, 4), (2, 4), (3, 4), (4, 4)]);
+    assert_eq!(
+        seen.iter().map(|(d, t, _)| (*d, *t)).collect::<Vec<_>>(),
+        [(1, 4), (2, 4), (3, 4), (4, 4)]
+    );
     assert!(outcome.all_sent() && outcome.marked_sent && !outcome.late);
     let m = meetings::meeting(&conn, id).unwrap();
     assert_eq!(m.notice_sent_at.as_deref(), Some("2023-10-23T09:00:00"));
     let log = messages(&conn, "meeting", Some(id)).unwrap();
     assert_eq!(log.len(), 3);
-    assert!(log.iter().all(|r| r.kind == "notice" && r.result == "ok" && r.answer.starts_with("250")));
+    assert!(log
+        .iter()
+        .all(|r| r.kind == "notice" && r.result == "ok" && r.answer.starts_with("250")));
 
     let mails = received(&smtp.out());
     assert_eq!(mails.len(), 3);
@@ -316,9 +348,21 @@ fn a_notice_reaches_every_attendee_with_its_invitation_and_files_and_updates_it_
         assert_eq!(mail["envelope"]["from"], "coordinator@example.com");
         assert_eq!(mail["to"], format!("{name} <{address}>"));
         assert_eq!(mail["from"], "张伟（产品部） <coordinator@example.com>");
-        assert_eq!(mail["subject"], "会议通知：渠道铺货协调会（2023-10-25 10:00–11:00）");
-        assert!(mail["subject_raw"].as_str().unwrap().starts_with("=?utf-8?"), "{}", mail["subject_raw"]);
-        assert!(log.iter().any(|r| Some(r.message_id.as_deref().unwrap()) == mail["message_id"].as_str()));
+        assert_eq!(
+            mail["subject"],
+            "会议通知：渠道铺货协调会（2023-10-25 10:00–11:00）"
+        );
+        assert!(
+            mail["subject_raw"]
+                .as_str()
+                .unwrap()
+                .starts_with("=?utf-8?"),
+            "{}",
+            mail["subject_raw"]
+        );
+        assert!(log
+            .iter()
+            .any(|r| Some(r.message_id.as_deref().unwrap()) == mail["message_id"].as_str()));
         // mixed: alternative (plain, HTML, invitation) then the background file.
         assert_eq!(
             mail["tree"],
@@ -329,15 +373,33 @@ fn a_notice_reaches_every_attendee_with_its_invitation_and_files_and_updates_it_
         );
         let plain = mail["plain"].as_str().unwrap();
         assert!(plain.starts_with(&format!("{name}，您好：")), "{plain}");
-        assert!(plain.contains("线上腾讯会议 123-456") && plain.contains("2. 物流排期 <紧急>"), "{plain}");
-        assert!(["张伟", "刘洋", "李娜", "何芳"].iter().all(|n| plain.contains(&format!("{n}、")) || plain.contains(&format!("、{n}"))), "{plain}");
+        assert!(
+            plain.contains("线上腾讯会议 123-456") && plain.contains("2. 物流排期 <紧急>"),
+            "{plain}"
+        );
+        assert!(
+            ["张伟", "刘洋", "李娜", "何芳"]
+                .iter()
+                .all(|n| plain.contains(&format!("{n}、")) || plain.contains(&format!("、{n}"))),
+            "{plain}"
+        );
         let html = mail["html"].as_str().unwrap();
-        assert!(html.contains("物流排期 &lt;紧急&gt;") && !html.contains("<紧急>"), "{html}");
+        assert!(
+            html.contains("物流排期 &lt;紧急&gt;") && !html.contains("<紧急>"),
+            "{html}"
+        );
         // The attachment keeps its Chinese name (RFC 2231 and RFC 2047) and its bytes.
         let file = &mail["attachments"][0];
         assert_eq!(file["filename"], "渠道铺货方案（第二版）.pdf");
         assert_eq!(file["name_param"], "渠道铺货方案（第二版）.pdf");
-        assert!(file["disposition_raw"].as_str().unwrap().contains("filename*"), "{}", file["disposition_raw"]);
+        assert!(
+            file["disposition_raw"]
+                .as_str()
+                .unwrap()
+                .contains("filename*"),
+            "{}",
+            file["disposition_raw"]
+        );
         assert_eq!(b64(&file["data"]), b"%PDF-1.4 background");
         // The invitation.
         assert_eq!(mail["calendar_params"]["method"], "REQUEST");
@@ -349,11 +411,18 @@ fn a_notice_reaches_every_attendee_with_its_invitation_and_files_and_updates_it_
         assert_eq!(cal["organizer"], "mailto:coordinator@example.com");
         let attendees = cal["attendees"].as_array().unwrap();
         assert_eq!(attendees.len(), 4);
-        for a in ["mailto:zhang.wei@example.com", "mailto:liu.yang@example.com", "mailto:li.na@example.com"] {
+        for a in [
+            "mailto:zhang.wei@example.com",
+            "mailto:liu.yang@example.com",
+            "mailto:li.na@example.com",
+        ] {
             assert!(attendees.iter().any(|x| x == a), "{attendees:?}");
         }
     }
-    assert!(uid.contains(&format!("meeting-{id}@")) && !uid.contains("2023"), "{uid}");
+    assert!(
+        uid.contains(&format!("meeting-{id}@")) && !uid.contains("2023"),
+        "{uid}"
+    );
 
     // Moved by a day: the same event, a higher SEQUENCE, a changed notice; calendars update.
     let mut moved = meetings::meeting(&conn, id).unwrap();
@@ -363,17 +432,36 @@ fn a_notice_reaches_every_attendee_with_its_invitation_and_files_and_updates_it_
     // A change of the agenda alone is not a new time or place.
     let mut again = moved.clone();
     again.agenda.push("其他".into());
-    assert_eq!(meetings::save_meeting(&mut conn, ME, &again).unwrap().sequence, 1);
-    let (outcome, _) = send(&mut conn, &server, What::Notice { meeting: id }, at("2023-10-25T17:00:00"));
+    assert_eq!(
+        meetings::save_meeting(&mut conn, ME, &again)
+            .unwrap()
+            .sequence,
+        1
+    );
+    let (outcome, _) = send(
+        &mut conn,
+        &server,
+        What::Notice { meeting: id },
+        at("2023-10-25T17:00:00"),
+    );
     let outcome = outcome.unwrap();
-    assert!(outcome.marked_sent && outcome.late, "less than a working day before");
+    assert!(
+        outcome.marked_sent && outcome.late,
+        "less than a working day before"
+    );
     let mails = received(&smtp.out());
     assert_eq!(mails.len(), 6);
     for mail in &mails[3..] {
-        assert_eq!(mail["subject"], "会议变更通知：渠道铺货协调会（2023-10-26 14:00–15:00）");
+        assert_eq!(
+            mail["subject"],
+            "会议变更通知：渠道铺货协调会（2023-10-26 14:00–15:00）"
+        );
         assert_eq!(mail["calendar"]["uid"], uid.as_str());
         assert_eq!(mail["calendar"]["sequence"], 1);
-        assert!(mail["calendar"]["start"].as_str().unwrap().starts_with("2023-10-26"));
+        assert!(mail["calendar"]["start"]
+            .as_str()
+            .unwrap()
+            .starts_with("2023-10-26"));
     }
     assert_eq!(messages(&conn, "meeting", Some(id)).unwrap().len(), 6);
 }
@@ -384,13 +472,29 @@ fn a_refused_recipient_or_a_dropped_connection_is_named_and_nothing_is_marked_se
     let now = at("2023-10-23T09:00:00");
     // 550 for 刘洋: the others get it, his result carries the server's answer.
     let smtp = smtp_server(&["refuse=liu.yang@example.com"]);
-    let (outcome, seen) = send(&mut conn, &server(smtp.port), What::Notice { meeting: id }, now);
+    let (outcome, seen) = send(
+        &mut conn,
+        &server(smtp.port),
+        What::Notice { meeting: id },
+        now,
+    );
     let outcome = outcome.unwrap();
     assert_eq!(seen.len(), 4);
     let liu = outcome.results.iter().find(|r| r.name == "刘洋").unwrap();
     assert_eq!(liu.status, Status::Failed);
-    assert!(liu.answer.starts_with("550") && liu.answer.contains("User unknown"), "{}", liu.answer);
-    assert_eq!(outcome.results.iter().filter(|r| r.status == Status::Sent).count(), 2);
+    assert!(
+        liu.answer.starts_with("550") && liu.answer.contains("User unknown"),
+        "{}",
+        liu.answer
+    );
+    assert_eq!(
+        outcome
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Sent)
+            .count(),
+        2
+    );
     assert!(!outcome.all_sent() && !outcome.marked_sent);
     assert_eq!(meetings::meeting(&conn, id).unwrap().notice_sent_at, None);
     let failed: Vec<MessageRow> = messages(&conn, "meeting", Some(id))
@@ -407,12 +511,24 @@ fn a_refused_recipient_or_a_dropped_connection_is_named_and_nothing_is_marked_se
 
     // The connection dropped at 李娜: she is named with the reason in words; nothing marked.
     let smtp = smtp_server(&["drop=li.na@example.com"]);
-    let (outcome, _) = send(&mut conn, &server(smtp.port), What::Notice { meeting: id }, now);
+    let (outcome, _) = send(
+        &mut conn,
+        &server(smtp.port),
+        What::Notice { meeting: id },
+        now,
+    );
     let outcome = outcome.unwrap();
     let li = outcome.results.iter().find(|r| r.name == "李娜").unwrap();
     assert_eq!(li.status, Status::Failed);
     assert!(li.answer.contains("连接"), "{}", li.answer);
-    assert!(outcome.results.iter().filter(|r| r.status == Status::Sent).count() == 2);
+    assert!(
+        outcome
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Sent)
+            .count()
+            == 2
+    );
     assert!(!outcome.marked_sent);
     assert_eq!(meetings::meeting(&conn, id).unwrap().notice_sent_at, None);
     let port = smtp.port;
@@ -430,7 +546,10 @@ fn a_refused_recipient_or_a_dropped_connection_is_named_and_nothing_is_marked_se
     assert_eq!(messages(&conn, "meeting", Some(id)).unwrap().len(), 9);
     // The manual marking still works.
     meetings::send_notice(&mut conn, ME, id, now).unwrap();
-    assert!(meetings::meeting(&conn, id).unwrap().notice_sent_at.is_some());
+    assert!(meetings::meeting(&conn, id)
+        .unwrap()
+        .notice_sent_at
+        .is_some());
 }
 
 #[test]
@@ -440,123 +559,42 @@ fn nobody_with_an_address_or_an_archived_project_is_refused_before_anything_is_s
     m.attendees = vec![person(&conn, "何芳").id, person(&conn, "赵敏").id];
     meetings::save_meeting(&mut conn, ME, &m).unwrap();
     let smtp = smtp_server(&[]);
-    let (e, seen) = send(&mut conn, &server(smtp.port), What::Notice { meeting: id }, at("2023-10-23T09:00:00"));
+    let (e, seen) = send(
+        &mut conn,
+        &server(smtp.port),
+        What::Notice { meeting: id },
+        at("2023-10-23T09:00:00"),
+    );
     let e = e.unwrap_err();
     assert_eq!(e.key(), "send.no_addresses");
-    assert!(e.message(Lang::Zh).contains("何芳、赵敏"), "{}", e.message(Lang::Zh));
+    assert!(
+        e.message(Lang::Zh).contains("何芳、赵敏"),
+        "{}",
+        e.message(Lang::Zh)
+    );
     assert!(seen.is_empty());
     // The dry run lists them all, with or without an address.
-    let listed = recipients(&conn, &What::Notice { meeting: id }, at("2023-10-23T09:00:00")).unwrap();
+    let listed = recipients(
+        &conn,
+        &What::Notice { meeting: id },
+        at("2023-10-23T09:00:00"),
+    )
+    .unwrap();
     assert!(listed.iter().all(|r| r.address.is_none()) && listed.len() == 2);
     // Archived: refused in words, nothing sent.
-    conn.execute("INSERT INTO project_meta (key, value) VALUES ('closed_at', '2023-12-31')", [])
-        .unwrap();
-    let (e, _) = send(&mut conn, &server(smtp.port), What::Notice { meeting: id }, at("2023-10-23T09:00:00"));
+    conn.execute(
+        "INSERT INTO project_meta (key, value) VALUES ('closed_at', '2023-12-31')",
+        [],
+    )
+    .unwrap();
+    let (e, _) = send(
+        &mut conn,
+        &server(smtp.port),
+        What::Notice { meeting: id },
+        at("2023-10-23T09:00:00"),
+    );
     assert_eq!(e.unwrap_err().key(), "archive.read_only");
     assert!(received(&smtp.out()).is_empty());
-}
-
-#[test]
-fn minutes_go_out_for_confirmation_with_the_pdf_and_one_signing_request_per_attendee() {
-    let smtp = smtp_server(&[]);
-    let (_dir, _path, mut conn, id) = setup();
-    let server = server(smtp.port);
-    // Before the meeting ended: refused, no round started, nothing sent.
-    let (e, _) = send(&mut conn, &server, What::Minutes { meeting: id }, at("2023-10-25T10:30:00"));
-    assert_eq!(e.unwrap_err().key(), "meeting.minutes_before_meeting");
-    assert!(crate::signoff::rounds(&conn, DocKind::Minutes, id).unwrap().is_empty());
-    let (outcome, _) = send(&mut conn, &server, What::Minutes { meeting: id }, at("2023-10-25T15:00:00"));
-    let outcome = outcome.unwrap();
-    assert!(outcome.marked_sent, "{outcome:?}");
-    assert_eq!(
-        meetings::meeting(&conn, id).unwrap().minutes_sent_at.as_deref(),
-        Some("2023-10-25T15:00:00")
-    );
-    let rounds = crate::signoff::rounds(&conn, DocKind::Minutes, id).unwrap();
-    assert_eq!(rounds.len(), 1);
-    assert_eq!(rounds[0].status, "open");
-    let mails = received(&smtp.out());
-    assert_eq!(mails.len(), 3);
-    for mail in &mails {
-        assert_eq!(mail["subject"], "请确认会议纪要「渠道铺货协调会」（新品上市项目）");
-        let files = mail["attachments"].as_array().unwrap();
-        assert_eq!(files.len(), 2, "{files:?}");
-        let pdf = &files[0];
-        assert_eq!(pdf["type"], "application/pdf");
-        assert!(pdf["filename"].as_str().unwrap().contains("渠道铺货协调会"), "{}", pdf["filename"]);
-        assert!(b64(&pdf["data"]).starts_with(b"%PDF"));
-        // The request names the recipient and is exactly what Liaison reads.
-        let request = &files[1];
-        let to = mail["envelope"]["to"][0].as_str().unwrap();
-        let name = CONTACTS.iter().find(|(_, c)| c.contains(to)).unwrap().0;
-        let file_name = request["filename"].as_str().unwrap();
-        assert!(file_name.ends_with(&format!("-{name}.liaison-request")), "{file_name}");
-        let parsed = crate::signing_files::Request::parse(&b64(&request["data"])).unwrap();
-        assert_eq!(parsed.for_person, Some(person(&conn, name).id));
-        assert_eq!(parsed.round, rounds[0].id);
-        assert_eq!(parsed.fingerprint, rounds[0].fingerprint);
-        assert_eq!(parsed.pdf_bytes().unwrap(), b64(&pdf["data"]));
-        let plain = mail["plain"].as_str().unwrap();
-        assert!(plain.contains("2023-10-26"), "confirm within one working day: {plain}");
-    }
-    // Sending again reuses the open round (no second round, same fingerprint).
-    let (again, _) = send(&mut conn, &server, What::Minutes { meeting: id }, at("2023-10-25T16:00:00"));
-    assert!(again.unwrap().all_sent());
-    assert_eq!(crate::signoff::rounds(&conn, DocKind::Minutes, id).unwrap().len(), 1);
-}
-
-#[test]
-fn requests_and_reminders_go_to_whoever_has_not_signed_and_warnings_to_the_heads() {
-    let smtp = smtp_server(&[]);
-    let (_dir, _path, mut conn, _) = setup();
-    let server = server(smtp.port);
-    let now = at("2023-10-27T09:00:00");
-    // The example's second change request waits for the heads but one.
-    let round = conn
-        .query_row(
-            "SELECT id, doc_id FROM signoff_round WHERE kind = 'change_request' AND status = 'open'",
-            [],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-        )
-        .unwrap();
-    let pending: Vec<String> = crate::signoff::rounds(&conn, DocKind::ChangeRequest, round.1)
-        .unwrap()
-        .into_iter()
-        .find(|r| r.id == round.0)
-        .unwrap()
-        .signers
-        .into_iter()
-        .filter(|s| s.signature.is_none())
-        .map(|s| s.person.name)
-        .collect();
-    assert!(!pending.is_empty());
-    let what = What::Request { kind: DocKind::ChangeRequest, id: None };
-    let (outcome, _) = send(&mut conn, &server, what, now);
-    let outcome = outcome.unwrap();
-    let names: Vec<&str> = outcome.results.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, pending.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(!outcome.marked_sent, "requests mark nothing");
-    let mails = received(&smtp.out());
-    assert_eq!(mails.len(), outcome.results.iter().filter(|r| r.status == Status::Sent).count());
-    assert!(mails[0]["subject"].as_str().unwrap().starts_with("请签核：跨部门协作变更申请表 #"));
-    assert_eq!(messages(&conn, "change_request", Some(round.1)).unwrap().len(), mails.len());
-    // A reminder of the round: the same people, a reminder's subject.
-    let (outcome, _) = send(&mut conn, &server, What::Reminder { round: Some(round.0) }, now);
-    assert_eq!(outcome.unwrap().results.len(), pending.len());
-    let mails = received(&smtp.out());
-    assert!(mails.last().unwrap()["subject"].as_str().unwrap().starts_with("提醒："));
-    // The warnings: to the heads and the owner, the list in the body.
-    let (outcome, _) = send(&mut conn, &server, What::Reminder { round: None }, now);
-    let outcome = outcome.unwrap();
-    let to: Vec<&str> = outcome.results.iter().map(|r| r.name.as_str()).collect();
-    for head in ["张伟", "李娜", "王强", "陈静", "刘洋"] {
-        assert!(to.contains(&head), "{to:?}");
-    }
-    assert!(!to.contains(&"周杰"), "interface persons are not reminded of warnings: {to:?}");
-    let last = received(&smtp.out()).pop().unwrap();
-    assert!(last["subject"].as_str().unwrap().contains("当前预警"));
-    assert!(last["plain"].as_str().unwrap().contains("\n- ["), "{}", last["plain"]);
-    assert!(!messages(&conn, "project", None).unwrap().is_empty());
 }
 
 #[test]
@@ -564,17 +602,39 @@ fn a_login_is_sent_with_the_password_from_the_store() {
     let smtp = smtp_server(&["login=pm:s3cret"]);
     let (_dir, _path, mut conn, id) = setup();
     let mut server = server(smtp.port);
-    let (outcome, _) = send(&mut conn, &server, What::Notice { meeting: id }, at("2023-10-23T09:00:00"));
+    let (outcome, _) = send(
+        &mut conn,
+        &server,
+        What::Notice { meeting: id },
+        at("2023-10-23T09:00:00"),
+    );
     let outcome = outcome.unwrap();
-    assert!(outcome.results.iter().all(|r| r.status != Status::Sent), "no login, no mail");
-    assert!(outcome.results[0].answer.starts_with("530"), "{}", outcome.results[0].answer);
+    assert!(
+        outcome.results.iter().all(|r| r.status != Status::Sent),
+        "no login, no mail"
+    );
+    assert!(
+        outcome.results[0].answer.starts_with("530"),
+        "{}",
+        outcome.results[0].answer
+    );
     server.smtp.username = "pm".into();
     server.password = Some("wrong".into());
-    let (outcome, _) = send(&mut conn, &server, What::Notice { meeting: id }, at("2023-10-23T09:00:00"));
+    let (outcome, _) = send(
+        &mut conn,
+        &server,
+        What::Notice { meeting: id },
+        at("2023-10-23T09:00:00"),
+    );
     let answer = outcome.unwrap().results[0].answer.clone();
     assert!(answer.starts_with("535"), "{answer}");
     server.password = Some("s3cret".into());
-    let (outcome, _) = send(&mut conn, &server, What::Notice { meeting: id }, at("2023-10-23T09:00:00"));
+    let (outcome, _) = send(
+        &mut conn,
+        &server,
+        What::Notice { meeting: id },
+        at("2023-10-23T09:00:00"),
+    );
     assert!(outcome.unwrap().marked_sent);
     let mails = received(&smtp.out());
     assert_eq!(mails.len(), 3);
@@ -583,3 +643,5 @@ fn a_login_is_sent_with_the_password_from_the_store() {
 
 #[path = "robot_tests.rs"]
 mod robot_tests;
+#[path = "signing_tests.rs"]
+mod signing_tests;
