@@ -63,12 +63,7 @@ fn open_round(conn: &Connection, by: RoundBy) -> Result<OpenRound> {
                 .query_map(params![kind.as_str(), id], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             match open[..] {
-                [] => {
-                    return Err(Error::refused(
-                        "keys.no_open_round",
-                        &[("document", kind_label(Lang::Zh, kind))],
-                    ))
-                }
+                [] => return Err(Error::refused("send.no_open_round", &[])),
                 [(r, d)] => (r, kind, d),
                 _ => return Err(Error::refused("keys.need_id", &[])),
             }
@@ -355,7 +350,10 @@ fn signing(
     };
     let document = if round.kind == DocKind::Minutes {
         let m = crate::meetings::meeting(conn, round.doc_id)?;
-        format!("{}「{}」", kind_label(lang, round.kind), m.title)
+        match lang {
+            Lang::Zh => format!("{}「{}」", kind_label(lang, round.kind), m.title),
+            Lang::En => format!("{} of “{}”", kind_label(lang, round.kind), m.title),
+        }
     } else {
         let title = documents::title(round.kind, lang);
         match round.kind {

@@ -167,6 +167,13 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
     );
     // The secret is in the project file, where the platform's owner put it.
     assert_eq!(robot(&conn).unwrap().unwrap().secret, "SECtest-密钥");
+    // Both tables travel with the project's JSON, and the rebuilt file passes `check`.
+    let text = crate::interchange::json::export_text(&conn).unwrap();
+    let copy = hook.dir.path().join("copy.liaison");
+    crate::interchange::json::import(&text, &copy).unwrap();
+    let copy = Connection::open(&copy).unwrap();
+    assert_eq!(messages(&copy, "", None).unwrap(), log);
+    assert_eq!(robot(&copy).unwrap(), robot(&conn).unwrap());
 }
 
 #[test]

@@ -602,6 +602,13 @@ fn a_login_is_sent_with_the_password_from_the_store() {
     let smtp = smtp_server(&["login=pm:s3cret"]);
     let (_dir, _path, mut conn, id) = setup();
     let mut server = server(smtp.port);
+    // The settings' "test" button: the server answers; a closed port is said in words.
+    assert_eq!(server.test(Lang::Zh), Ok(()));
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let why = self::server(dead_port).test(Lang::En).unwrap_err();
+    assert!(why.contains("could not be reached"), "{why}");
     let (outcome, _) = send(
         &mut conn,
         &server,
