@@ -22,7 +22,8 @@ pub use robot::{
     RobotKind,
 };
 pub use server::{
-    account, forget_password, save_password, Kept, Keychain, Memory, SecretStore, Server, ENV,
+    account, forget_password, has_password, save_password, Kept, Keychain, Memory, SecretStore,
+    Server, ENV,
 };
 
 use crate::error::{Error, Result};
@@ -170,8 +171,8 @@ pub fn mail(
             &[("names", names.join("、"))],
         ));
     }
-    let batch = letters::compose(conn, server, job, what, &addressed)?;
     let outgoing = server::Outgoing::new(server)?;
+    let batch = letters::compose(conn, server, job, what, &addressed)?;
     let total = addressed.len();
     let mut results = Vec::with_capacity(total);
     for (i, ((person, address), letter)) in addressed.iter().zip(batch.letters).enumerate() {

@@ -109,6 +109,8 @@ fn robots_post_signed_messages_and_every_post_is_recorded() {
         ms("2023-10-23T09:00:00")
     );
     assert!(query.starts_with(&expected), "{query}");
+    // The signature is URL-encoded: its base64 padding `=` (always there for 32 bytes) as %3D.
+    assert!(query.ends_with("%3D"), "{query}");
     assert!(
         !query.contains('+') && !query["access_token=abc&".len()..].contains('/'),
         "{query}"

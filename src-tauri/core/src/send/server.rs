@@ -104,6 +104,11 @@ pub fn save_password(store: &dyn SecretStore, smtp: &Smtp, password: &str) -> Ke
     store.set(&account(smtp), password)
 }
 
+/// Whether a password of `smtp`'s login is kept (Preferences shows "saved").
+pub fn has_password(store: &dyn SecretStore, smtp: &Smtp) -> bool {
+    store.get(&account(smtp)).is_some()
+}
+
 /// Forgets the password of `smtp`'s login.
 pub fn forget_password(store: &dyn SecretStore, smtp: &Smtp) {
     store.remove(&account(smtp));

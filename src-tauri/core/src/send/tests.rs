@@ -268,7 +268,9 @@ fn the_server_comes_from_the_environment_or_preferences_and_the_password_from_th
         Server::resolve_with(&p, &store, None).unwrap_err().key(),
         "send.no_password"
     );
+    assert!(!has_password(&store, &p.smtp));
     assert_eq!(save_password(&store, &p.smtp, "s3cret"), Kept::Session);
+    assert!(has_password(&store, &p.smtp));
     let s = Server::resolve_with(&p, &store, None).unwrap();
     assert_eq!(s.password.as_deref(), Some("s3cret"));
     assert_eq!(s.smtp.from_name, "张伟（产品部）");
