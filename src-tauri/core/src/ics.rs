@@ -5,7 +5,7 @@ use crate::clock::parse_time;
 use crate::error::Result;
 use crate::meetings;
 use chrono::{Duration, Local, NaiveDateTime, TimeZone, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 fn utc(t: NaiveDateTime) -> String {
     let at = Local
@@ -47,6 +47,28 @@ fn fold(line: &str, out: &mut String) {
 
 /// The meeting `id` as an .ics file.
 pub fn meeting(conn: &Connection, id: i64) -> Result<String> {
+    invitation(conn, id, None)
+}
+
+/// The UID of meeting `id`'s event: the same for every notice of it (the project's identity and
+/// the meeting's id, never its time), so a calendar replaces the event when its time moves.
+pub fn uid(conn: &Connection, id: i64) -> Result<String> {
+    let project: Option<String> = conn
+        .query_row(
+            "SELECT value FROM project_meta WHERE key = 'project_id'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(match project.filter(|p| !p.is_empty()) {
+        Some(p) => format!("liaison-{p}-meeting-{id}@liaison.app"),
+        None => format!("liaison-meeting-{id}@liaison.app"),
+    })
+}
+
+/// The meeting `id` as an invitation (METHOD:REQUEST) from `organizer` (name, e-mail address),
+/// with its stable UID and the notice's SEQUENCE.
+pub fn invitation(conn: &Connection, id: i64, organizer: Option<(&str, &str)>) -> Result<String> {
     let m = meetings::meeting(conn, id)?;
     let start = parse_time(&m.starts_at).unwrap_or_default();
     let end = start + Duration::minutes(m.duration);
@@ -62,15 +84,16 @@ pub fn meeting(conn: &Connection, id: i64) -> Result<String> {
         "CALSCALE:GREGORIAN".into(),
         "METHOD:REQUEST".into(),
         "BEGIN:VEVENT".into(),
-        format!(
-            "UID:liaison-meeting-{id}-{}@liaison.app",
-            start.format("%Y%m%d%H%M")
-        ),
+        format!("UID:{}", uid(conn, id)?),
+        format!("SEQUENCE:{}", m.sequence),
         format!("DTSTAMP:{}", utc(crate::clock::now())),
         format!("DTSTART:{}", utc(start)),
         format!("DTEND:{}", utc(end)),
         format!("SUMMARY:{}", text(&m.title)),
     ];
+    if let Some((name, address)) = organizer {
+        lines.push(format!("ORGANIZER;CN={}:mailto:{address}", param(name)));
+    }
     if !m.place.is_empty() {
         lines.push(format!("LOCATION:{}", text(&m.place)));
     }
@@ -87,10 +110,9 @@ pub fn meeting(conn: &Connection, id: i64) -> Result<String> {
         .iter()
         .filter_map(|a| people.iter().find(|p| p.id == *a))
     {
-        let address = if p.contact.contains('@') && !p.contact.contains(char::is_whitespace) {
-            format!("mailto:{}", p.contact)
-        } else {
-            format!("urn:liaison:person:{}", p.id)
+        let address = match crate::people::email_address(&p.contact) {
+            Some(a) => format!("mailto:{a}"),
+            None => format!("urn:liaison:person:{}", p.id),
         };
         lines.push(format!(
             "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:{address}",

@@ -80,6 +80,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "archive",
             // What each stage of the app draws.
             "screens",
+            // Reaching the participants: e-mail and group robots, the record of what was sent.
+            "send",
         ],
     ),
     // Entry points.

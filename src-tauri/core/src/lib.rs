@@ -41,6 +41,7 @@ pub mod remote_sign;
 pub mod reports;
 pub mod retro;
 pub mod screens;
+pub mod send;
 pub mod signing_files;
 pub mod signoff;
 pub mod storage;

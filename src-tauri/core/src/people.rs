@@ -89,6 +89,20 @@ pub(crate) fn checked(p: &Person) -> Result<Person> {
     })
 }
 
+/// The e-mail address in a contact as people write it (`wang@example.com`, `王芳 <wang@example.com>`,
+/// `138… / wang@example.com；微信 wangf`, `mailto:…`): the first word with an `@` that is a valid
+/// address (lettre's parser, the one the mail is sent with), or none.
+pub fn email_address(contact: &str) -> Option<String> {
+    let separators =
+        |c: char| c.is_whitespace() || ",;:/|<>()[]{}\"'，；：、（）《》【】".contains(c);
+    contact
+        .split(separators)
+        .map(|w| w.trim_matches(|c: char| ".。".contains(c)))
+        .filter(|w| w.contains('@'))
+        .find_map(|w| w.parse::<lettre::Address>().ok())
+        .map(|a| a.to_string())
+}
+
 fn shown(p: &Person) -> String {
     format!("{}（{}，{}）{}", p.name, p.department, p.role, p.contact)
 }

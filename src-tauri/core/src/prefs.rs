@@ -21,6 +21,105 @@ pub struct Prefs {
     pub library_dir: Option<PathBuf>,
     /// Where the Archive stage exports all documents (None: the documents folder).
     pub archive_dir: Option<PathBuf>,
+    /// The company's mail server notices, minutes and requests go out through (issue 18); its
+    /// password is in the OS's keychain, never here.
+    pub smtp: Smtp,
+}
+
+/// How the connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS (usually port 587); the upgrade is required.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+    /// No encryption: only for a server on this computer (loopback), e.g. tests.
+    None,
+}
+
+impl Security {
+    /// The usual port of this security.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Security::Starttls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        }
+    }
+}
+
+/// The SMTP server settings (Preferences ▸ E-mail).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Smtp {
+    pub host: String,
+    /// 0: the security's usual port.
+    pub port: u16,
+    pub security: Security,
+    /// The login (empty: the server takes mail without one).
+    pub username: String,
+    /// The sender's address, `From:`.
+    pub from_address: String,
+    /// The sender's name as recipients see it (empty: the display name).
+    pub from_name: String,
+}
+
+impl Smtp {
+    /// The settings trimmed and checked: a host, a sender address lettre accepts, no control
+    /// characters; plain connections only to this computer.
+    pub fn checked(&self) -> Result<Smtp> {
+        let bad = |field: &str, detail: &str| Error::Invalid {
+            field: field.into(),
+            detail: detail.into(),
+        };
+        let mut s = self.clone();
+        for v in [
+            &mut s.host,
+            &mut s.username,
+            &mut s.from_address,
+            &mut s.from_name,
+        ] {
+            *v = v.trim().to_string();
+        }
+        if s.host.is_empty() || s.host.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(bad("prefs.smtp.host", "validation.required"));
+        }
+        if s.from_address.parse::<lettre::Address>().is_err() {
+            return Err(bad("prefs.smtp.from_address", "validation.email"));
+        }
+        for (field, v) in [
+            ("prefs.smtp.username", &s.username),
+            ("prefs.smtp.from_name", &s.from_name),
+        ] {
+            if v.chars().count() > 200 || v.chars().any(char::is_control) {
+                return Err(bad(field, "validation.control_chars"));
+            }
+        }
+        if s.security == Security::None && !is_loopback(&s.host) {
+            return Err(bad("prefs.smtp.security", "send.plain_not_loopback"));
+        }
+        Ok(s)
+    }
+
+    /// The port to connect to.
+    pub fn port(&self) -> u16 {
+        if self.port == 0 {
+            self.security.default_port()
+        } else {
+            self.port
+        }
+    }
+}
+
+/// Whether `host` names this computer (`localhost`, 127.0.0.0/8, ::1).
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A recent file as the start page lists it.
@@ -44,6 +143,13 @@ impl Prefs {
             });
         }
         self.display_name = name.to_string();
+        Ok(())
+    }
+
+    /// Sets the mail server (checked: `Smtp::checked`). The password goes to the keychain
+    /// separately (`send::save_password`).
+    pub fn set_smtp(&mut self, smtp: &Smtp) -> Result<()> {
+        self.smtp = smtp.checked()?;
         Ok(())
     }
 

@@ -13,6 +13,7 @@ mod documents;
 mod interchange;
 mod keys;
 mod project;
+mod send;
 mod term;
 
 use closing::{close, export_all, search};
@@ -82,6 +83,7 @@ fn dispatch(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> In
         "request" => keys::request(lang, &args[1..], out, err),
         "sign" => keys::sign(lang, &args[1..], out, err),
         "accept" => keys::accept(lang, &args[1..], out, err),
+        "send" => send::send(lang, &args[1..], out, err),
         _ => gui(lang, &args, err),
     }
 }

@@ -318,12 +318,23 @@ pub fn check_signers(conn: &Connection, id: i64, signers: &[i64]) -> Result<()> 
 
 /// Sends the minutes: the time is recorded and every attendee is asked to confirm or to request a
 /// correction (the sign-off mechanism, kind `minutes`).
+/// (The user sent them another way and says so; `send::mail` sends them by e-mail.)
 pub fn send_minutes(
     conn: &mut Connection,
     actor: &str,
     id: i64,
     at: NaiveDateTime,
 ) -> Result<signoff::Panel> {
+    let m = ready_to_send(conn, id, at)?;
+    conn.execute(
+        "UPDATE meeting SET minutes_sent_at = ?1 WHERE id = ?2",
+        params![stamp(at), id],
+    )?;
+    signoff::start(conn, actor, &DOCUMENT, id, &m.attendees)
+}
+
+/// The meeting, when its minutes may go out at `at`: a recorder is named and the meeting is over.
+fn ready_to_send(conn: &Connection, id: i64, at: NaiveDateTime) -> Result<Meeting> {
     let m = meeting(conn, id)?;
     if m.recorder_id.is_none() {
         return Err(Error::refused("meeting.no_recorder", &[]));
@@ -337,11 +348,44 @@ pub fn send_minutes(
             ));
         }
     }
-    conn.execute(
+    Ok(m)
+}
+
+/// Makes the minutes ready to be sent for confirmation at `at`: the round asking every attendee
+/// is started unless one is open already (its frozen content is what the signing requests and the
+/// PDF carry). "Sent" is not recorded here: `mark_minutes_sent` does, once the mail went out.
+pub fn open_for_confirmation(
+    conn: &mut Connection,
+    actor: &str,
+    id: i64,
+    at: NaiveDateTime,
+) -> Result<signoff::Panel> {
+    let m = ready_to_send(conn, id, at)?;
+    let open = signoff::rounds(conn, DocKind::Minutes, id)?
+        .iter()
+        .any(|r| r.status == "open");
+    if open {
+        signoff::panel(conn, &DOCUMENT, id)
+    } else {
+        signoff::start(conn, actor, &DOCUMENT, id, &m.attendees)
+    }
+}
+
+/// Records, in the caller's transaction, that the minutes of meeting `id` went out at `at` (with
+/// its audit entry).
+pub fn mark_minutes_sent(tx: &Connection, actor: &str, id: i64, at: NaiveDateTime) -> Result<()> {
+    tx.execute(
         "UPDATE meeting SET minutes_sent_at = ?1 WHERE id = ?2",
         params![stamp(at), id],
     )?;
-    signoff::start(conn, actor, &DOCUMENT, id, &m.attendees)
+    log(
+        tx,
+        actor,
+        &record(id),
+        "minutes_sent",
+        None,
+        Some(&stamp(at)),
+    )
 }
 
 /// When minutes are due after a meeting: 24 h for a regular meeting, 2 working days for a kick-off.

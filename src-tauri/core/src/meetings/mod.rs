@@ -15,10 +15,13 @@ pub use ledger::{
     follow_up, follow_up_many, follow_ups, ledger, Adjust, FollowUp, LedgerQuery, LedgerRow,
 };
 pub use minutes::{
-    action, actions, check_signers, content, contents, minutes_due, remove_action, remove_topic,
-    save_action, save_topic, send_minutes, topics, DOCUMENT,
+    action, actions, check_signers, content, contents, mark_minutes_sent, minutes_due,
+    open_for_confirmation, remove_action, remove_topic, save_action, save_topic, send_minutes,
+    topics, DOCUMENT,
 };
-pub use notice::{from_comm_plan, notice_late, over_time_limit, save_meeting, send_notice};
+pub use notice::{
+    from_comm_plan, mark_notice_sent, notice_late, over_time_limit, save_meeting, send_notice,
+};
 pub use tasks::{link_task, to_task};
 
 use crate::audit::{self, Change};
@@ -52,6 +55,9 @@ pub struct Meeting {
     pub minutes_sent_at: Option<String>,
     /// Resource needs and support agreed in the meeting.
     pub resources: String,
+    /// The notice's revision (iCalendar SEQUENCE): grows when the time or place changes after
+    /// the notice went out, so that calendars update the invitation. Kept by `save_meeting`.
+    pub sequence: i64,
 }
 
 impl Default for Meeting {
@@ -71,6 +77,7 @@ impl Default for Meeting {
             notice_sent_at: None,
             minutes_sent_at: None,
             resources: String::new(),
+            sequence: 0,
         }
     }
 }
@@ -155,7 +162,7 @@ pub(crate) fn json_list<T: serde::de::DeserializeOwned + Default>(s: &str) -> T 
 pub fn meetings(conn: &Connection) -> Result<Vec<Meeting>> {
     let mut stmt = conn.prepare(
         "SELECT id, title, starts_at, duration, form, place, kind, comm_plan_id, agenda, recorder_id,
-                notice_sent_at, minutes_sent_at, resources,
+                notice_sent_at, minutes_sent_at, resources, notice_sequence,
                 (SELECT json_group_array(person_id) FROM meeting_attendee a WHERE a.meeting_id = m.id)
          FROM meeting m ORDER BY starts_at DESC, id DESC",
     )?;
@@ -174,7 +181,8 @@ pub fn meetings(conn: &Connection) -> Result<Vec<Meeting>> {
             notice_sent_at: r.get(10)?,
             minutes_sent_at: r.get(11)?,
             resources: r.get(12)?,
-            attendees: json_list(&r.get::<_, String>(13)?),
+            sequence: r.get(13)?,
+            attendees: json_list(&r.get::<_, String>(14)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -48,10 +48,15 @@ pub fn save_meeting(conn: &mut Connection, actor: &str, m: &Meeting) -> Result<M
         let b = meeting(conn, m.id)?;
         m.notice_sent_at = b.notice_sent_at.clone();
         m.minutes_sent_at = b.minutes_sent_at.clone();
+        // A notice already out is revised when the time or place moves: calendars take the
+        // invitation with the higher SEQUENCE as the update of the same event (RFC 5546).
+        let moved = (&b.starts_at, b.duration, &b.place) != (&m.starts_at, m.duration, &m.place);
+        m.sequence = b.sequence + i64::from(b.notice_sent_at.is_some() && moved);
         Some(b)
     } else {
         m.notice_sent_at = None;
         m.minutes_sent_at = None;
+        m.sequence = 0;
         None
     };
     if before.as_ref() == Some(&m) {
@@ -62,7 +67,8 @@ pub fn save_meeting(conn: &mut Connection, actor: &str, m: &Meeting) -> Result<M
     if m.id > 0 {
         tx.execute(
             "UPDATE meeting SET title = ?1, starts_at = ?2, duration = ?3, form = ?4, place = ?5,
-                kind = ?6, comm_plan_id = ?7, agenda = ?8, recorder_id = ?9, resources = ?10
+                kind = ?6, comm_plan_id = ?7, agenda = ?8, recorder_id = ?9, resources = ?10,
+                notice_sequence = ?12
              WHERE id = ?11",
             params![
                 m.title,
@@ -75,7 +81,8 @@ pub fn save_meeting(conn: &mut Connection, actor: &str, m: &Meeting) -> Result<M
                 agenda,
                 m.recorder_id,
                 m.resources,
-                m.id
+                m.id,
+                m.sequence
             ],
         )?;
         tx.execute("DELETE FROM meeting_attendee WHERE meeting_id = ?1", [m.id])?;
@@ -167,27 +174,34 @@ pub fn from_comm_plan(
 
 /// Records that the notice went out at `at`. Returns whether it was late: less than one working
 /// day before the meeting (the guides ask for at least one).
+/// (The user sent it another way and says so; `send::mail` sends it and calls `mark_notice_sent`.)
 pub fn send_notice(conn: &mut Connection, actor: &str, id: i64, at: NaiveDateTime) -> Result<bool> {
     let m = meeting(conn, id)?;
     if m.attendees.is_empty() {
         return Err(Error::refused("meeting.no_attendees", &[]));
     }
     let tx = conn.transaction()?;
+    mark_notice_sent(&tx, actor, id, at)?;
+    tx.commit()?;
+    let cal = crate::plan::load_calendar(conn)?;
+    Ok(notice_late(&cal, &m, at))
+}
+
+/// Records, in the caller's transaction, that the notice of meeting `id` went out at `at` (with
+/// its audit entry).
+pub fn mark_notice_sent(tx: &Connection, actor: &str, id: i64, at: NaiveDateTime) -> Result<()> {
     tx.execute(
         "UPDATE meeting SET notice_sent_at = ?1 WHERE id = ?2",
         params![stamp(at), id],
     )?;
     log(
-        &tx,
+        tx,
         actor,
         &record(id),
         "notice_sent",
         None,
         Some(&stamp(at)),
-    )?;
-    tx.commit()?;
-    let cal = crate::plan::load_calendar(conn)?;
-    Ok(notice_late(&cal, &m, at))
+    )
 }
 
 /// A notice is late when fewer than one full working day lies between it and the meeting.

@@ -77,6 +77,7 @@ pub(super) const TABLES: &[&[&str]] = &[
     &[],
     &["closing_disposition"],
     &["person_key", "signature_method"],
+    &["robot", "message"],
 ];
 
 /// The tables a sound file of schema `version` must have (checked on open).

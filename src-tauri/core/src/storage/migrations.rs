@@ -604,6 +604,53 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER signature_method_closed_insert BEFORE INSERT ON signature_method
         WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
         BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;",
+    // 13: issue 18, reaching the participants. A meeting's notice carries a sequence number that
+    // grows when its time or place changes after the notice went out, so calendars update the
+    // invitation (iCalendar SEQUENCE); the project's group robot (DingTalk, Feishu/Lark or WeCom:
+    // its webhook and, where the platform signs, the secret the group owner handed over; one per
+    // project); every message sent (e-mail or robot post), one row per recipient with the
+    // server's answer, append-only. Both tables carry their closed guard.
+    "ALTER TABLE meeting ADD COLUMN notice_sequence INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE robot (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        kind     TEXT NOT NULL CHECK (kind IN ('dingtalk', 'feishu', 'wecom')),
+        url      TEXT NOT NULL,
+        secret   TEXT NOT NULL DEFAULT '',
+        saved_at TEXT NOT NULL,
+        saved_by TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE message (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('notice', 'minutes', 'request', 'reminder', 'robot')),
+        record_kind TEXT NOT NULL,
+        record_id   INTEGER,
+        person_id   INTEGER,
+        person_name TEXT NOT NULL DEFAULT '',
+        address     TEXT NOT NULL,
+        subject     TEXT NOT NULL,
+        message_id  TEXT,
+        sent_at     TEXT NOT NULL,
+        sent_by     TEXT NOT NULL,
+        result      TEXT NOT NULL CHECK (result IN ('ok', 'failed')),
+        answer      TEXT NOT NULL DEFAULT ''
+    ) STRICT;
+    CREATE INDEX message_record ON message (record_kind, record_id);
+    CREATE TRIGGER message_no_update BEFORE UPDATE ON message
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:message'); END;
+    CREATE TRIGGER message_no_delete BEFORE DELETE ON message
+        BEGIN SELECT RAISE(ABORT, 'liaison:append_only:message'); END;
+    CREATE TRIGGER message_closed_insert BEFORE INSERT ON message
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;
+    CREATE TRIGGER robot_closed_insert BEFORE INSERT ON robot
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;
+    CREATE TRIGGER robot_closed_update BEFORE UPDATE ON robot
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;
+    CREATE TRIGGER robot_closed_delete BEFORE DELETE ON robot
+        WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'closed_at')
+        BEGIN SELECT RAISE(ABORT, 'liaison:closed'); END;",
 ];
 
 /// The schema version this build writes and reads.
