@@ -73,6 +73,8 @@ function wire() {
   document.addEventListener('project-renamed', (e) => { if (app.project) { app.project.name = e.detail.name; drawTopbar(); } });
   document.addEventListener('start-action', (e) => onStartAction(e.detail));
   document.addEventListener('prefs-done', (e) => closePrefs(e.detail));
+  // The send dialog's "mail settings" button: Preferences, at its e-mail part.
+  document.addEventListener('open-prefs', () => { openPrefs(); document.getElementById('mail-host')?.focus(); });
   document.addEventListener('show-history', (e) => showHistory(e.detail.records));
   // A screen asks for another: {stage, query?, select?, tab?} (e.g. a dashboard number → its tasks).
   document.addEventListener('navigate', (e) => { app.preset = e.detail; goTo(e.detail.stage); });

@@ -12,6 +12,7 @@ mod interchange_commands;
 mod meeting_commands;
 mod menu;
 mod org_commands;
+mod send_commands;
 mod signing_commands;
 mod state;
 #[cfg(test)]
@@ -144,6 +145,17 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Bu
             signing_commands::request_open_dialog,
             signing_commands::request_save_pdf,
             signing_commands::request_sign,
+            send_commands::mail_settings,
+            send_commands::mail_settings_save,
+            send_commands::mail_forget_password,
+            send_commands::mail_test,
+            send_commands::send_preview,
+            send_commands::send_mail,
+            send_commands::robot_settings,
+            send_commands::robot_save,
+            send_commands::robot_remove,
+            send_commands::robot_post,
+            send_commands::messages_of,
             org_commands::org_matrix,
             org_commands::department_add,
             org_commands::department_update,

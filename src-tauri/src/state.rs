@@ -87,6 +87,18 @@ pub struct AppState {
     /// Whether the window has a native menu to rebuild (not on the tests' mock runtime, whose
     /// windows have no GTK window under them).
     pub native_menu: bool,
+    /// Where the mail server's password is kept: the OS's keychain, or this process only when
+    /// `LIAISON_KEYCHAIN=off` (the tests, which never touch a real keychain).
+    pub secrets: Box<dyn liaison_core::send::SecretStore + Send + Sync>,
+}
+
+/// The OS's keychain, unless `LIAISON_KEYCHAIN=off`.
+fn secret_store() -> Box<dyn liaison_core::send::SecretStore + Send + Sync> {
+    use liaison_core::send::{Keychain, Memory};
+    match std::env::var("LIAISON_KEYCHAIN").as_deref() {
+        Ok("off") => Box::new(Memory::default()),
+        _ => Box::new(Keychain::default()),
+    }
 }
 
 impl AppState {
@@ -112,6 +124,7 @@ impl AppState {
             exported: Mutex::new(HashSet::new()),
             first_file: Mutex::new(Some(opts.file)),
             native_menu: true,
+            secrets: secret_store(),
         }
     }
 

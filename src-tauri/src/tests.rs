@@ -24,6 +24,8 @@ fn start(
     };
     let mut state = AppState::start_in(dir.join("config"), opts, std::time::Instant::now());
     state.native_menu = false;
+    // Never the machine's real keychain.
+    state.secrets = Box::new(liaison_core::send::Memory::default());
     let app = app(mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("the app builds on the mock runtime");
@@ -130,4 +132,90 @@ fn preferences_that_cannot_be_saved_give_an_error_and_the_app_goes_on() {
     assert!(!e["message"].as_str().unwrap().is_empty(), "{e}");
     // The state is not left locked: the next command answers.
     assert!(call(&w, "app_state", json!({})).is_ok());
+}
+
+#[test]
+fn mail_settings_refused_leave_the_preferences_as_they_were_and_a_password_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = start(dir.path(), None);
+    let prefs = dir.path().join("config/prefs.json");
+    let good = json!({ "host": "smtp.example.com", "port": 0, "security": "starttls",
+        "username": "pm", "fromAddress": "pm@example.com", "fromName": "张伟" });
+    let saved = call(
+        &w,
+        "mail_settings_save",
+        json!({ "smtp": good, "password": "s3cret-口令" }),
+    )
+    .unwrap();
+    assert_eq!(saved["passwordSaved"], true);
+    assert_eq!(saved["kept"], "session");
+    let written = std::fs::read_to_string(&prefs).unwrap();
+    assert!(written.contains("smtp.example.com"), "{written}");
+    assert!(
+        !written.contains("s3cret"),
+        "the password reached the preferences file"
+    );
+    // An unencrypted connection to another computer: refused beside its field, nothing changed.
+    let mut plain = good.clone();
+    plain["security"] = json!("none");
+    plain["host"] = json!("mail.example.org");
+    let err = call(
+        &w,
+        "mail_settings_save",
+        json!({ "smtp": plain, "password": null }),
+    )
+    .unwrap_err();
+    assert_eq!(err["refusal"], true, "{err}");
+    assert_eq!(err["field"], "prefs.smtp.security", "{err}");
+    assert_eq!(std::fs::read_to_string(&prefs).unwrap(), written);
+    assert_eq!(
+        call(&w, "mail_settings", json!({})).unwrap()["smtp"]["host"],
+        "smtp.example.com"
+    );
+    let forgotten = call(&w, "mail_forget_password", json!({})).unwrap();
+    assert_eq!(forgotten["passwordSaved"], false);
+}
+
+#[test]
+fn a_send_preview_names_who_has_no_address_and_a_robot_needs_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = example(dir.path());
+    let (_app, w) = start(dir.path(), None);
+    call(&w, "open_project", json!({ "path": path })).unwrap();
+    let meetings = call(&w, "meetings_view", json!({})).unwrap();
+    let meeting = meetings["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| !m["attendees"].as_array().unwrap().is_empty())
+        .expect("a meeting with attendees")["id"]
+        .clone();
+    let who = call(
+        &w,
+        "send_preview",
+        json!({ "what": { "what": "notice", "meeting": meeting } }),
+    )
+    .unwrap();
+    let who = who.as_array().unwrap();
+    assert!(!who.is_empty());
+    // The sample's people have no e-mail address: each is listed, none with an address.
+    assert!(
+        who.iter()
+            .all(|r| r["address"].is_null() && r["name"].is_string()),
+        "{who:?}"
+    );
+    let err = call(&w, "robot_save", json!({ "robot": { "kind": "dingtalk", "url": "http://oapi.example.com/robot/send?access_token=x", "secret": "" } })).unwrap_err();
+    assert_eq!(err["field"], "send.robot.url", "{err}");
+    assert_eq!(call(&w, "robot_settings", json!({})).unwrap(), Value::Null);
+    let ok = call(&w, "robot_save", json!({ "robot": { "kind": "feishu", "url": "https://open.feishu.cn/open-apis/bot/v2/hook/abc", "secret": "s" } })).unwrap();
+    assert_eq!(ok["kind"], "feishu");
+    assert_eq!(
+        call(
+            &w,
+            "messages_of",
+            json!({ "recordKind": "", "recordId": null })
+        )
+        .unwrap(),
+        json!([])
+    );
 }

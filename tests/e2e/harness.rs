@@ -32,6 +32,8 @@ pub(crate) struct Env {
     xvfb: Option<Child>,
     pub(crate) display: String,
     bus: Option<(Child, String)>,
+    /// The mail server the app sends through (`LIAISON_SMTP`), when the test runs one.
+    pub(crate) smtp: Option<String>,
 }
 
 impl Env {
@@ -43,6 +45,7 @@ impl Env {
                 xvfb: None,
                 display: d,
                 bus: None,
+                smtp: None,
             },
             _ => {
                 let mut xvfb = Command::new("Xvfb")
@@ -69,6 +72,7 @@ impl Env {
                     xvfb: Some(xvfb),
                     display: format!(":{}", line.trim()),
                     bus: None,
+                    smtp: None,
                 }
             }
         }
@@ -184,6 +188,9 @@ impl App {
             .env("LIAISON_DOCUMENTS_DIR", env.path("docs"))
             .env("DBUS_SESSION_BUS_ADDRESS", env.bus_address())
             .env("LIAISON_TEST_OPENER", env.opener_log())
+            // Never the machine's real keychain: a password given is kept for the session.
+            .env("LIAISON_KEYCHAIN", "off")
+            .env("LIAISON_SMTP", env.smtp.as_deref().unwrap_or(""))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -16,4 +16,5 @@ mod keys;
 mod meetings;
 mod plan;
 mod registration;
+mod send;
 mod tracking;

@@ -9,6 +9,8 @@ import { exportedNotice } from '../lib/exported.js';
 import { edit } from '../lib/save.js';
 import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
+import { openSend } from './send-dialog.js';
+import './message-log.js';
 
 const TABS = ['meetings', 'ledger', 'reports', 'comms'];
 const STATUSES = ['not_started', 'in_progress', 'done', 'needs_support'];
@@ -76,6 +78,27 @@ export class MeetingsView extends HTMLElement {
    * Runs an edit, then redraws. Edits run one after another, so quick successive changes build on
    * each other; `data-busy` is set while any is under way (the tests wait on it).
    */
+  /** Sends `what` by e-mail through the send dialog; the meeting is redrawn when anything went out. */
+  async #mail(what, title) {
+    const outcome = await openSend(what, title);
+    if (!outcome) return;
+    this.#v = await call('meetings_view');
+    await this.#loadTab();
+    this.render();
+  }
+
+  /** Posts the meeting's notice to the project's group robot. */
+  async #robotNotice(meeting) {
+    try {
+      const r = await call('robot_post', { post: { what: 'notice', meeting } });
+      if (r.status === 'sent') toast(t('send.robot.posted'));
+      else toast(t('send.ui.status.failed', { answer: r.answer }), 'error');
+      this.querySelector('#notice-log liaison-message-log')?.refresh();
+    } catch {
+      // Shown beside the button by call().
+    }
+  }
+
   #do(cmd, args) {
     this.#pending += 1;
     this.dataset.busy = 'true';
@@ -161,6 +184,8 @@ export class MeetingsView extends HTMLElement {
           m.noticeSentAt ? h('span', { class: 'chip' }, t('meetings.notice_sent', { at: short(m.noticeSentAt) })) : null,
           d.noticeLate && !m.noticeSentAt ? h('span', { class: 'msg warning' }, t('meetings.notice_late')) : null,
           d.overLimit ? h('span', { class: 'msg warning', id: 'm-over-limit' }, t('meetings.over_limit', { duration: m.duration, limit: d.overLimit })) : null,
+          h('button', { type: 'button', class: 'primary small', id: 'notice-mail', onclick: () => this.#mail({ what: 'notice', meeting: m.id }, t('send.ui.title.notice', { title: m.title })) }, t('send.ui.mail_notice')),
+          h('button', { type: 'button', class: 'secondary small', id: 'notice-robot', onclick: () => this.#robotNotice(m.id) }, t('send.ui.robot_notice')),
           h('button', { type: 'button', class: 'secondary small', id: 'notice-send', onclick: async () => { const late = await this.#do('meeting_notice', { id: m.id }); if (late === true) toast(t('meetings.notice_late'), 'notice'); } }, t('meetings.send_notice')),
           h('button', { type: 'button', class: 'secondary small', id: 'ics-export', onclick: async () => { const p = await call('meeting_export_ics', { id: m.id }).catch(() => null); if (p) exportedNotice(t('meetings.ics_saved', { path: p }), p); } }, t('meetings.export_ics')))),
       h('div', { class: 'grid' },
@@ -180,7 +205,8 @@ export class MeetingsView extends HTMLElement {
         field(t('field.meeting.agenda'), h('textarea', { rows: 3, id: 'm-agenda', disabled: locked, placeholder: t('meetings.agenda_hint'), onchange: (e) => save({ agenda: e.target.value.split('\n') }) }, m.agenda.join('\n')), 'wide'),
         field(t('meetings.attachments'), h('div', { class: 'attachments' },
           d.attachments.map(([id, name, size]) => h('button', { type: 'button', class: 'chip link', onclick: () => call('attachment_save', { id }).catch(() => {}) }, `${name} · ${Math.ceil(size / 1024)} KB`)),
-          h('button', { type: 'button', class: 'secondary small', onclick: () => this.#do('attachment_add', { meetingId: m.id }) }, `+ ${t('meetings.attach')}`)), 'wide')));
+          h('button', { type: 'button', class: 'secondary small', onclick: () => this.#do('attachment_add', { meetingId: m.id }) }, `+ ${t('meetings.attach')}`)), 'wide')),
+      h('div', { id: 'notice-log' }, h('liaison-message-log', { 'record-kind': 'meeting', 'record-id': String(m.id) })));
     const minutes = h('section', { class: `card minutes ${locked ? 'locked' : ''}`, id: 'minutes' },
       h('div', { class: 'card-head' }, h('h2', {}, t('meetings.minutes')),
         h('div', { class: 'actions' },
@@ -193,6 +219,8 @@ export class MeetingsView extends HTMLElement {
       h('h3', {}, t('meetings.actions')),
       this.#actionTable(d.actions, { meetingId: m.id }, locked),
       field(t('field.meeting.resources'), h('textarea', { rows: 2, disabled: locked, onchange: (e) => save({ resources: e.target.value }) }, m.resources)),
+      d.state === 'signed' || !m.attendees.length || !m.recorderId ? null : h('div', { class: 'actions' },
+        h('button', { type: 'button', class: locked ? 'primary' : 'secondary', id: 'minutes-mail', onclick: () => this.#mail({ what: 'minutes', meeting: m.id }, t('send.ui.title.minutes', { title: m.title })) }, t('send.ui.mail_minutes'))),
       locked ? null : h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'minutes-send', disabled: !m.attendees.length || !m.recorderId, onclick: () => this.#do('minutes_send', { id: m.id }) }, t('meetings.send_minutes'))),
       h('div', { id: 'minutes-signoff' }));
     return [notice, minutes];

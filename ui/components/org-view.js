@@ -7,6 +7,7 @@ import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
 import { dateField, timeField } from '../lib/date-field.js';
+import './robot-settings.js';
 
 const ROLES = ['head', 'interface', 'owner', 'member', 'decision'];
 const SCENARIOS = ['progress_sync', 'working_meeting', 'problem_workshop', 'decision_review', 'other'];
@@ -68,7 +69,8 @@ export class OrgView extends HTMLElement {
       this.#checklistCard(),
       this.#departments(),
       this.#people(),
-      this.#commsCard());
+      this.#commsCard(),
+      h('liaison-robot-settings', {}));
   }
 
   #history() {

@@ -3,6 +3,7 @@
 import { h, mount } from '../lib/dom.js';
 import { t, getLang } from '../lib/i18n.js';
 import './my-identity.js';
+import './mail-settings.js';
 
 export class Prefs extends HTMLElement {
   #name = '';
@@ -24,6 +25,7 @@ export class Prefs extends HTMLElement {
       h('label', { for: 'prefs-name' }, t('prefs.display_name')), name,
       h('label', { for: 'prefs-lang' }, t('prefs.language')), lang,
       h('liaison-my-identity', {}),
+      h('liaison-mail-settings', {}),
       h('div', { class: 'dialog-actions' },
         h('button', { type: 'button', onclick: () => done(false) }, t('common.cancel')),
         h('button', { type: 'submit', class: 'primary', id: 'prefs-save' }, t('common.save')))));

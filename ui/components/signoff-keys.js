@@ -5,6 +5,8 @@
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
+import { openSend } from './send-dialog.js';
+import './message-log.js';
 
 /** The bindings and methods of a document: {bindings, methods}. */
 export async function loadKeys(kind, docId) {
@@ -50,8 +52,11 @@ export function keyCell(keys, person, reload) {
     h('button', { type: 'button', class: 'link small', dataset: { bind: String(person.id) }, onclick: bind }, t('signoff.keys.bind')));
 }
 
-/** Export requests / import responses, for a round under way. */
-export function keysToolbar(kind, docId, reload) {
+/** Export requests / import responses, send them by e-mail or remind, for round `roundId` under way. */
+export function keysToolbar(kind, docId, reload, roundId) {
+  const mail = async (what, key) => {
+    if (await openSend(what, t(key, { document: t(`doc.${kind}`) }))) await reload();
+  };
   const exportAll = async (button) => {
     try {
       const paths = await call('export_requests', { kind, docId, personId: null });
@@ -71,7 +76,9 @@ export function keysToolbar(kind, docId, reload) {
   };
   return h('div', { class: 'actions keys-toolbar' },
     h('button', { type: 'button', class: 'secondary', id: 'signoff-export-requests', onclick: (e) => exportAll(e.currentTarget) }, t('signoff.keys.export')),
-    h('button', { type: 'button', class: 'secondary', id: 'signoff-import-responses', onclick: importSome }, t('signoff.keys.import')));
+    h('button', { type: 'button', class: 'secondary', id: 'signoff-import-responses', onclick: importSome }, t('signoff.keys.import')),
+    h('button', { type: 'button', class: 'secondary', id: 'signoff-mail-requests', onclick: () => mail({ what: 'request', kind, id: docId }, 'send.ui.title.request') }, t('send.ui.mail_requests')),
+    h('button', { type: 'button', class: 'secondary', id: 'signoff-remind', onclick: () => mail({ what: 'reminder', round: roundId }, 'send.ui.title.reminder') }, t('send.ui.remind')));
 }
 
 /** Says what importing each response file did. */

@@ -189,9 +189,10 @@ export class SignoffPanel extends HTMLElement {
       body.push(this.#roundTable(current));
     }
     if (p.state === 'in_signoff' && current) {
-      body.push(keysToolbar(this.kind, this.docId, () => this.load()));
+      body.push(keysToolbar(this.kind, this.docId, () => this.load(), current.id));
       body.push(h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', id: 'signoff-withdraw', onclick: () => this.#do('withdraw_signoff', { roundId: current.id }) }, t('signoff.withdraw'))));
+      body.push(h('liaison-message-log', { 'record-kind': this.kind === 'minutes' ? 'meeting' : this.kind, 'record-id': String(this.docId) }));
     } else if (p.closed) {
       // An archived project's documents stay as they were signed: no new revision, no new round.
     } else if (p.state === 'signed') {

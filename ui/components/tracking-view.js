@@ -10,6 +10,7 @@ import { edit } from '../lib/save.js';
 import { ask } from '../lib/confirm.js';
 import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
+import { openSend } from './send-dialog.js';
 
 const TABS = ['dashboard', 'risks', 'issues', 'changes', 'settings'];
 const LEVELS = ['low', 'medium', 'high'];
@@ -104,6 +105,18 @@ export class TrackingView extends HTMLElement {
     this.dispatchEvent(new CustomEvent('navigate', { bubbles: true, detail }));
   }
 
+  /** Posts the current warnings to the project's group robot. */
+  async #robotWarnings(button) {
+    try {
+      const r = await call('robot_post', { post: { what: 'warnings' } });
+      if (r.status === 'sent') toast(t('send.robot.posted'));
+      else toast(t('send.ui.status.failed', { answer: r.answer }), 'error');
+    } catch {
+      // Shown beside the button by call().
+    }
+    button.blur();
+  }
+
   /** Follows a warning's or number's record: tasks open in the plan, the rest in their tab here. */
   #open(object) {
     const [kind, id] = object.split(':');
@@ -135,7 +148,10 @@ export class TrackingView extends HTMLElement {
         h('section', { class: 'card' }, h('h2', {}, t('dash.progress')), this.#progressChart(d.departments)),
         h('section', { class: 'card' }, h('h2', {}, t('dash.levels')), this.#levelsChart(d))),
       h('section', { class: 'card', id: 'warnings' },
-        h('h2', {}, t('dash.warnings', { n: d.warnings.length })),
+        h('div', { class: 'card-head' }, h('h2', {}, t('dash.warnings', { n: d.warnings.length })),
+          d.warnings.length ? h('div', { class: 'actions' },
+            h('button', { type: 'button', class: 'secondary small', id: 'warnings-mail', onclick: () => openSend({ what: 'reminder', round: null }, t('send.ui.title.warnings')) }, t('send.ui.mail_warnings')),
+            h('button', { type: 'button', class: 'secondary small', id: 'warnings-robot', onclick: (e) => this.#robotWarnings(e.currentTarget) }, t('send.ui.robot_warnings'))) : null),
         d.warnings.length ? h('ul', { class: 'warning-list' }, d.warnings.map((w) => h('li', { class: `warning-item ${w.severity}` },
           h('span', { class: 'sev' }, t(`severity.${w.severity}`)),
           h('div', { class: 'warning-text' },
