@@ -159,6 +159,20 @@ fn e2e_a_notice_is_mailed_with_per_recipient_results_and_marked_sent_only_when_a
                 app.click("#send-cancel").await?;
                 app.wait_js("return document.getElementById('notice')?.textContent.includes('通知已发出');").await?;
                 assert_eq!(smtp.received(), 5);
+                // Preferences ▸ 邮件发送 says that LIAISON_SMTP is what sends now.
+                app.click("#user-button").await?;
+                app.wait_js("return document.getElementById('mail-settings')?.textContent.includes('LIAISON_SMTP');").await?;
+                app.shot("mail-settings").await;
+                app.js("document.getElementById('prefs-dialog').close()", vec![]).await?;
+                // The project's group robot, in Organization: an http webhook is refused beside it.
+                app.click("#stage-organization").await?;
+                app.wait_js("return !!document.getElementById('robot-url');").await?;
+                app.type_into("#robot-url", "http://oapi.example.com/robot/send?access_token=x").await?;
+                app.click("#robot-save").await?;
+                let refusal = app.refusal().await?;
+                assert!(refusal.contains("https"), "{refusal}");
+                app.js("document.getElementById('robot').scrollIntoView()", vec![]).await?;
+                app.shot("robot-settings").await;
                 Ok(())
             }
             .await;
