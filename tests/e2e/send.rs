@@ -159,6 +159,15 @@ fn e2e_a_notice_is_mailed_with_per_recipient_results_and_marked_sent_only_when_a
                 app.click("#send-cancel").await?;
                 app.wait_js("return document.getElementById('notice')?.textContent.includes('通知已发出');").await?;
                 assert_eq!(smtp.received(), 5);
+                // The minutes by e-mail: each attendee gets the PDF and a request; the round opens.
+                app.click("#minutes-mail").await?;
+                app.wait_js("return document.getElementById('send-dialog')?.open").await?;
+                app.click("#send-go").await?;
+                app.wait_js("return document.getElementById('send-summary')?.classList.contains('done');").await?;
+                app.click("#send-cancel").await?;
+                app.wait_js("return document.getElementById('minutes-state')?.textContent === '待确认' && document.getElementById('minutes').textContent.includes('纪要已发出');")
+                    .await?;
+                assert_eq!(smtp.received(), 8);
                 // Preferences ▸ 邮件发送 says that LIAISON_SMTP is what sends now.
                 app.click("#user-button").await?;
                 app.wait_js("return document.getElementById('mail-settings')?.textContent.includes('LIAISON_SMTP');").await?;
