@@ -232,11 +232,15 @@ impl<'a> Layout<'a> {
         self.y -= 14.0;
     }
 
-    fn heading(&mut self, s: &str) {
+    /// A heading, kept on one page with the start of what follows (`follow`: see `lead`).
+    fn heading(&mut self, s: &str, follow: f32) {
         let size = 12.0;
         let lines = self.wrap(s, size, self.content_w());
-        // Keep the heading with at least three lines of what follows.
-        self.ensure(lines.len() as f32 * size * LINE + 6.0 + 3.0 * BODY * LINE);
+        // Never more than half a page, so a long first block cannot push headings on forever.
+        let follow = follow
+            .max(3.0 * BODY * LINE)
+            .min((self.h - TOP - BOTTOM) / 2.0);
+        self.ensure(lines.len() as f32 * size * LINE + 12.0 + follow);
         self.y -= 6.0;
         for l in &lines {
             self.y -= size * LINE;
@@ -304,7 +308,8 @@ impl<'a> Layout<'a> {
         }
     }
 
-    fn table(&mut self, t: &Table, marked: &[(usize, usize)]) {
+    /// A table's column edges and the width inside each column.
+    fn grid(&self, t: &Table) -> (Vec<f32>, Vec<f32>) {
         let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
         let cw = self.content_w();
         let mut xs = vec![MARGIN_X];
@@ -313,19 +318,65 @@ impl<'a> Layout<'a> {
             xs.push(last + cw * c.weight / total);
         }
         let inner: Vec<f32> = xs.windows(2).map(|w| w[1] - w[0] - 2.0 * PAD_X).collect();
-        let has_header = t.columns.iter().any(|c| !c.title.is_empty());
-        let titles: Vec<Vec<String>> = t
-            .columns
+        (xs, inner)
+    }
+
+    /// A table's header lines (none when no column has a title).
+    fn titles(&self, t: &Table, inner: &[f32]) -> Vec<Vec<String>> {
+        t.columns
             .iter()
-            .zip(&inner)
+            .zip(inner)
             .map(|(c, &w)| self.wrap(&c.title, SMALL, w))
-            .collect();
+            .collect()
+    }
+
+    /// The least height a table starts with on a page: its header and its first row whole (the
+    /// first three lines of a row tall enough to be split).
+    fn table_start(&self, t: &Table) -> f32 {
+        let (_, inner) = self.grid(t);
+        let lh = SMALL * LINE;
+        let header = if t.columns.iter().any(|c| !c.title.is_empty()) {
+            let titles = self.titles(t, &inner);
+            titles.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * PAD_Y
+        } else {
+            0.0
+        };
+        let first = t.rows.first().map_or(1, |row| {
+            inner
+                .iter()
+                .enumerate()
+                .map(|(i, &w)| {
+                    self.wrap(row.get(i).map_or("", String::as_str), SMALL, w)
+                        .len()
+                })
+                .max()
+                .unwrap_or(1)
+        });
+        let lines = if first >= SPLITTABLE { 3 } else { first.max(1) };
+        header + (lines as f32 * lh + 2.0 * PAD_Y).max(t.min_row)
+    }
+
+    /// The least height `block` needs to begin on a page (what a heading before it keeps with it).
+    fn lead(&self, block: &Block) -> f32 {
+        match block {
+            Block::Para(s) => {
+                self.wrap(s, BODY, self.content_w()).len().clamp(1, 3) as f32 * BODY * LINE
+            }
+            Block::Note(s) => self.wrap(s, 8.0, self.content_w()).len() as f32 * 8.0 * LINE + 4.0,
+            Block::Table(t) | Block::MarkedTable(t, _) => self.table_start(t),
+            Block::Fields(pairs) => self.table_start(&fields_table(pairs)),
+            _ => 0.0,
+        }
+    }
+
+    fn table(&mut self, t: &Table, marked: &[(usize, usize)]) {
+        let (xs, inner) = self.grid(t);
+        let has_header = t.columns.iter().any(|c| !c.title.is_empty());
+        let titles = self.titles(t, &inner);
         let lh = SMALL * LINE;
         let header_h = titles.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * PAD_Y;
-        let min_lines = 1.0;
-        // The header and one line of the first row stay together.
-        let start_need = if has_header { header_h } else { 0.0 } + min_lines * lh + 2.0 * PAD_Y;
-        self.ensure(start_need);
+        // The header stays with the first row (or the first lines of a tall one).
+        self.ensure(self.table_start(t));
         let mut seg = self.open_segment(&xs, &titles, has_header);
         for (r, row) in t.rows.iter().enumerate() {
             let cells: Vec<Vec<String>> = inner
@@ -339,10 +390,15 @@ impl<'a> Layout<'a> {
                 let left = n - from;
                 let need = (left as f32 * lh + 2.0 * PAD_Y).max(t.min_row);
                 let fits = ((self.room() - 2.0 * PAD_Y) / lh).floor().max(0.0) as usize;
+                // What a fresh page holds under the repeated header.
+                let fresh = self.h - TOP - BOTTOM - if has_header { header_h } else { 0.0 };
                 let take = if need <= self.room() {
                     left
-                } else if fits >= 1 && (fits >= 3 || left > fits * 2) {
-                    // A tall row is split: what fits here, the rest on the next page.
+                } else if fits >= 1
+                    && (need > fresh || (left >= SPLITTABLE && fits >= 3 && left - fits >= 2))
+                {
+                    // A row split only when it must be (taller than a page) or is tall enough that
+                    // at least three lines stay here and two go over; a short row moves whole.
                     fits.min(left)
                 } else {
                     self.close_segment(&xs, seg);
@@ -397,6 +453,23 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// A label/value form as the two-column table it is drawn as.
+fn fields_table(pairs: &[(String, String)]) -> Table {
+    Table {
+        columns: vec![Column::new("", 0.28), Column::new("", 0.72)],
+        rows: pairs
+            .iter()
+            .map(|(k, v)| vec![k.clone(), v.clone()])
+            .collect(),
+        label_first: true,
+        min_row: 0.0,
+    }
+}
+
+/// Rows of at least this many lines may be split across pages (three lines stay, two go over);
+/// shorter rows move whole to the next page.
+const SPLITTABLE: usize = 6;
+
 /// Lays the document out and writes the PDF.
 pub fn render(doc: &Doc, fonts: &Fonts) -> Result<Rendered> {
     let (w, h) = if doc.landscape { (A4.1, A4.0) } else { A4 };
@@ -410,25 +483,24 @@ pub fn render(doc: &Doc, fonts: &Fonts) -> Result<Rendered> {
     };
     lay.new_page();
     lay.title_block(&doc.title, &doc.subtitle);
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
         match block {
-            Block::Heading(s) => lay.heading(s),
+            Block::Heading(s) => {
+                // Notes under a heading stay with it, and so does the start of the block after them.
+                let rest = &doc.blocks[i + 1..];
+                let notes = rest.iter().take_while(|b| matches!(b, Block::Note(_)));
+                let follow: f32 = notes.map(|b| lay.lead(b)).sum::<f32>()
+                    + rest
+                        .iter()
+                        .find(|b| !matches!(b, Block::Note(_)))
+                        .map_or(0.0, |b| lay.lead(b));
+                lay.heading(s, follow)
+            }
             Block::Para(s) => lay.para(s, BODY, 0.0),
             Block::Note(s) => lay.para(s, 8.0, 0.35),
             Block::Table(t) => lay.table(t, &[]),
             Block::MarkedTable(t, marked) => lay.table(t, marked),
-            Block::Fields(pairs) => lay.table(
-                &Table {
-                    columns: vec![Column::new("", 0.28), Column::new("", 0.72)],
-                    rows: pairs
-                        .iter()
-                        .map(|(k, v)| vec![k.clone(), v.clone()])
-                        .collect(),
-                    label_first: true,
-                    min_row: 0.0,
-                },
-                &[],
-            ),
+            Block::Fields(pairs) => lay.table(&fields_table(pairs), &[]),
             Block::PageBreak => {
                 if lay.y < lay.h - TOP - 1.0 {
                     lay.new_page();

@@ -185,3 +185,48 @@ fn a_character_no_font_has_is_reported_not_left_blank() {
         );
     }
 }
+
+#[test]
+fn a_short_row_moves_whole_to_the_next_page_and_its_heading_and_header_go_with_it() {
+    // Fill the page with k paragraphs so that the section (heading, note, table of one three-line
+    // row) meets the page's end at every possible line: the row is never cut in two, and neither
+    // the heading nor the table's header is left alone at the bottom of a page.
+    let mut straddled = 0;
+    // Paragraphs and notes differ in height, so together they reach the page's end in small steps.
+    for (k, j) in (24..40).flat_map(|k| (0..4).map(move |j| (k, j))) {
+        let mut blocks: Vec<Block> = (0..k).map(|i| Block::Para(format!("第{i}段"))).collect();
+        blocks.extend((0..j).map(|i| Block::Note(format!("注{i}"))));
+        blocks.push(Block::Heading("签核记录".into()));
+        blocks.push(Block::Note("第 1 版 · 已签核通过".into()));
+        blocks.push(Block::Table(Table {
+            columns: vec![Column::new("姓名", 0.3), Column::new("签字", 0.7)],
+            rows: vec![vec![
+                "李娜".into(),
+                "电子签名\n密钥指纹行一\n密钥指纹行二".into(),
+            ]],
+            label_first: false,
+            min_row: 0.0,
+        }));
+        let r = render(&doc(blocks), fonts()).unwrap();
+        let text = poppler(&r.bytes, "pdftotext", &[]);
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        let page_of = |needle: &str| pages.iter().position(|p| p.contains(needle));
+        let at = [
+            page_of("签核记录"),
+            page_of("已签核通过"),
+            page_of("签字"),
+            page_of("电子签名"),
+            page_of("密钥指纹行一"),
+            page_of("密钥指纹行二"),
+        ];
+        assert!(at.iter().all(Option::is_some), "{k}/{j}: {text}");
+        assert!(
+            at.iter().all(|p| *p == at[0]),
+            "{k}/{j}: the section was cut: {at:?}"
+        );
+        if at[0] == Some(1) {
+            straddled += 1;
+        }
+    }
+    assert!(straddled > 0, "no filler put the row on the second page");
+}

@@ -355,6 +355,9 @@ fn the_pdf_says_how_each_signature_was_obtained() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
+    if let Some(keep) = std::env::var_os("LIAISON_KEEP_PDF") {
+        std::fs::write(keep, &pdf.bytes).unwrap();
+    }
     let out = std::process::Command::new("pdftotext")
         .args([path.to_str().unwrap(), "-"])
         .output()
