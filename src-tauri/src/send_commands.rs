@@ -5,6 +5,7 @@
 use crate::commands::with_project;
 use crate::document_commands::fonts;
 use crate::state::{now, AppState, ErrorPayload};
+use liaison_core::pdf::Fonts;
 use liaison_core::prefs::Smtp;
 use liaison_core::send::{
     self, Job, Kept, MessageRow, Outcome, Post, Recipient, RecipientResult, Robot, Server, What,
@@ -90,6 +91,16 @@ pub fn send_preview(state: State<'_, AppState>, what: What) -> CmdResult<Vec<Rec
     with_project(&state, |c, _| send::recipients(c, &what, now()))
 }
 
+/// A send's who, language and moment (the one clock read of the command).
+fn job<'a>(actor: &'a str, lang: liaison_core::Lang, fonts: Option<&'a Fonts>) -> Job<'a> {
+    Job {
+        actor,
+        lang,
+        now: now(),
+        fonts,
+    }
+}
+
 /// One recipient done, sent to the window as `send-progress`.
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -110,12 +121,7 @@ pub async fn send_mail<R: Runtime>(
     let fonts = fonts(&app).map_err(|e| state.err(e))?;
     let lang = state.lang();
     with_project(&state, |c, actor| {
-        let job = Job {
-            actor,
-            lang,
-            now: now(),
-            fonts: Some(fonts),
-        };
+        let job = job(actor, lang, Some(fonts));
         send::mail(c, &server, &job, &what, &mut |done, total, r| {
             let result = r.clone();
             let _ = app.emit(
@@ -150,13 +156,7 @@ pub fn robot_remove(state: State<'_, AppState>) -> CmdResult<()> {
 pub async fn robot_post(state: State<'_, AppState>, post: Post) -> CmdResult<RecipientResult> {
     let lang = state.lang();
     with_project(&state, |c, actor| {
-        let job = Job {
-            actor,
-            lang,
-            now: now(),
-            fonts: None,
-        };
-        send::post(c, &job, &post)
+        send::post(c, &job(actor, lang, None), &post)
     })
 }
 

@@ -7,21 +7,6 @@ use super::*;
 use crate::identity::{self, grouped, Card, Holder, KeyFile};
 use crate::signing_files::{self, Request, Response};
 
-fn number(
-    lang: Lang,
-    err: &mut dyn Write,
-    values: &[(String, String)],
-    name: &str,
-) -> std::result::Result<Option<i64>, Invocation> {
-    match option(values, name) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| usage(lang, err, "cli.error.bad_number", &[("option", name)])),
-    }
-}
-
 /// `liaison key new --name N [--department D] [--role R] [--out KEY]` and
 /// `liaison key card KEY --out CARD`.
 pub(super) fn key(

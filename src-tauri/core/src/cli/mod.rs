@@ -214,6 +214,22 @@ fn one_file<'a>(
     }
 }
 
+/// The whole number given to option `name`, if given; refused in the catalog's words.
+pub(super) fn number(
+    lang: Lang,
+    err: &mut dyn Write,
+    values: &[(String, String)],
+    name: &str,
+) -> std::result::Result<Option<i64>, Invocation> {
+    match option(values, name) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| usage(lang, err, "cli.error.bad_number", &[("option", name)])),
+    }
+}
+
 fn option<'a>(values: &'a [(String, String)], name: &str) -> Option<&'a str> {
     values
         .iter()

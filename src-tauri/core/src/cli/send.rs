@@ -6,21 +6,6 @@
 use super::*;
 use crate::send::{self, Job, Post, RecipientResult, Status, What};
 
-fn number(
-    lang: Lang,
-    err: &mut dyn Write,
-    values: &[(String, String)],
-    name: &str,
-) -> std::result::Result<Option<i64>, Invocation> {
-    match option(values, name) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| usage(lang, err, "cli.error.bad_number", &[("option", name)])),
-    }
-}
-
 /// `liaison send notice|minutes|request|reminder FILE [--id ID] [--kind KIND] [--lang zh|en]
 /// [--dry-run]` and `liaison send robot FILE notice --id ID | warnings [--dry-run]`.
 pub(super) fn send(
