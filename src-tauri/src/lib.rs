@@ -13,6 +13,7 @@ mod meeting_commands;
 mod menu;
 mod org_commands;
 mod signing_commands;
+mod startup_report;
 mod state;
 #[cfg(test)]
 mod tests;
