@@ -9,6 +9,7 @@ import { exportedNotice } from '../lib/exported.js';
 import { edit } from '../lib/save.js';
 import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
+import './signoff-panel.js';
 
 const TABS = ['meetings', 'ledger', 'reports', 'comms'];
 const STATUSES = ['not_started', 'in_progress', 'done', 'needs_support'];

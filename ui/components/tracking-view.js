@@ -10,6 +10,7 @@ import { edit } from '../lib/save.js';
 import { ask } from '../lib/confirm.js';
 import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
+import './signoff-panel.js';
 
 const TABS = ['dashboard', 'risks', 'issues', 'changes', 'settings'];
 const LEVELS = ['low', 'medium', 'high'];
