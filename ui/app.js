@@ -2,7 +2,7 @@
 
 import { h, mount } from './lib/dom.js';
 import { t, setCatalog, setLang, getLang, applyI18n } from './lib/i18n.js';
-import { call, listen, showError, toast } from './lib/ipc.js';
+import { call, listen, showError, toast, ipcCalls } from './lib/ipc.js';
 import { setReadOnly } from './lib/readonly.js';
 import { exportedNotice } from './lib/exported.js';
 import { report as reportResponses } from './components/signoff-keys.js';
@@ -13,21 +13,21 @@ import './components/start-page.js';
 import './components/registration-form.js';
 import './components/prefs.js';
 import './components/history-drawer.js';
-import './components/org-view.js';
-import './components/plan-view.js';
-import './components/tracking-view.js';
-import './components/meetings-view.js';
-import './components/open-work.js';
-import './components/acceptance-view.js';
-import './components/retro-view.js';
-import './components/archive-view.js';
 
 const STAGES = ['registration', 'organization', 'plan', 'meetings', 'tracking', 'acceptance', 'retrospective', 'archive'];
 
-/** The stages that have their own screen (the others show what is coming). */
+/**
+ * The stages that have their own screen (the others show what is coming): the element, and the
+ * module that defines it, loaded when the stage is first shown (the first paint needs none of them).
+ */
 const VIEWS = {
-  organization: 'liaison-org', plan: 'liaison-plan', meetings: 'liaison-meetings', tracking: 'liaison-tracking',
-  acceptance: 'liaison-acceptance', retrospective: 'liaison-retro', archive: 'liaison-archive',
+  organization: ['liaison-org', './components/org-view.js'],
+  plan: ['liaison-plan', './components/plan-view.js'],
+  meetings: ['liaison-meetings', './components/meetings-view.js'],
+  tracking: ['liaison-tracking', './components/tracking-view.js'],
+  acceptance: ['liaison-acceptance', './components/acceptance-view.js'],
+  retrospective: ['liaison-retro', './components/retro-view.js'],
+  archive: ['liaison-archive', './components/archive-view.js'],
 };
 
 const app = {
@@ -37,10 +37,16 @@ const app = {
   stage: 'registration',
   form: null,
   logFile: '',
+  /** Counts show() calls, so that a screen whose module was still loading is not drawn late. */
+  shown: 0,
 };
+
+/** The moments of boot, in ms after navigation start (`pageFigures`). */
+const marks = { modulesMs: performance.now() };
 
 async function boot() {
   const s = await call('app_state');
+  marks.stateMs = performance.now();
   setCatalog(s.catalog);
   setLang(s.language);
   app.project = s.project;
@@ -51,19 +57,33 @@ async function boot() {
   wire();
   if (s.startupError) showError(s.startupError.message);
   if (!s.displayName) toast(t('prefs.name_hint'), 'notice');
+  // The backend's events, asked for at once (each is a round trip) while the first screen loads.
+  const listening = Promise.all([
+    listen('menu', onMenu),
+    // A project from a second launch, File ▸ Recent, or dropped on the window; a dropped sheet.
+    listen('incoming-file', onIncoming),
+    listen('quit-requested', async () => {
+      try { if (app.form) await app.form.flush(); } finally { await call('quit_app', {}, { quiet: true }); }
+    }),
+  ]);
   await show();
-  if (app.project) summarizeWarnings();
-  await listen('menu', onMenu);
-  // A project from a second launch, File ▸ Recent, or dropped on the window; a dropped sheet.
-  await listen('incoming-file', onIncoming);
-  await listen('quit-requested', async () => {
-    try { if (app.form) await app.form.flush(); } finally { await call('quit_app', {}, { quiet: true }); }
-  });
+  marks.shownMs = performance.now();
+  await listening;
   // Two frames: the first page is painted, not only laid out.
   requestAnimationFrame(() => requestAnimationFrame(() => {
     document.body.dataset.ready = 'true';
-    call('ui_ready', {}, { quiet: true }).catch(() => {});
+    call('ui_ready', { page: pageFigures() }, { quiet: true }).catch(() => {});
+    // The summary of the project's warnings comes after the first paint, which does not wait for it.
+    if (app.project) summarizeWarnings();
   }));
+}
+
+/**
+ * What the page did before its first paint, for `liaison --measure-startup`: when its navigation
+ * started, the steps of boot (ms after that), first paint, and how many backend calls it made.
+ */
+function pageFigures() {
+  return { timeOrigin: performance.timeOrigin, ...marks, pageMs: performance.now(), ipcCalls: ipcCalls() };
 }
 
 function wire() {
@@ -93,6 +113,7 @@ function wire() {
 }
 
 async function show() {
+  const shown = ++app.shown;
   drawTopbar();
   drawStages();
   const body = document.getElementById('view-body');
@@ -111,7 +132,11 @@ async function show() {
     app.form = form;
     await form.load();
   } else if (VIEWS[app.stage]) {
-    const view = h(VIEWS[app.stage]);
+    const [tag, module] = VIEWS[app.stage];
+    await import(module);
+    // Another screen was chosen while the module loaded: that one is shown.
+    if (shown !== app.shown) return;
+    const view = h(tag);
     if (app.preset && view.preset) view.preset(app.preset);
     app.preset = null;
     mount(body, view);

@@ -258,18 +258,21 @@ pub fn history(state: State<'_, AppState>, records: Vec<String>) -> CmdResult<Ve
     with_project(&state, |c, _| audit::history(c, &records))
 }
 
-/// Called by the UI once its first page is painted; with `--measure-startup` it reports and quits.
+/// Called by the UI once its first page is painted (with what the page measured of itself); with
+/// `--measure-startup` it reports and quits.
 #[tauri::command]
-pub fn ui_ready<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+pub fn ui_ready<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    page: Option<std::collections::HashMap<String, f64>>,
+) {
     if !state.measure_startup {
         return;
     }
     let ms = state.started.elapsed().as_secs_f64() * 1000.0;
-    let (own, children) = memory_kib();
     println!(
-        "{{\"paintedMs\": {ms:.0}, \"appRssMiB\": {:.1}, \"webviewRssMiB\": {:.1}}}",
-        own as f64 / 1024.0,
-        children as f64 / 1024.0
+        "{}",
+        crate::startup_report::line(ms, &page.unwrap_or_default())
     );
     state.shut_down(&app);
 }
@@ -340,36 +343,4 @@ fn switch_to<R: Runtime>(
             Err(state.err(e))
         }
     }
-}
-
-/// Resident memory of this process and of its child processes (the web view), in KiB (Linux only).
-fn memory_kib() -> (u64, u64) {
-    fn rss(pid: &str) -> u64 {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmRSS:"))
-                    .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-            })
-            .unwrap_or(0)
-    }
-    let me = std::process::id().to_string();
-    let mut children = 0;
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for entry in entries.flatten() {
-            let pid = entry.file_name().to_string_lossy().into_owned();
-            let ppid = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|s| {
-                    s.rsplit(')')
-                        .next()
-                        .and_then(|r| r.split_whitespace().nth(1).map(str::to_string))
-                });
-            if ppid.as_deref() == Some(me.as_str()) {
-                children += rss(&pid);
-            }
-        }
-    }
-    (rss(&me), children)
 }

@@ -14,6 +14,7 @@ mod menu;
 mod org_commands;
 mod send_commands;
 mod signing_commands;
+mod startup_report;
 mod state;
 #[cfg(test)]
 mod tests;

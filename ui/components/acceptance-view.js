@@ -8,6 +8,8 @@ import { t } from '../lib/i18n.js';
 import { call, toast } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
 import { ask } from '../lib/confirm.js';
+import './open-work.js';
+import './signoff-panel.js';
 
 const VERDICTS = ['pending', 'pass', 'fail'];
 const OVERALLS = ['pending', 'passed', 'conditional', 'failed'];

@@ -10,6 +10,7 @@ import { t } from '../lib/i18n.js';
 import { call, listen, toast } from '../lib/ipc.js';
 import { exportedNotice } from '../lib/exported.js';
 import { ask } from '../lib/confirm.js';
+import './open-work.js';
 
 const TABS = ['documents', 'knowledge', 'program'];
 const KINDS = ['lesson', 'decision', 'risk', 'issue', 'change'];

@@ -11,6 +11,7 @@ import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
 import { openSend } from './send-dialog.js';
 import './message-log.js';
+import './signoff-panel.js';
 
 const TABS = ['meetings', 'ledger', 'reports', 'comms'];
 const STATUSES = ['not_started', 'in_progress', 'done', 'needs_support'];

@@ -11,6 +11,7 @@ import { dateField } from '../lib/date-field.js';
 import './gantt-chart.js';
 import './task-import.js';
 import { xlsxButton } from '../lib/xlsx.js';
+import './signoff-panel.js';
 
 const STATUSES = ['not_started', 'in_progress', 'done', 'blocked', 'needs_support'];
 const KINDS = ['fs', 'ss', 'ff'];

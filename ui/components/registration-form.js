@@ -5,6 +5,7 @@ import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import './signoff-panel.js';
 import { parseDate } from '../lib/dates.js';
+import './tag-input.js';
 
 /** A date typed as 2026/12/16 or 2026年12月16日 becomes 2026-12-16 when the field is left; true when it changed. */
 function normalizeDate(el) {

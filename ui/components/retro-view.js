@@ -7,6 +7,7 @@ import { t } from '../lib/i18n.js';
 import { call } from '../lib/ipc.js';
 import { edit } from '../lib/save.js';
 import { ask } from '../lib/confirm.js';
+import './signoff-panel.js';
 
 const SECTIONS = ['success', 'problem', 'improvement'];
 

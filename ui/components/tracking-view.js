@@ -11,6 +11,7 @@ import { ask } from '../lib/confirm.js';
 import { dateField } from '../lib/date-field.js';
 import { xlsxButton } from '../lib/xlsx.js';
 import { openSend } from './send-dialog.js';
+import './signoff-panel.js';
 
 const TABS = ['dashboard', 'risks', 'issues', 'changes', 'settings'];
 const LEVELS = ['low', 'medium', 'high'];

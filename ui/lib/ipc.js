@@ -7,6 +7,10 @@ import { t } from './i18n.js';
 
 const tauri = window.__TAURI__;
 
+/** How many calls the page has made to the backend (the start-up report counts them). */
+let calls = 0;
+export const ipcCalls = () => calls;
+
 /** The control the user used last (clicked, changed or pressed a key in), where a refusal is shown. */
 let lastControl = null;
 const CONTROLS = 'button, input, select, textarea, [role="button"], [tabindex]';
@@ -22,6 +26,7 @@ for (const type of ['pointerdown', 'click', 'change', 'keydown']) {
  * {code, key, field, params, refusal, message}.
  */
 export async function call(cmd, args = {}, { quiet = false } = {}) {
+  calls += 1;
   try {
     return await tauri.core.invoke(cmd, args);
   } catch (raw) {
@@ -34,8 +39,9 @@ export async function call(cmd, args = {}, { quiet = false } = {}) {
   }
 }
 
-/** Listens to a backend event. */
+/** Listens to a backend event (one call to the backend). */
 export function listen(event, handler) {
+  calls += 1;
   return tauri.event.listen(event, (e) => handler(e.payload));
 }
 

@@ -9,7 +9,8 @@ pub(super) fn demo(
     err: &mut dyn Write,
 ) -> Invocation {
     let flags = ["--large", "--closed", "--force"];
-    let (positional, values) = match parsed(lang, err, args, &[], &flags) {
+    let sizes = ["--tasks", "--meetings"];
+    let (positional, values) = match parsed(lang, err, args, &sizes, &flags) {
         Ok(x) => x,
         Err(exit) => return exit,
     };
@@ -18,6 +19,20 @@ pub(super) fn demo(
         Err(exit) => return exit,
     };
     let [large, closed, force] = flags.map(|f| flag(&values, f));
+    // --tasks N and --meetings M size the --large project (the bench's cost curve).
+    let mut size = crate::demo::LargeSize::default();
+    for (name, field) in [
+        ("--tasks", &mut size.tasks),
+        ("--meetings", &mut size.meetings),
+    ] {
+        if let Some(v) = option(&values, name) {
+            match v.parse() {
+                Ok(n) => *field = n,
+                Err(_) => return usage(lang, err, "cli.error.bad_number", &[("option", name)]),
+            }
+        }
+    }
+    let large = large || size != crate::demo::LargeSize::default();
     if file.exists() && !force {
         let _ = writeln!(
             err,
@@ -32,7 +47,7 @@ pub(super) fn demo(
     }
     let started = std::time::Instant::now();
     let written = if large {
-        crate::demo::write_large(&file)
+        crate::demo::write_large_with(&file, size)
     } else if closed {
         crate::demo::write_example(&file).and_then(|mut p| {
             crate::demo::close_example(p.conn_mut(), 1)?;

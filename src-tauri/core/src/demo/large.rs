@@ -22,6 +22,36 @@ pub fn write_large(path: &Path) -> Result<Project> {
 
 /// `write_large` with `tasks` tasks (the Gantt chart's benchmark uses 2,000).
 pub fn write_large_sized(path: &Path, tasks: usize) -> Result<Project> {
+    write_large_with(
+        path,
+        LargeSize {
+            tasks,
+            ..LargeSize::default()
+        },
+    )
+}
+
+/// How big `write_large_with` makes the project (the bench's cost curve runs from 1,000 to 100,000
+/// tasks and 1,000 to 10,000 meetings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LargeSize {
+    pub tasks: usize,
+    /// Meetings, each with five action items.
+    pub meetings: usize,
+}
+
+impl Default for LargeSize {
+    fn default() -> Self {
+        LargeSize {
+            tasks: LARGE_TASKS,
+            meetings: LARGE_MEETINGS,
+        }
+    }
+}
+
+/// `write_large` of the given size.
+pub fn write_large_with(path: &Path, size: LargeSize) -> Result<Project> {
+    let tasks = size.tasks;
     let mut project = Project::create(path, "新品上市项目（大型基准）")?;
     let mut reg = worked_example();
     reg.name = "新品上市项目（大型基准）".into();
@@ -42,7 +72,7 @@ pub fn write_large_sized(path: &Path, tasks: usize) -> Result<Project> {
     }
     org::import_from_registration(project.conn_mut(), DEMO_ACTOR)?;
     write_large_plan(project.conn_mut(), start, tasks)?;
-    write_large_meetings(project.conn_mut(), start, LARGE_MEETINGS, 5)?;
+    write_large_meetings(project.conn_mut(), start, size.meetings, 5)?;
     write_large_control(project.conn_mut(), start, LARGE_RISKS)?;
     Ok(project)
 }

@@ -17,7 +17,10 @@ pub use example::{
     demo_today, worked_example, worked_example_people, write_example, write_example_on,
     EXAMPLE_TODAY,
 };
-pub use large::{write_large, write_large_sized, LARGE_MEETINGS, LARGE_RISKS, LARGE_TASKS};
+pub use large::{
+    write_large, write_large_sized, write_large_with, LargeSize, LARGE_MEETINGS, LARGE_RISKS,
+    LARGE_TASKS,
+};
 
 use crate::error::Result;
 use crate::people;
