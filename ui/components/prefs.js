@@ -7,12 +7,14 @@ import './mail-settings.js';
 
 export class Prefs extends HTMLElement {
   #name = '';
+  // Drawn when first opened: its parts (signing identity, mail server) ask the backend for their
+  // state, which start-up must not wait for.
+  #opened = false;
 
-  set displayName(v) { this.#name = v || ''; this.render(); }
-
-  connectedCallback() { this.render(); }
+  set displayName(v) { this.#name = v || ''; this.#opened = true; this.render(); }
 
   render() {
+    if (!this.#opened) return;
     const name = h('input', { type: 'text', id: 'prefs-name', value: this.#name, maxlength: '100', placeholder: t('prefs.display_name.hint') });
     const lang = h('select', { id: 'prefs-lang' },
       h('option', { value: 'zh-CN', selected: getLang() === 'zh-CN' }, '中文（简体）'),

@@ -6,20 +6,10 @@
 
 use liaison_core::demo::{write_large_with, LargeSize};
 use liaison_core::plan::{self, view};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// The median of `runs` timings of `f`.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
+mod common;
+use common::median;
 
 /// The steps measured at every size, in the table's order.
 const STEPS: [&str; 9] = [

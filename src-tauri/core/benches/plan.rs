@@ -4,20 +4,10 @@
 //! The filter budget is one frame (16 ms); the figures are printed, not asserted.
 
 use liaison_core::plan::{self, view};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// The median of `runs` timings of `f`.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
-}
+mod common;
+use common::median;
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)

@@ -275,23 +275,29 @@ fn usage(lang: Lang, err: &mut dyn Write, key: &str, args: &[(&str, &str)]) -> I
     Invocation::Exit(2)
 }
 
+/// Runs the command line in this process, as the tests do: what it returned, printed and said.
+#[cfg(test)]
+pub(crate) fn run_captured(args: &[&str]) -> (Invocation, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let inv = run(
+        args.iter().map(OsString::from).collect(),
+        &mut out,
+        &mut err,
+    );
+    (
+        inv,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> (Invocation, String, String) {
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        let inv = run(
-            args.iter().map(OsString::from).collect(),
-            &mut out,
-            &mut err,
-        );
-        (
-            inv,
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(err).unwrap(),
-        )
+        run_captured(args)
     }
 
     #[test]

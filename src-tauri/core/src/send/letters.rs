@@ -169,8 +169,13 @@ fn t(lang: Lang, key: &str, params: &[(&str, &str)]) -> String {
     i18n::format(lang, key, params)
 }
 
-fn closing(lang: Lang, project: &str) -> String {
-    t(lang, "send.closing", &[("project", project)])
+/// A letter to `name` about `project`: its greeting and closing line; the caller fills the rest.
+fn letter_to(lang: Lang, name: &str, project: &str) -> Body {
+    Body {
+        greeting: t(lang, "send.greeting", &[("name", name)]),
+        closing: t(lang, "send.closing", &[("project", project)]),
+        ..Body::default()
+    }
 }
 
 /// `time` as people read it: `2023-10-25 10:00`.
@@ -282,11 +287,9 @@ fn notice(
         &subject,
         |p| {
             let body = Body {
-                greeting: t(lang, "send.greeting", &[("name", &p.name)]),
                 paragraphs: paragraphs.clone(),
                 rows: rows.clone(),
-                list: Vec::new(),
-                closing: closing(lang, &project),
+                ..letter_to(lang, &p.name, &project)
             };
             Ok((body, files.clone()))
         },
@@ -425,11 +428,9 @@ fn signing(
                 data: signing_files::to_bytes(&mine.request),
             };
             let body = Body {
-                greeting: t(lang, "send.greeting", &[("name", &p.name)]),
                 paragraphs: vec![intro.clone(), t(lang, "send.how_to_sign", &[])],
                 rows: rows.clone(),
-                list: Vec::new(),
-                closing: closing(lang, &project),
+                ..letter_to(lang, &p.name, &project)
             };
             Ok((body, vec![pdf.clone(), request]))
         },
@@ -493,11 +494,9 @@ fn warnings(
         &subject,
         |p| {
             let body = Body {
-                greeting: t(lang, "send.greeting", &[("name", &p.name)]),
                 paragraphs: vec![t(lang, "send.warnings.intro", &[("at", &today), ("n", &n)])],
-                rows: Vec::new(),
                 list: list.clone(),
-                closing: closing(lang, &project),
+                ..letter_to(lang, &p.name, &project)
             };
             Ok((body, Vec::new()))
         },

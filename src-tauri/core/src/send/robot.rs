@@ -119,6 +119,26 @@ fn described(r: &Robot) -> String {
     format!("{} {host}{signed}", r.kind.as_str())
 }
 
+/// The audit entry of a robot set, changed or removed (as `described`: no key, no secret).
+fn audit_change(
+    tx: &Connection,
+    actor: &str,
+    before: Option<&Robot>,
+    after: Option<&Robot>,
+) -> Result<()> {
+    let (b, a) = (before.map(described), after.map(described));
+    audit::append(
+        tx,
+        actor,
+        &[Change {
+            record: "robot:1",
+            field: "robot",
+            before: b.as_deref(),
+            after: a.as_deref(),
+        }],
+    )
+}
+
 /// Sets the project's robot (webhook checked: https, or http to this computer), audited.
 pub fn save_robot(conn: &mut Connection, actor: &str, r: &Robot) -> Result<Robot> {
     let r = Robot {
@@ -140,18 +160,7 @@ pub fn save_robot(conn: &mut Connection, actor: &str, r: &Robot) -> Result<Robot
          ON CONFLICT (id) DO UPDATE SET kind = ?1, url = ?2, secret = ?3, saved_at = ?4, saved_by = ?5",
         params![r.kind.as_str(), r.url, r.secret, stamp(crate::clock::now()), actor],
     )?;
-    let b = before.as_ref().map(described);
-    let a = described(&r);
-    audit::append(
-        &tx,
-        actor,
-        &[Change {
-            record: "robot:1",
-            field: "robot",
-            before: b.as_deref(),
-            after: Some(&a),
-        }],
-    )?;
+    audit_change(&tx, actor, before.as_ref(), Some(&r))?;
     tx.commit()?;
     Ok(r)
 }
@@ -163,17 +172,7 @@ pub fn remove_robot(conn: &mut Connection, actor: &str) -> Result<()> {
     };
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM robot WHERE id = 1", [])?;
-    let b = described(&before);
-    audit::append(
-        &tx,
-        actor,
-        &[Change {
-            record: "robot:1",
-            field: "robot",
-            before: Some(&b),
-            after: None,
-        }],
-    )?;
+    audit_change(&tx, actor, Some(&before), None)?;
     tx.commit()?;
     Ok(())
 }

@@ -224,20 +224,7 @@ fn a_webhook_must_be_https_unless_it_is_this_computer() {
     assert!(robot(&conn).unwrap().is_none());
 }
 
-fn cli(args: &[&str]) -> (crate::cli::Invocation, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let inv = crate::cli::run(
-        args.iter().map(std::ffi::OsString::from).collect(),
-        &mut out,
-        &mut err,
-    );
-    (
-        inv,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
-}
+use crate::cli::run_captured as cli;
 
 #[test]
 fn the_command_line_sends_lists_and_fails_with_exit_codes() {
